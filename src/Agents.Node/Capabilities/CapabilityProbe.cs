@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Kernelsmith.Contracts.Protos;
+
+namespace Kernelsmith.Agents.Node.Capabilities;
+
+/// <summary>Detects what this machine can build and run: compilers, MPI, CUDA, and the hardware.</summary>
+public static class CapabilityProbe
+{
+    private static readonly (string Tool, string[] Args)[] s_tools =
+    [
+        ("gcc", ["--version"]),
+        ("g++", ["--version"]),
+        ("clang", ["--version"]),
+        ("mpicc", ["--showme:version"]),
+        ("mpirun", ["--version"]),
+        ("nvcc", ["--version"]),
+        ("bwrap", ["--version"]),
+    ];
+
+    public static AgentCapabilities Detect()
+    {
+        var capabilities = new AgentCapabilities
+        {
+            Cores = Environment.ProcessorCount,
+            CpuModel = CpuModel(),
+            MemoryBytes = MemoryBytes(),
+            Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        };
+        foreach (var (tool, args) in s_tools)
+        {
+            if (Version(tool, args) is { } version)
+            {
+                capabilities.Tools.Add(new ToolVersion { Name = tool, Version = version });
+            }
+        }
+
+        bool Has(string tool) => capabilities.Tools.Any(t => t.Name == tool);
+        if (Has("gcc"))
+        {
+            capabilities.Technologies.Add("openmp");
+        }
+
+        if (Has("mpicc") && Has("mpirun"))
+        {
+            capabilities.Technologies.Add("mpi");
+        }
+
+        if (Has("nvcc"))
+        {
+            capabilities.Technologies.Add("cuda");
+        }
+
+        return capabilities;
+    }
+
+    /// <summary>The first line a tool prints about its version, or null when it is not installed.</summary>
+    public static string? Version(string tool, params string[] args)
+    {
+        try
+        {
+            var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info);
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            if (!process.WaitForExit(10_000) || process.ExitCode != 0)
+            {
+                return null;
+            }
+
+            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static string CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        var line = File.Exists(cpuinfo) ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line?.Split(':', 2)[1].Trim() ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static long MemoryBytes()
+    {
+        const string meminfo = "/proc/meminfo";
+        var line = File.Exists(meminfo) ? File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        var kib = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return long.TryParse(kib, out var value) ? value * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    }
+}

@@ -1,0 +1,35 @@
+using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Registration;
+using Kernelsmith.Agents.Node.Services;
+using Kernelsmith.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Agents.Node.Hosting;
+
+public static class AgentHostingExtensions
+{
+    /// <summary>Adds the node agent: its gRPC service, sandbox, workspace, core ledger and registration with the silo.</summary>
+    public static IHostApplicationBuilder AddNodeAgent(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<AgentIdentity>();
+        builder.Services.AddSingleton<Sandbox>();
+        builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));
+        builder.Services.AddSingleton(_ => new CoreLedger(Environment.ProcessorCount));
+        builder.Services.AddSingleton<AgentRegistrationService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRegistrationService>());
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        return builder;
+    }
+
+    public static WebApplication MapNodeAgent(this WebApplication app)
+    {
+        app.MapGrpcService<NodeAgentService>();
+        app.MapKernelsmithHealth();
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using Kernelsmith.Agents.Node.Capabilities;
+using Kernelsmith.Contracts.Protos;
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Agents.Node.Hosting;
+
+/// <summary>Who this agent is and what its machine can do, detected once at start.</summary>
+public sealed class AgentIdentity(IOptions<AgentOptions> options)
+{
+    private readonly Lazy<AgentCapabilities> _capabilities = new(CapabilityProbe.Detect);
+
+    public string AgentId { get; } = options.Value.Id ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("n")[..6]}";
+
+    public string Pool => options.Value.Pool;
+
+    public AgentCapabilities Capabilities => _capabilities.Value;
+
+    /// <summary>The version line of a tool, as recorded in results' provenance.</summary>
+    public string ToolVersion(string tool)
+    {
+        var known = Capabilities.Tools.FirstOrDefault(t => t.Name == tool)?.Version;
+        return known is null ? tool : $"{tool}: {known}";
+    }
+}

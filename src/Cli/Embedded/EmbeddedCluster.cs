@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using Kernelsmith.Agents.Node.Hosting;
+using Kernelsmith.Agents.Node.Registration;
+using Kernelsmith.ServiceDefaults;
+using Kernelsmith.Silo.Hosting;
+
+namespace Kernelsmith.Cli.Embedded;
+
+/// <summary>
+/// A whole cluster in one process: an Orleans silo (localhost clustering, in-memory storage) and a node
+/// agent reached over real gRPC on loopback, exactly as an out-of-process agent would be.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private readonly WebApplication _silo;
+    private readonly WebApplication _agent;
+
+    private EmbeddedCluster(WebApplication silo, WebApplication agent)
+    {
+        _silo = silo;
+        _agent = agent;
+    }
+
+    public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<EmbeddedCluster> StartAsync(string workRoot, CancellationToken cancellationToken)
+    {
+        var siloUrl = $"http://127.0.0.1:{FreePort()}";
+        var silo = Build("kernelsmith-silo", siloUrl, new()
+        {
+            [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
+        }, builder => builder.AddKernelsmithSilo());
+        silo.MapKernelsmithSilo();
+
+        var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", new()
+        {
+            [$"{AgentOptions.Section}:Silo"] = siloUrl,
+            [$"{AgentOptions.Section}:Pool"] = "embedded",
+            [$"{AgentOptions.Section}:Id"] = $"embedded-{Environment.MachineName}",
+            [$"{AgentOptions.Section}:WorkRoot"] = Path.Combine(workRoot, "agent"),
+        }, builder => builder.AddNodeAgent());
+        agent.MapNodeAgent();
+
+        await silo.StartAsync(cancellationToken);
+        await agent.StartAsync(cancellationToken);
+        var cluster = new EmbeddedCluster(silo, agent);
+        try
+        {
+            await agent.Services.GetRequiredService<AgentRegistrationService>().Registered.Task
+                .WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            await cluster.DisposeAsync();
+            throw new InvalidOperationException("the embedded agent did not register with the embedded silo within 30 s");
+        }
+
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agent.StopAsync();
+        await _silo.StopAsync();
+        await _agent.DisposeAsync();
+        await _silo.DisposeAsync();
+    }
+
+    private static WebApplication Build(string service, string url, Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = service, Args = [] });
+        builder.WebHost.UseUrls(url);
+        builder.Configuration.AddInMemoryCollection(settings);
+        // The terminal belongs to the progress display; logs go to OpenTelemetry when it is configured.
+        builder.Logging.ClearProviders();
+        builder.AddKernelsmithDefaults(service);
+        configure(builder);
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

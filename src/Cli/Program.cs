@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Kernelsmith.Cli.Commands;
+using Kernelsmith.Grains.Yaml;
+
+var kernels = new Option<string[]>("--kernels") { Description = "Kernel catalog folder(s) (default: the nearest kernels/)", AllowMultipleArgumentsPerToken = true };
+var root = new RootCommand("Kernelsmith: measure whether language models can port HPC codes to OpenMP, MPI and CUDA")
+{
+    RunCommand.Create(kernels),
+    KernelsCommand.Create(kernels),
+    HostCommands.Silo(),
+    HostCommands.Agent(),
+};
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is InputFileException or UserException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("cancelled; what was recorded so far is in the results directory");
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+    return 1;
+}

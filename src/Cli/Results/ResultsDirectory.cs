@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Cli.Results;
+
+/// <summary>
+/// The results directory of a sweep: <c>results.jsonl</c> appended as experiments finish, <c>results.csv</c>,
+/// and each attempt's prompt, answer, extracted files and logs under <c>experiments/</c>.
+/// </summary>
+public sealed class ResultsDirectory
+{
+    public const string JsonLines = "results.jsonl";
+    public const string Csv = "results.csv";
+
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static readonly IReadOnlyList<string> CsvColumns =
+    [
+        "experiment", "sweep", "kernel", "model", "technology", "prompt", "sample", "verdict", "reason", "rounds",
+        "sequential_seconds", "speedup", "best_threads", "runs", "taxonomy", "tokens_input", "tokens_output",
+        "simulated", "trace_id", "attempts",
+    ];
+
+    public ResultsDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Appends one final record and writes its attempts; a failing write throws, it is never skipped.</summary>
+    public void Append(ExperimentRecord record)
+    {
+        using (var stream = new FileStream(System.IO.Path.Combine(Path, JsonLines), FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            var line = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+            stream.Write(line);
+            stream.WriteByte((byte)'\n');
+            stream.Flush(flushToDisk: true);
+        }
+
+        WriteAttempts(record);
+    }
+
+    /// <summary>Reads back every record of a results directory.</summary>
+    public IReadOnlyList<ExperimentRecord> ReadRecords()
+    {
+        var file = System.IO.Path.Combine(Path, JsonLines);
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        return File.ReadLines(file).Where(l => l.Length > 0)
+            .Select((line, index) => JsonSerializer.Deserialize<ExperimentRecord>(line, Json)
+                ?? throw new InvalidDataException($"{file}:{index + 1}: empty record"))
+            .ToList();
+    }
+
+    public void WriteCsv(IReadOnlyList<ExperimentRecord> records)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(",", CsvColumns));
+        foreach (var r in records)
+        {
+            string[] cells =
+            [
+                r.Experiment, r.Sweep, r.Kernel, r.Model, r.Technology, r.Prompt, Number(r.Sample), r.Verdict.ToWireName(), r.Reason,
+                Number(r.Rounds), Number(r.SequentialSeconds), Number(r.Speedup), Number(r.BestThreads),
+                string.Join(";", r.Runs.Select(m => $"threads={m.Threads} ranks={m.Ranks} seconds={Number(m.Seconds)}")),
+                string.Join(";", r.Taxonomy.Select(t => $"{t.Stage}:{t.Category}")),
+                Number(r.Tokens.Input), Number(r.Tokens.Output), r.Provenance.Simulated ? "true" : "false", r.TraceId,
+                AttemptsFolder(r),
+            ];
+            csv.AppendLine(string.Join(",", cells.Select(Quote)));
+        }
+
+        File.WriteAllText(System.IO.Path.Combine(Path, Csv), csv.ToString());
+    }
+
+    /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
+    public static string AttemptsFolder(ExperimentRecord record) =>
+        string.Join('/', ["experiments", .. record.Experiment.Split('/').Skip(1).Select(Safe)]);
+
+    private void WriteAttempts(ExperimentRecord record)
+    {
+        foreach (var attempt in record.Attempts)
+        {
+            var folder = System.IO.Path.Combine(Path, AttemptsFolder(record), $"round-{attempt.Round}");
+            Directory.CreateDirectory(System.IO.Path.Combine(folder, "files"));
+            File.WriteAllText(System.IO.Path.Combine(folder, "prompt.md"), attempt.Prompt);
+            File.WriteAllText(System.IO.Path.Combine(folder, "answer.md"), attempt.Answer);
+            File.WriteAllText(System.IO.Path.Combine(folder, "build.log"), attempt.BuildLog);
+            File.WriteAllText(System.IO.Path.Combine(folder, "run.log"), attempt.RunLog);
+            File.WriteAllText(System.IO.Path.Combine(folder, "verdict.txt"), $"{attempt.Verdict.ToWireName()}\n{attempt.Feedback}\n");
+            foreach (var file in attempt.Files)
+            {
+                File.WriteAllText(System.IO.Path.Combine(folder, "files", Safe(System.IO.Path.GetFileName(file.Path))), file.Content);
+            }
+        }
+    }
+
+    private static string Safe(string segment)
+    {
+        var safe = new string(segment.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return safe is "" or "." or ".." ? "_" : safe;
+    }
+
+    private static string Number(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string cell) =>
+        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Sweeps;
+
+namespace Kernelsmith.Contracts.Experiments;
+
+/// <summary>Everything an experiment needs to run on its own: one kernel x model x technology x prompt x sample.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ExperimentSpec")]
+public sealed record ExperimentSpec(
+    string ExperimentId,
+    string SweepId,
+    string Kernel,
+    ModelSpec Model,
+    string Technology,
+    string Prompt,
+    int Sample,
+    RepairSettings Repair,
+    RunSettings Run);
+
+/// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]
+public sealed record RunMeasurement(
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("ranks")] int Ranks,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("repetitions")] int Repetitions,
+    [property: JsonPropertyName("all_seconds")] IReadOnlyList<double> AllSeconds,
+    [property: JsonPropertyName("speedup")] double Speedup);
+
+/// <summary>One classified error, with the raw message it came from.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ErrorFinding")]
+public sealed record ErrorFinding(
+    [property: JsonPropertyName("stage")] string Stage,
+    [property: JsonPropertyName("category")] string Category,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>Tokens spent on the model calls of an experiment.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.TokenUsage")]
+public sealed record TokenUsage(
+    [property: JsonPropertyName("input")] long Input,
+    [property: JsonPropertyName("output")] long Output)
+{
+    public static TokenUsage None { get; } = new(0, 0);
+    public TokenUsage Add(TokenUsage other) => new(Input + other.Input, Output + other.Output);
+}
+
+/// <summary>Where a result came from: enough to reproduce it or to distrust it.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.Provenance")]
+public sealed record Provenance(
+    [property: JsonPropertyName("simulated")] bool Simulated,
+    [property: JsonPropertyName("provider")] string Provider,
+    [property: JsonPropertyName("model_parameters")] IReadOnlyDictionary<string, string> ModelParameters,
+    [property: JsonPropertyName("prompt_hash")] string PromptHash,
+    [property: JsonPropertyName("kernel_hash")] string KernelHash,
+    [property: JsonPropertyName("input")] string Input,
+    [property: JsonPropertyName("agent")] string Agent,
+    [property: JsonPropertyName("toolchain")] string Toolchain,
+    [property: JsonPropertyName("hardware")] string Hardware);
+
+/// <summary>One round of generate, build, run and verify, kept so a reader can see what happened.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.Attempt")]
+public sealed record Attempt(
+    int Round,
+    string Prompt,
+    string Answer,
+    IReadOnlyList<CodeFile> Files,
+    string BuildLog,
+    string RunLog,
+    Verdict Verdict,
+    string Feedback);
+
+/// <summary>The final record of one experiment: one line of results.jsonl.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ExperimentRecord")]
+public sealed record ExperimentRecord(
+    [property: JsonPropertyName("experiment")] string Experiment,
+    [property: JsonPropertyName("sweep")] string Sweep,
+    [property: JsonPropertyName("kernel")] string Kernel,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("technology")] string Technology,
+    [property: JsonPropertyName("prompt")] string Prompt,
+    [property: JsonPropertyName("sample")] int Sample,
+    [property: JsonPropertyName("verdict")] Verdict Verdict,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("rounds")] int Rounds,
+    [property: JsonPropertyName("sequential_seconds")] double? SequentialSeconds,
+    [property: JsonPropertyName("runs")] IReadOnlyList<RunMeasurement> Runs,
+    [property: JsonPropertyName("speedup")] double? Speedup,
+    [property: JsonPropertyName("best_threads")] int? BestThreads,
+    [property: JsonPropertyName("taxonomy")] IReadOnlyList<ErrorFinding> Taxonomy,
+    [property: JsonPropertyName("tokens")] TokenUsage Tokens,
+    [property: JsonPropertyName("trace_id")] string TraceId,
+    [property: JsonPropertyName("provenance")] Provenance Provenance,
+    [property: JsonIgnore] IReadOnlyList<Attempt> Attempts);

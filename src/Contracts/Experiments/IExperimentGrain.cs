@@ -1,0 +1,11 @@
+namespace Kernelsmith.Contracts.Experiments;
+
+/// <summary>One experiment's durable state machine: generate, extract, build, run, verify, repair, record.</summary>
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or resumes) the experiment and returns at once; the work goes on in the grain.</summary>
+    Task StartAsync(ExperimentSpec spec);
+
+    /// <summary>Returns the stage the experiment has reached.</summary>
+    Task<ExperimentStage> GetStageAsync();
+}

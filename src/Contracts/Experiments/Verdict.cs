@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace Kernelsmith.Contracts.Experiments;
+
+/// <summary>The outcome of one experiment. <see cref="InfraError"/> is the system's failure, never the model's.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
+{
+    [JsonStringEnumMemberName("correct")] Correct,
+    [JsonStringEnumMemberName("wrong_output")] WrongOutput,
+    [JsonStringEnumMemberName("runtime_error")] RuntimeError,
+    [JsonStringEnumMemberName("timeout")] Timeout,
+    [JsonStringEnumMemberName("build_error")] BuildError,
+    [JsonStringEnumMemberName("no_code")] NoCode,
+    [JsonStringEnumMemberName("infra_error")] InfraError,
+}
+
+public static class VerdictNames
+{
+    /// <summary>The wire name of a verdict, as it appears in results files and reports.</summary>
+    public static string ToWireName(this Verdict verdict) => verdict switch
+    {
+        Verdict.Correct => "correct",
+        Verdict.WrongOutput => "wrong_output",
+        Verdict.RuntimeError => "runtime_error",
+        Verdict.Timeout => "timeout",
+        Verdict.BuildError => "build_error",
+        Verdict.NoCode => "no_code",
+        Verdict.InfraError => "infra_error",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+}
+
+/// <summary>The steps of an experiment's state machine, in the order they normally run.</summary>
+public enum ExperimentStage
+{
+    Pending,
+    Generate,
+    Extract,
+    Build,
+    Run,
+    Verify,
+    Repair,
+    Record,
+    Done,
+}

@@ -1,0 +1,23 @@
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Kernels;
+
+namespace Kernelsmith.Contracts.Sweeps;
+
+/// <summary>A sweep: expands its spec into experiments and collects their final records, once each.</summary>
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the sweep; starting it again with the same spec is a no-op.</summary>
+    Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels);
+
+    /// <summary>Returns the kernel definition an experiment of this sweep runs.</summary>
+    Task<KernelDefinition> GetKernelAsync(string kernelId);
+
+    /// <summary>Records an experiment's final record; a second report of the same experiment is ignored.</summary>
+    Task<bool> RecordAsync(ExperimentRecord record);
+
+    /// <summary>Returns counts of experiments by state and verdict.</summary>
+    Task<SweepProgress> GetProgressAsync();
+
+    /// <summary>Returns final records in recording order, starting at <paramref name="from"/>.</summary>
+    Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max);
+}

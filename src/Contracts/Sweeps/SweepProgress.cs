@@ -1,0 +1,16 @@
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Contracts.Sweeps;
+
+/// <summary>A snapshot of a sweep, cheap enough to poll.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.SweepProgress")]
+public sealed record SweepProgress(
+    string SweepId,
+    int Total,
+    int Recorded,
+    int Running,
+    IReadOnlyDictionary<Verdict, int> ByVerdict)
+{
+    public bool IsComplete => Total > 0 && Recorded == Total;
+    public int Failed => Recorded - ByVerdict.GetValueOrDefault(Verdict.Correct);
+}

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Extraction;
+using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Scheduling;
+using Kernelsmith.Grains.Telemetry;
+using Kernelsmith.Grains.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace Kernelsmith.Grains.Experiments;
+
+/// <summary>
+/// One experiment's durable state machine. <see cref="StartAsync"/> returns at once; the steps run on the
+/// grain's own scheduler, and the state is written after each one.
+/// </summary>
+public sealed partial class ExperimentGrain(
+    [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
+    ModelGateway models,
+    JobDispatcher dispatcher,
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain
+{
+    private const int MaxInfraAttempts = 3;
+    private Task? _driving;
+
+    private ExperimentState S => state.State;
+
+    public async Task StartAsync(ExperimentSpec spec)
+    {
+        if (S.Spec is null)
+        {
+            S.Spec = spec;
+            S.TraceId = (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
+            await state.WriteStateAsync();
+        }
+
+        if (S.Stage != ExperimentStage.Done && _driving is null or { IsCompleted: true })
+        {
+            _driving = DriveAsync();
+        }
+    }
+
+    public Task<ExperimentStage> GetStageAsync() => Task.FromResult(S.Stage);
+
+    private async Task DriveAsync()
+    {
+        var spec = S.Spec!;
+        var parent = new ActivityContext(ActivityTraceId.CreateFromString(S.TraceId), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        using var activity = GrainsInstrumentation.Source.StartActivity("experiment", ActivityKind.Internal, parent);
+        activity?.SetTag("kernelsmith.experiment", spec.ExperimentId);
+        activity?.SetTag("kernelsmith.kernel", spec.Kernel);
+        activity?.SetTag("kernelsmith.model", spec.Model.Id);
+        activity?.SetTag("kernelsmith.technology", spec.Technology);
+        var kernel = await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).GetKernelAsync(spec.Kernel);
+        S.KernelHash = kernel.ContentHash;
+        while (S.Stage != ExperimentStage.Done)
+        {
+            DelayDeactivation(TimeSpan.FromMinutes(30));
+            Verdict? failure;
+            try
+            {
+                failure = await StepAsync(kernel, spec);
+                S.InfraFailures = 0;
+            }
+            catch (Exception e) when (S.Stage == ExperimentStage.Record || IsInfra(e) && S.InfraFailures < MaxInfraAttempts - 1)
+            {
+                // A record is never dropped, and an agent or endpoint that failed gets another chance.
+                S.InfraFailures++;
+                LogStepRetried(spec.ExperimentId, S.Stage, S.InfraFailures, e.Message);
+                await state.WriteStateAsync();
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * S.InfraFailures)));
+                continue;
+            }
+            catch (Exception e) when (IsInfra(e))
+            {
+                failure = Fail(Verdict.InfraError, e.Message, "");
+            }
+            catch (Exception e)
+            {
+                LogStepCrashed(e, spec.ExperimentId, S.Stage);
+                failure = Fail(Verdict.InfraError, $"internal error in stage {S.Stage}: {e.Message}", "");
+            }
+
+            var stage = S.Stage;
+            if (stage == ExperimentStage.Verify && failure is null || failure is not null)
+            {
+                CloseRound();
+            }
+
+            S.Stage = ExperimentTransitions.Next(stage, failure, S.Round < spec.Repair.Rounds);
+            if (stage == ExperimentStage.Repair && S.Stage == ExperimentStage.Generate)
+            {
+                S.Conversation.Add(PromptLibrary.Feedback(S.Verdict!.Value, S.Feedback));
+                S.StartNextRound();
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        activity?.SetTag("kernelsmith.verdict", S.Verdict?.ToWireName());
+    }
+
+    /// <summary>Runs the current stage; returns the verdict when the stage failed.</summary>
+    private async Task<Verdict?> StepAsync(KernelDefinition kernel, ExperimentSpec spec) => S.Stage switch
+    {
+        ExperimentStage.Pending => null,
+        ExperimentStage.Generate => await GenerateAsync(kernel, spec),
+        ExperimentStage.Extract => Extract(kernel, spec),
+        ExperimentStage.Build => await BuildAsync(kernel, spec),
+        ExperimentStage.Run => await RunAsync(kernel, spec),
+        ExperimentStage.Verify => Verify(kernel),
+        ExperimentStage.Repair => null,
+        ExperimentStage.Record => await RecordAsync(spec),
+        _ => null,
+    };
+
+    private async Task<Verdict?> GenerateAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        if (S.Conversation.Count == 0)
+        {
+            S.Conversation.AddRange(PromptLibrary.Open(spec.Prompt, kernel, spec.Technology));
+            S.PromptHash = PromptLibrary.Hash(S.Conversation);
+        }
+
+        using var activity = GrainsInstrumentation.Source.StartActivity("generate");
+        var answer = await models.CompleteAsync(new ModelRequest(spec, kernel, S.Conversation, S.Round), CancellationToken.None);
+        S.Answer = answer.Text;
+        S.Tokens = S.Tokens.Add(answer.Tokens);
+        S.Conversation.Add(ChatTurn.Assistant(answer.Text));
+        return null;
+    }
+
+    private Verdict? Extract(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        var extraction = CodeExtractor.Extract(S.Answer, spec.Technology, kernel.Language);
+        S.Files = [.. extraction.Files];
+        return extraction.NoCodeReason is { } reason
+            ? Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.")
+            : null;
+    }
+
+    private async Task<Verdict?> BuildAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        using var activity = GrainsInstrumentation.Source.StartActivity("build");
+        var recipe = BuildRecipe.For(kernel, spec.Technology);
+        var agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+        S.AgentId = agent.AgentId;
+        var result = await dispatcher.BuildAsync(agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/build", S.Files, recipe, spec.Run.BuildTimeoutSeconds), CancellationToken.None);
+        S.BuildLog = Jobs.Log(result);
+        S.Toolchain = result.Toolchain;
+        if (result.Status == JobResult.Types.Status.TimedOut)
+        {
+            return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.");
+        }
+
+        if (result.ExitCode != 0 || result.Signal != 0)
+        {
+            return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}");
+        }
+
+        S.ArtifactId = result.ArtifactId;
+        return null;
+    }
+
+    private async Task<Verdict?> RunAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        var agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+        if (agent.AgentId != S.AgentId)
+        {
+            // The artifact and the reference time belong to the machine that is gone: build again on this one.
+            if (await BuildAsync(kernel, spec) is { } buildFailure)
+            {
+                return buildFailure;
+            }
+
+            agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+        }
+
+        S.Hardware = agent.Hardware;
+        var input = kernel.Inputs[spec.Run.Input];
+        var reference = await GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, spec.Run.Input, agent.AgentId))
+            .GetAsync(kernel, spec.Run.Input, agent.AgentId, spec.Run.Repetitions, spec.Run.TimeoutSeconds);
+        if (reference.Error is not null)
+        {
+            return Fail(Verdict.InfraError, reference.Error, "");
+        }
+
+        S.SequentialSeconds = reference.MedianSeconds;
+        S.Runs = [];
+        S.Outputs = [];
+        foreach (var (threads, ranks) in Configurations(spec))
+        {
+            using var activity = GrainsInstrumentation.Source.StartActivity("run");
+            activity?.SetTag("kernelsmith.threads", threads);
+            activity?.SetTag("kernelsmith.ranks", ranks);
+            var times = new List<double>();
+            for (var repetition = 0; repetition < spec.Run.Repetitions; repetition++)
+            {
+                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, spec.Technology);
+                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                var where = $"at {threads} thread(s), {ranks} rank(s)";
+                if (result.Status == JobResult.Types.Status.TimedOut)
+                {
+                    S.RunLog = Jobs.Log(result);
+                    return Fail(Verdict.Timeout, $"{where}: no result within {spec.Run.TimeoutSeconds} s; the process tree was killed",
+                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).");
+                }
+
+                if (result.ExitCode != 0 || result.Signal != 0)
+                {
+                    S.RunLog = Jobs.Log(result);
+                    var how = result.Signal != 0 ? $"killed by signal {result.Signal}" : $"exit code {result.ExitCode}";
+                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}");
+                }
+
+                if (repetition == 0)
+                {
+                    S.Outputs[$"{threads}x{ranks}"] = Jobs.ProducedOutput(result);
+                }
+
+                times.Add(result.WallSeconds);
+            }
+
+            var median = Jobs.Median(times);
+            S.Runs.Add(new RunMeasurement(threads, ranks, median, times.Count, times, median > 0 ? reference.MedianSeconds / median : 0));
+        }
+
+        S.Outputs["reference"] = reference.Stdout;
+        return null;
+    }
+
+    private Verdict? Verify(KernelDefinition kernel)
+    {
+        using var activity = GrainsInstrumentation.Source.StartActivity("verify");
+        var reference = S.Outputs["reference"];
+        foreach (var run in S.Runs)
+        {
+            var comparison = OutputComparer.Compare(reference, S.Outputs[$"{run.Threads}x{run.Ranks}"], kernel.Compare);
+            if (!comparison.Matches)
+            {
+                var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
+                return Fail(Verdict.WrongOutput, $"{where}: output differs from the sequential reference",
+                    $"The output {where} differs from the sequential program's:\n{comparison.Detail}");
+            }
+        }
+
+        S.Verdict = Verdict.Correct;
+        S.Reason = "";
+        return null;
+    }
+
+    private async Task<Verdict?> RecordAsync(ExperimentSpec spec)
+    {
+        var best = S.Verdict == Verdict.Correct ? S.Runs.MaxBy(r => r.Speedup) : null;
+        var record = new ExperimentRecord(
+            spec.ExperimentId,
+            spec.SweepId,
+            spec.Kernel,
+            spec.Model.DisplayName,
+            spec.Technology,
+            spec.Prompt,
+            spec.Sample,
+            S.Verdict ?? Verdict.InfraError,
+            S.Reason,
+            S.Round + 1,
+            S.SequentialSeconds,
+            S.Runs,
+            best?.Speedup,
+            best is null ? null : spec.Technology == Technologies.Mpi ? best.Ranks : best.Threads,
+            S.Findings,
+            S.Tokens,
+            S.TraceId,
+            new Provenance(
+                spec.Model.IsSimulated,
+                spec.Model.Provider,
+                ModelParameters(spec.Model),
+                S.PromptHash,
+                S.KernelHash,
+                spec.Run.Input,
+                S.AgentId ?? "",
+                S.Toolchain,
+                S.Hardware),
+            S.Attempts);
+        await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
+        GrainsInstrumentation.ExperimentsRecorded.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict.ToWireName()));
+        return null;
+    }
+
+    private Verdict Fail(Verdict verdict, string reason, string feedback)
+    {
+        S.Verdict = verdict;
+        S.Reason = reason;
+        S.Feedback = feedback;
+        S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+        return verdict;
+    }
+
+    private void CloseRound() => S.Attempts.Add(new Attempt(
+        S.Round,
+        S.Conversation.LastOrDefault(t => t.Role == "user")?.Content ?? "",
+        S.Answer,
+        S.Files,
+        Clip(S.BuildLog, 20_000),
+        Clip(S.RunLog, 20_000),
+        S.Verdict ?? Verdict.InfraError,
+        S.Feedback));
+
+    private static bool IsInfra(Exception e) => e is AgentUnavailableException or ModelUnavailableException;
+
+    private static IEnumerable<(int Threads, int Ranks)> Configurations(ExperimentSpec spec) => spec.Technology switch
+    {
+        Technologies.Mpi => spec.Run.Ranks.Select(r => (1, r)),
+        Technologies.Cuda => [(1, 1)],
+        _ => spec.Run.Threads.Select(t => (t, 1)),
+    };
+
+    private static Dictionary<string, string> ModelParameters(ModelSpec model)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string name, object? value)
+        {
+            if (value is not null)
+            {
+                parameters[name] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+            }
+        }
+
+        Add("behaviour", model.Behaviour);
+        Add("model", model.Model);
+        Add("endpoint", model.Endpoint);
+        Add("temperature", model.Temperature);
+        Add("top_p", model.TopP);
+        Add("max_tokens", model.MaxTokens);
+        Add("seed", model.Seed);
+        return parameters;
+    }
+
+    private static string FirstErrorLine(string log) =>
+        Clip(log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Split('\n')[0], 300);
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "\n[clipped]";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {ExperimentId} retries stage {Stage} (attempt {Attempt}): {Problem}")]
+    private partial void LogStepRetried(string experimentId, ExperimentStage stage, int attempt, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Experiment {ExperimentId} crashed in stage {Stage}")]
+    private partial void LogStepCrashed(Exception exception, string experimentId, ExperimentStage stage);
+}
+
+/// <summary>Names of the grain storage providers each host must configure.</summary>
+public static class StorageNames
+{
+    public const string Experiments = "experiments";
+    public const string Sweeps = "sweeps";
+}

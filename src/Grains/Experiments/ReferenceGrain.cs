@@ -1,0 +1,62 @@
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Grains.Scheduling;
+
+namespace Kernelsmith.Grains.Experiments;
+
+/// <summary>
+/// Runs a kernel's sequential reference once per (kernel, input, agent) and keeps its output and median time.
+/// Callers queue behind the first computation, so concurrent experiments never run it twice.
+/// </summary>
+public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReferenceGrain
+{
+    private ReferenceResult? _result;
+
+    public static string Key(KernelDefinition kernel, string input, string agentId) => $"{kernel.Id}@{kernel.ContentHash}/{input}/{agentId}";
+
+    public async Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input, string agentId, int repetitions, double timeoutSeconds)
+    {
+        if (_result is not null)
+        {
+            return _result;
+        }
+
+        var agents = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        var agent = agents.FirstOrDefault(a => a.AgentId == agentId)
+            ?? throw new AgentUnavailableException($"agent {agentId} is no longer registered");
+        var recipe = BuildRecipe.For(kernel, BuildRecipe.Sequential);
+        var build = await dispatcher.BuildAsync(agent, Jobs.Build($"ref-build-{kernel.Id}", kernel.Sources, recipe, 120), CancellationToken.None);
+        if (build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
+        {
+            return Failed($"the sequential reference of {kernel.Id} does not build on {agentId}: {Jobs.Log(build)}", build.Toolchain);
+        }
+
+        var times = new List<double>();
+        JobResult? first = null;
+        for (var repetition = 0; repetition < repetitions; repetition++)
+        {
+            var run = await dispatcher.RunAsync(
+                agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernel.Inputs[input], 1, 1, timeoutSeconds, exclusive: true, BuildRecipe.Sequential), CancellationToken.None);
+            if (run.Status != JobResult.Types.Status.Exited || run.ExitCode != 0 || run.Signal != 0)
+            {
+                return Failed($"the sequential reference of {kernel.Id} failed on input '{input}': {run.Status} exit {run.ExitCode} signal {run.Signal}: {Jobs.Log(run)}", build.Toolchain);
+            }
+
+            first ??= run;
+            times.Add(run.WallSeconds);
+        }
+
+        _result = new ReferenceResult(
+            Jobs.ProducedOutput(first!),
+            first!.OutputFiles.Select(f => new CodeFile(f.Path, f.Content.ToStringUtf8())).ToList(),
+            Jobs.Median(times),
+            times,
+            build.Toolchain,
+            null);
+        return _result;
+    }
+
+    private static ReferenceResult Failed(string error, string toolchain) => new("", [], 0, [], toolchain, error);
+}

@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Yaml;
+
+namespace Kernelsmith.Grains.Kernels;
+
+/// <summary>
+/// The kernel catalog: one folder per kernel, each with a <c>kernel.yaml</c>, its sequential sources,
+/// input files and expert solutions under <c>solutions/&lt;technology&gt;/</c>.
+/// </summary>
+public sealed class KernelCatalog
+{
+    public const string DescriptorFile = "kernel.yaml";
+    private readonly Dictionary<string, KernelDefinition> _kernels;
+
+    private KernelCatalog(Dictionary<string, KernelDefinition> kernels) => _kernels = kernels;
+
+    public IReadOnlyCollection<KernelDefinition> Kernels => _kernels.Values;
+
+    public bool TryGet(string id, out KernelDefinition kernel) => _kernels.TryGetValue(id, out kernel!);
+
+    /// <summary>Loads every kernel folder under the given roots; later roots may not redefine a kernel.</summary>
+    public static KernelCatalog Load(IEnumerable<string> roots)
+    {
+        var kernels = new Dictionary<string, KernelDefinition>(StringComparer.Ordinal);
+        foreach (var root in roots)
+        {
+            if (!Directory.Exists(root))
+            {
+                throw new InputFileException(root, 0, "(kernels)", "kernel directory not found");
+            }
+
+            IEnumerable<string> folders = File.Exists(Path.Combine(root, DescriptorFile))
+                ? [root]
+                : Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, DescriptorFile))).Order(StringComparer.Ordinal);
+            foreach (var folder in folders)
+            {
+                var kernel = LoadFolder(folder);
+                if (!kernels.TryAdd(kernel.Id, kernel))
+                {
+                    throw new InputFileException(Path.Combine(folder, DescriptorFile), 0, "id", $"kernel '{kernel.Id}' is defined twice");
+                }
+            }
+        }
+
+        return new KernelCatalog(kernels);
+    }
+
+    /// <summary>Reads one kernel folder; every problem names the folder, file and field.</summary>
+    public static KernelDefinition LoadFolder(string folder)
+    {
+        var descriptor = Path.Combine(folder, DescriptorFile);
+        if (!File.Exists(descriptor))
+        {
+            throw new InputFileException(descriptor, 0, "(file)", "kernel descriptor not found");
+        }
+
+        var yaml = YamlSection.Parse(descriptor, File.ReadAllText(descriptor));
+        var id = yaml.RequiredString("id");
+        if (!IsSafeName(id))
+        {
+            throw yaml.Error("id", $"'{id}' must be letters, digits, '-' or '_'");
+        }
+
+        var language = yaml.OptionalString("language") ?? "c";
+        if (language is not ("c" or "cpp"))
+        {
+            throw yaml.Error("language", $"'{language}' is not one of c, cpp");
+        }
+
+        var technologies = yaml.Strings("technologies", required: true);
+        foreach (var technology in technologies.Where(t => !Contracts.Sweeps.Technologies.All.Contains(t)))
+        {
+            throw yaml.Error("technologies", $"unknown technology '{technology}' (known: {string.Join(", ", Contracts.Sweeps.Technologies.All)})");
+        }
+
+        var sources = yaml.Strings("sources", required: true).Select(path => ReadFile(yaml, "sources", folder, path)).ToList();
+        var build = ReadBuild(yaml.Section("build"), language);
+        var inputs = ReadInputs(yaml, folder);
+        var compare = ReadComparison(yaml.Section("compare"));
+        var kernel = new KernelDefinition(
+            id,
+            yaml.OptionalString("title") ?? id,
+            language,
+            yaml.OptionalString("note") ?? "",
+            technologies,
+            sources,
+            build,
+            inputs,
+            compare,
+            ReadSolutions(folder, technologies),
+            ContentHash(folder));
+        yaml.RejectUnknownFields();
+        return kernel;
+    }
+
+    private static KernelBuild ReadBuild(YamlSection? build, string language)
+    {
+        var compiler = build?.OptionalString("compiler") ?? (language == "cpp" ? "g++" : "gcc");
+        var flags = build?.Strings("flags") ?? [];
+        var libraries = build?.Strings("libraries") ?? [];
+        build?.RejectUnknownFields();
+        return new KernelBuild(compiler, flags.Count > 0 ? flags : ["-O2"], libraries);
+    }
+
+    private static Dictionary<string, KernelInput> ReadInputs(YamlSection yaml, string folder)
+    {
+        var section = yaml.Section("inputs") ?? throw yaml.Error("inputs", "is required: name at least one input set, e.g. tiny");
+        var inputs = new Dictionary<string, KernelInput>(StringComparer.Ordinal);
+        foreach (var (name, input) in section.NamedSections())
+        {
+            var stdinPath = input.OptionalString("stdin");
+            var stdin = stdinPath is null ? null : ReadFile(input, "stdin", folder, stdinPath).Content;
+            inputs[name] = new KernelInput(
+                name,
+                input.Strings("args"),
+                stdin,
+                input.Strings("files").Select(path => ReadFile(input, "files", folder, path) with { Path = Path.GetFileName(path) }).ToList(),
+                input.Strings("outputs"));
+            input.RejectUnknownFields();
+        }
+
+        if (inputs.Count == 0)
+        {
+            throw yaml.Error("inputs", "must name at least one input set");
+        }
+
+        return inputs;
+    }
+
+    private static OutputComparison ReadComparison(YamlSection? compare)
+    {
+        if (compare is null)
+        {
+            return new OutputComparison(ComparisonModes.Exact, 0, 0, []);
+        }
+
+        var mode = compare.OptionalString("mode") ?? ComparisonModes.Exact;
+        if (!ComparisonModes.All.Contains(mode))
+        {
+            throw compare.Error("mode", $"'{mode}' is not one of {string.Join(", ", ComparisonModes.All)}");
+        }
+
+        var ignore = compare.Strings("ignore");
+        foreach (var pattern in ignore)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException e)
+            {
+                throw compare.Error("ignore", $"'{pattern}' is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        var result = new OutputComparison(mode, compare.Double("abs", 0, 0), compare.Double("rel", 0, 0), ignore);
+        compare.RejectUnknownFields();
+        return result;
+    }
+
+    private static Dictionary<string, IReadOnlyList<CodeFile>> ReadSolutions(string folder, IReadOnlyList<string> technologies)
+    {
+        var solutions = new Dictionary<string, IReadOnlyList<CodeFile>>(StringComparer.Ordinal);
+        var root = Path.Combine(folder, "solutions");
+        if (!Directory.Exists(root))
+        {
+            return solutions;
+        }
+
+        foreach (var directory in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var technology = Path.GetFileName(directory);
+            if (!technologies.Contains(technology))
+            {
+                throw new InputFileException(directory, 0, "solutions", $"solution for '{technology}', which the kernel does not list in technologies");
+            }
+
+            solutions[technology] = Directory.GetFiles(directory).Order(StringComparer.Ordinal)
+                .Select(f => new CodeFile(Path.GetFileName(f), File.ReadAllText(f))).ToList();
+        }
+
+        return solutions;
+    }
+
+    private static CodeFile ReadFile(YamlSection yaml, string field, string folder, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(folder, relative));
+        if (!full.StartsWith(Path.GetFullPath(folder), StringComparison.Ordinal))
+        {
+            throw yaml.Error(field, $"'{relative}' points outside the kernel folder");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw yaml.Error(field, $"file '{relative}' not found in {folder}");
+        }
+
+        return new CodeFile(relative, File.ReadAllText(full));
+    }
+
+    private static string ContentHash(string folder)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(folder, file)));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+
+    private static bool IsSafeName(string name) => name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Kernelsmith.Grains.Scheduling;
+
+/// <summary>The agent could not be reached or lost the job: an infrastructure failure, retried elsewhere.</summary>
+public sealed class AgentUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Picks agents for jobs and sends them build and run work over gRPC.</summary>
+public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispatcher> logger) : IDisposable
+{
+    private static readonly TimeSpan s_agentWait = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
+
+    /// <summary>An agent that can run the technology, preferring <paramref name="preferred"/> while it is alive.</summary>
+    public async Task<AgentInfo> SelectAgentAsync(string technology, string? preferred, CancellationToken cancellationToken)
+    {
+        var registry = grains.GetGrain<IAgentRegistryGrain>(0);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var agents = await registry.GetLiveAgentsAsync();
+            var able = agents.Where(a => a.Technologies.Contains(technology)).ToList();
+            var chosen = able.FirstOrDefault(a => a.AgentId == preferred)
+                ?? able.OrderBy(a => a.AgentId, StringComparer.Ordinal).FirstOrDefault();
+            if (chosen is not null)
+            {
+                return chosen;
+            }
+
+            if (deadline.Elapsed > s_agentWait)
+            {
+                throw new AgentUnavailableException(
+                    $"no live agent can run {technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} [{string.Join(",", a.Technologies)}]")))})");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    public Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "build", client => client.Build(job, cancellationToken: cancellationToken), cancellationToken);
+
+    public Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "run", client => client.Run(job, cancellationToken: cancellationToken), cancellationToken);
+
+    private async Task<JobResult> CallAsync(
+        AgentInfo agent, string kind, Func<NodeAgent.NodeAgentClient, AsyncServerStreamingCall<JobUpdate>> start, CancellationToken cancellationToken)
+    {
+        var client = new NodeAgent.NodeAgentClient(_channels.GetOrAdd(agent.Address, address => GrpcChannel.ForAddress(address)));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var call = start(client);
+            await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                if (update.UpdateCase == JobUpdate.UpdateOneofCase.Result)
+                {
+                    GrainsInstrumentation.JobSeconds.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("job", kind));
+                    if (update.Result.Status == JobResult.Types.Status.AgentError)
+                    {
+                        throw new AgentUnavailableException($"agent {agent.AgentId} could not do the {kind}: {update.Result.Message}");
+                    }
+
+                    return update.Result;
+                }
+            }
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            LogAgentFailed(agent.AgentId, kind, e.Status.Detail);
+            throw new AgentUnavailableException($"agent {agent.AgentId} failed during {kind}: {e.Status.StatusCode} {e.Status.Detail}", e);
+        }
+
+        throw new AgentUnavailableException($"agent {agent.AgentId} closed the {kind} stream without a result");
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} failed during {Kind}: {Detail}")]
+    private partial void LogAgentFailed(string agentId, string kind, string detail);
+}

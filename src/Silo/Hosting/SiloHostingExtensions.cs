@@ -1,0 +1,51 @@
+using Kernelsmith.Grains.Experiments;
+using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Scheduling;
+using Kernelsmith.ServiceDefaults;
+using Kernelsmith.Silo.Services;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Kernelsmith.Silo.Hosting;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds an Orleans silo with the experiment grains and their services, and the gRPC agent registry.
+    /// This slice clusters on localhost with in-memory storage (the embedded mode).
+    /// </summary>
+    public static IHostApplicationBuilder AddKernelsmithSilo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.AddMemoryGrainStorage(StorageNames.Experiments);
+            silo.AddMemoryGrainStorage(StorageNames.Sweeps);
+            silo.AddActivityPropagation();
+            // Grain calls that wait on a reference run (builds plus timed repetitions) outlast Orleans' 30 s default.
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(15));
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobDispatcher>();
+        builder.Services.AddSingleton<IModelProvider, SimModel>();
+        builder.Services.AddSingleton<IModelProvider, ReplayModel>();
+        builder.Services.AddSingleton<ModelGateway>();
+        builder.Services.AddGrpc();
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        return builder;
+    }
+
+    public static WebApplication MapKernelsmithSilo(this WebApplication app)
+    {
+        app.MapGrpcService<AgentRegistryService>();
+        app.MapKernelsmithHealth();
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Silo.Hosting;
+
+/// <summary>How a silo joins its cluster. Bound from the <c>Silo</c> section.</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Silo";
+
+    public string ClusterId { get; set; } = "kernelsmith";
+
+    public string ServiceId { get; set; } = "kernelsmith";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+}
+
+internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SiloOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 1 or > 65535 || options.SiloPort == options.GatewayPort)
+        {
+            failures.Add($"{SiloOptions.Section}:SiloPort and {SiloOptions.Section}:GatewayPort must be two different ports in 1..65535");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            failures.Add($"{SiloOptions.Section}:ClusterId and {SiloOptions.Section}:ServiceId must not be empty");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
