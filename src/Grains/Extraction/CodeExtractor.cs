@@ -67,7 +67,7 @@ public static partial class CodeExtractor
     }
 
     private static bool LooksLikeCode(string text) =>
-        text.Contains('{') && (text.Contains("#include", StringComparison.Ordinal) || text.Contains(';'));
+        text.Contains("#include", StringComparison.Ordinal) || text.Contains("#pragma", StringComparison.Ordinal) || text.Contains('{') && text.Contains(';');
 
     private static string? NameBefore(string answer, int blockStart)
     {

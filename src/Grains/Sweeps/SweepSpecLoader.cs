@@ -1,3 +1,4 @@
+using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
@@ -49,15 +50,7 @@ public static class SweepSpecLoader
 
         var samples = yaml.Int("samples", 1, min: 1, max: 1000);
         var repair = ReadRepair(yaml.Section("repair"));
-        var run = ReadRun(yaml, yaml.Section("run"));
-        foreach (var kernel in kernels)
-        {
-            catalog.TryGet(kernel, out var definition);
-            if (!definition.Inputs.ContainsKey(run.Input))
-            {
-                throw yaml.Error("run", $"kernel '{kernel}' has no input set '{run.Input}' (it has: {string.Join(", ", definition.Inputs.Keys)})");
-            }
-        }
+        var run = ReadRun(yaml, yaml.Section("run"), kernels.Select(k => catalog.TryGet(k, out var d) ? d : null!).ToList());
 
         yaml.RejectUnknownFields();
         return new SweepSpec(name, kernels, technologies, models, prompts, samples, repair, run);
@@ -139,7 +132,7 @@ public static class SweepSpecLoader
         return repair;
     }
 
-    private static RunSettings ReadRun(YamlSection yaml, YamlSection? section)
+    private static RunSettings ReadRun(YamlSection yaml, YamlSection? section, IReadOnlyList<KernelDefinition> kernels)
     {
         if (section is null)
         {
@@ -153,6 +146,11 @@ public static class SweepSpecLoader
             section.Int("repetitions", 3, min: 1, max: 100),
             section.Double("timeout", 30, min: 0.1),
             section.Double("build_timeout", 120, min: 1));
+        foreach (var kernel in kernels.Where(k => !k.Inputs.ContainsKey(run.Input)))
+        {
+            throw section.Error("input", $"kernel '{kernel.Id}' has no input set '{run.Input}' (it has: {string.Join(", ", kernel.Inputs.Keys)})");
+        }
+
         section.RejectUnknownFields();
         return run;
     }

@@ -45,6 +45,11 @@ public sealed class YamlSection
         {
             throw new InputFileException(file, e.Start.Line, "(syntax)", FirstLine(e.InnerException?.Message ?? e.Message));
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet reports some malformed documents (e.g. an unclosed flow list) this way, without a position.
+            throw new InputFileException(file, 0, "(syntax)", $"malformed YAML: {FirstLine(e.Message)}");
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

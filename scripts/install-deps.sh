@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI, the sandbox, Redis.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(gcc g++ make bubblewrap clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Kernelsmith.Cli.Commands;
+using Kernelsmith.Cli.Results;
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Cli.Tests.Embedded;
+
+/// <summary>Runs one embedded sweep (real gcc, real gRPC, real Orleans) with expert answers and planted faults.</summary>
+public sealed class PlantedSweepFixture : IAsyncLifetime
+{
+    public string Output { get; } = Path.Combine(Path.GetTempPath(), "kernelsmith-tests", "planted-" + Guid.NewGuid().ToString("n")[..8]);
+
+    public IReadOnlyList<ExperimentRecord> Records { get; private set; } = [];
+
+    public TimeSpan Elapsed { get; private set; }
+
+    public int ExitCode { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        ExitCode = await RunCommand.RunAsync(new FileInfo(Repository.TestData("planted.yaml")), new DirectoryInfo(Output), [Repository.Kernels], CancellationToken.None);
+        Elapsed = clock.Elapsed;
+        Records = new ResultsDirectory(Output).ReadRecords();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class PlantedSweepTests(PlantedSweepFixture sweep) : IClassFixture<PlantedSweepFixture>
+{
+    [Fact]
+    public void Run_EveryExperiment_HasExactlyOneFinalRecord()
+    {
+        Assert.Equal(0, sweep.ExitCode);
+        Assert.Equal(6, sweep.Records.Count);
+        Assert.Equal(6, sweep.Records.Select(r => r.Experiment).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("gemm")]
+    [InlineData("heat2d")]
+    public void Run_SimExpert_IsCorrectWithMeasuredSpeedup(string kernel)
+    {
+        var record = Find(kernel, "expert");
+
+        Assert.Equal(Verdict.Correct, record.Verdict);
+        Assert.True(record.Provenance.Simulated);
+        Assert.Contains("simulated", record.Model, StringComparison.Ordinal);
+        Assert.Equal([1, 2], record.Runs.Select(r => r.Threads));
+        Assert.All(record.Runs, r => Assert.True(r.Seconds > 0));
+        Assert.True(record.SequentialSeconds > 0);
+        Assert.NotNull(record.Speedup);
+        Assert.Equal(32, record.TraceId.Length);
+        Assert.Contains("gcc", record.Provenance.Toolchain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_PlantedWrongAnswer_IsWrongOutput()
+    {
+        var record = Find("gemm", "wrong");
+
+        Assert.Equal(Verdict.WrongOutput, record.Verdict);
+        Assert.Null(record.Speedup);
+        Assert.Contains("checksum", File.ReadAllText(Path.Combine(AttemptFolder(record), "verdict.txt")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ProgramThatNeverEnds_IsTimeoutWithinTheLimit()
+    {
+        var record = Find("heat2d", "wrong");
+
+        Assert.Equal(Verdict.Timeout, record.Verdict);
+        Assert.Contains("3 s", record.Reason, StringComparison.Ordinal);
+        // One 3 s limit was hit; the whole sweep must not have waited much beyond it.
+        Assert.True(sweep.Elapsed < TimeSpan.FromSeconds(90), $"sweep took {sweep.Elapsed}");
+    }
+
+    [Fact]
+    public void Run_ProgramThatDoesNotCompile_IsBuildErrorWithTheCompilersMessage()
+    {
+        var record = Find("gemm", "broken");
+
+        Assert.Equal(Verdict.BuildError, record.Verdict);
+        Assert.Contains("matrix_size", record.Reason, StringComparison.Ordinal);
+        Assert.Contains("undeclared", File.ReadAllText(Path.Combine(AttemptFolder(record), "build.log")), StringComparison.Ordinal);
+        Assert.Contains(record.Taxonomy, t => t.Category == "build_error");
+    }
+
+    [Fact]
+    public void Run_AnswerWithoutCode_IsNoCode()
+    {
+        var record = Find("heat2d", "broken");
+
+        Assert.Equal(Verdict.NoCode, record.Verdict);
+        Assert.Contains("no code block", record.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_WritesCsvReportAndAttempts()
+    {
+        var csv = File.ReadAllLines(Path.Combine(sweep.Output, ResultsDirectory.Csv));
+        Assert.Equal(string.Join(",", ResultsDirectory.CsvColumns), csv[0]);
+        Assert.Equal(7, csv.Length);
+
+        var report = File.ReadAllText(Path.Combine(sweep.Output, MarkdownReport.FileName));
+        Assert.Contains("Simulated models", report, StringComparison.Ordinal);
+        Assert.Contains("| build_error | 1 |", report, StringComparison.Ordinal);
+        Assert.Contains(Find("gemm", "expert").TraceId, report, StringComparison.Ordinal);
+
+        var attempt = AttemptFolder(Find("gemm", "broken"));
+        Assert.Contains("matrix_size", File.ReadAllText(Path.Combine(attempt, "build.log")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(attempt, "files", "main.c")));
+    }
+
+    private string AttemptFolder(ExperimentRecord record) => Path.Combine(sweep.Output, ResultsDirectory.AttemptsFolder(record), "round-0");
+
+    private ExperimentRecord Find(string kernel, string model) =>
+        Assert.Single(sweep.Records, r => r.Kernel == kernel && r.Model.StartsWith(model + " ", StringComparison.Ordinal) || r.Kernel == kernel && r.Model == model);
+}

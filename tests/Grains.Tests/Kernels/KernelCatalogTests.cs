@@ -1,0 +1,111 @@
+using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Grains.Yaml;
+
+namespace Kernelsmith.Grains.Tests.Kernels;
+
+public sealed class KernelCatalogTests : IDisposable
+{
+    private const string GoodYaml = """
+        id: tiny-kernel
+        title: A tiny kernel
+        technologies: [openmp]
+        sources: [main.c]
+        inputs:
+          tiny: { args: ["3"] }
+        compare:
+          mode: exact
+        """;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("kernelsmith-catalog-").FullName;
+
+    [Fact]
+    public void Load_RepositoryCatalog_HasTheQuickstartKernels()
+    {
+        var catalog = TestCatalog.Load();
+
+        Assert.True(catalog.TryGet("gemm", out var gemm));
+        Assert.True(catalog.TryGet("heat2d", out _));
+        Assert.Contains("openmp", gemm.Solutions.Keys);
+        Assert.Contains("tiny", gemm.Inputs.Keys);
+        Assert.NotEmpty(gemm.Sources[0].Content);
+    }
+
+    [Fact]
+    public void LoadFolder_GoodFolder_Loads()
+    {
+        var folder = Kernel("good", GoodYaml, ("main.c", "int main(void) { return 0; }"));
+
+        var kernel = KernelCatalog.LoadFolder(folder);
+
+        Assert.Equal("tiny-kernel", kernel.Id);
+        Assert.Equal(["3"], kernel.Inputs["tiny"].Args);
+        Assert.Equal(16, kernel.ContentHash.Length);
+    }
+
+    [Theory]
+    [InlineData("id: [unclosed", "(syntax)", "")]
+    [InlineData("sources: [main.c]|sources: [missing.c]", "sources", "file 'missing.c' not found")]
+    [InlineData("technologies: [openmp]|technologies: [openmp, fortran]", "technologies", "unknown technology 'fortran'")]
+    [InlineData("title: A tiny kernel|title: A tiny kernel\nauthor: me", "author", "unknown field")]
+    [InlineData("mode: exact|mode: fuzzy", "compare.mode", "'fuzzy' is not one of")]
+    [InlineData("sources: [main.c]|sources: [../../etc/passwd]", "sources", "outside the kernel folder")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { args: [\"3\"], seed: 4 }", "inputs.tiny.seed", "unknown field")]
+    public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
+    {
+        var parts = edit.Split('|');
+        var yaml = parts.Length == 1 ? parts[0] : GoodYaml.Replace(parts[0], parts[1], StringComparison.Ordinal);
+        var folder = Kernel("broken", yaml, ("main.c", "int main(void) { return 0; }"));
+
+        var error = Assert.Throws<InputFileException>(() => KernelCatalog.LoadFolder(folder));
+
+        Assert.Equal(Path.Combine(folder, "kernel.yaml"), error.File);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFolder_SolutionForUnlistedTechnology_IsAnError()
+    {
+        var folder = Kernel("stray", GoodYaml, ("main.c", "int main(void) { return 0; }"), ("solutions/cuda/main.cu", "int main() {}"));
+
+        var error = Assert.Throws<InputFileException>(() => KernelCatalog.LoadFolder(folder));
+
+        Assert.Contains("cuda", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SameIdTwice_IsAnError()
+    {
+        Kernel("one", GoodYaml, ("main.c", "int main(void) { return 0; }"));
+        Kernel("two", GoodYaml, ("main.c", "int main(void) { return 0; }"));
+
+        var error = Assert.Throws<InputFileException>(() => KernelCatalog.Load([_root]));
+
+        Assert.Contains("defined twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingDirectory_SaysSo()
+    {
+        var error = Assert.Throws<InputFileException>(() => KernelCatalog.Load([Path.Combine(_root, "nope")]));
+
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Kernel(string name, string yaml, params (string Path, string Content)[] files)
+    {
+        var folder = Path.Combine(_root, name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "kernel.yaml"), yaml);
+        foreach (var (path, content) in files)
+        {
+            var full = Path.Combine(folder, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
+
+        return folder;
+    }
+}

@@ -1,0 +1,118 @@
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Grains.Yaml;
+
+namespace Kernelsmith.Grains.Tests.Sweeps;
+
+public sealed class SweepSpecLoaderTests
+{
+    private const string Valid = """
+        name: demo
+        kernels: [gemm, heat2d]
+        technologies: [openmp]
+        models:
+          - id: expert
+            provider: sim
+            behaviour: expert
+          - id: gpt
+            provider: openai
+            endpoint: http://127.0.0.1:9/v1
+            model: gpt-4o
+            apiKeyEnv: OPENAI_API_KEY
+            temperature: 0.2
+        samples: 3
+        repair:
+          rounds: 2
+        run:
+          input: tiny
+          threads: [1, 2, 4]
+          repetitions: 5
+          timeout: 12.5
+        """;
+
+    [Fact]
+    public void Parse_ValidSpec_ReadsEveryField()
+    {
+        var spec = SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load());
+
+        Assert.Equal("demo", spec.Name);
+        Assert.Equal(["gemm", "heat2d"], spec.Kernels);
+        Assert.Equal(["openmp"], spec.Technologies);
+        Assert.Equal(2, spec.Models.Count);
+        Assert.Equal("expert", spec.Models[0].Behaviour);
+        Assert.True(spec.Models[0].IsSimulated);
+        Assert.Equal(0.2, spec.Models[1].Temperature);
+        Assert.False(spec.Models[1].IsSimulated);
+        Assert.Equal(3, spec.Samples);
+        Assert.Equal(2, spec.Repair.Rounds);
+        Assert.Equal([1, 2, 4], spec.Run.Threads);
+        Assert.Equal(5, spec.Run.Repetitions);
+        Assert.Equal(12.5, spec.Run.TimeoutSeconds);
+        Assert.Equal(["plain"], spec.Prompts);
+    }
+
+    [Theory]
+    [InlineData("kernels: [gemm, heat2d]", "kernels: [gemm, nosuch]", 2, "kernels", "unknown kernel 'nosuch'")]
+    [InlineData("technologies: [openmp]", "technologies: [opencl]", 3, "technologies", "unknown technology 'opencl'")]
+    [InlineData("samples: 3", "samples: three", 14, "samples", "expected an integer")]
+    [InlineData("  repetitions: 5", "  repetitions: 5\n  colour: blue", 21, "run.colour", "unknown field")]
+    [InlineData("    behaviour: expert", "    behaviour: genius", 7, "models[0].behaviour", "unknown sim behaviour 'genius'")]
+    [InlineData("    provider: openai", "    provider: skynet", 9, "models[1].provider", "unknown provider 'skynet'")]
+    [InlineData("  threads: [1, 2, 4]", "  threads: [1, 0]", 19, "run.threads", "expected integers >= 1")]
+    [InlineData("  input: tiny", "  input: huge", 18, "run.input", "has no input set 'huge'")]
+    [InlineData("name: demo", "name: demo\nname: again", 2, "(syntax)", "Duplicate key")]
+    public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
+    {
+        var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
+        Assert.NotEqual(Valid, text);
+
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("demo.yaml", text, TestCatalog.Load()));
+
+        Assert.Equal("demo.yaml", error.File);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith($"demo.yaml:{line}: {field}: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingModels_IsAnError()
+    {
+        var text = "name: x\nkernels: [gemm]\ntechnologies: [openmp]\nrun: { threads: [1] }\n";
+
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("x.yaml", text, TestCatalog.Load()));
+
+        Assert.Equal("models", error.Field);
+    }
+
+    [Fact]
+    public void Parse_BadYamlSyntax_NamesTheLine()
+    {
+        var text = "name: x\nkernels: [gemm\ntechnologies: [openmp]\n";
+
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("x.yaml", text, TestCatalog.Load()));
+
+        Assert.Equal("(syntax)", error.Field);
+        Assert.Equal("x.yaml", error.File);
+    }
+
+    [Fact]
+    public void Load_MissingFile_SaysSo()
+    {
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Load("/nonexistent/sweep.yaml", TestCatalog.Load()));
+
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expand_CrossProduct_SkipsUnsupportedTechnologiesAndNamesEachExperiment()
+    {
+        var spec = SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load());
+        var kernels = TestCatalog.Load().Kernels.ToDictionary(k => k.Id);
+
+        var experiments = SweepGrain.Expand("s1", spec, kernels);
+
+        Assert.Equal(2 * 1 * 2 * 1 * 3, experiments.Count);
+        Assert.Equal(experiments.Count, experiments.Select(e => e.ExperimentId).Distinct().Count());
+        Assert.Contains(experiments, e => e.ExperimentId == "s1/heat2d/openmp/gpt/plain/2");
+    }
+}
