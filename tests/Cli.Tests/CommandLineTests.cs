@@ -37,7 +37,10 @@ public sealed class CommandLineTests
         Assert.Contains("heat2d", stdout, StringComparison.Ordinal);
     }
 
-    internal static async Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(params string[] args)
+    internal static Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(params string[] args) =>
+        KernelsmithAsync(TimeSpan.FromMinutes(2), args);
+
+    internal static async Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(TimeSpan limit, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll"));
@@ -50,7 +53,7 @@ public sealed class CommandLineTests
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(limit);
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
     }

@@ -107,6 +107,8 @@ public sealed class Sandbox
             "--symlink", "usr/sbin", "/sbin",
             "--dev", "/dev",
             "--proc", "/proc",
+            // Read-only: MPI's hwloc reads the CPU topology here.
+            "--ro-bind", "/sys", "/sys",
             "--tmpfs", "/tmp",
             "--bind", command.WorkDirectory, InsidePath,
             "--chdir", InsidePath,

@@ -1,5 +1,10 @@
 using System.CommandLine;
+using Kernelsmith.Cli.Embedded;
+using Kernelsmith.Cli.Results;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Grains.Llm;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;
@@ -14,7 +19,71 @@ internal static class KernelsCommand
         var id = new Argument<string>("id") { Description = "Kernel id" };
         var show = new Command("show", "Show one kernel") { id, kernels };
         show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!));
-        return new Command("kernels", "The kernel catalog") { list, show };
+        var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference" };
+        var ids = new Argument<string[]>("ids") { Description = "Kernels to validate (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels };
+        validate.SetAction((parse, cancellationToken) =>
+            ValidateAsync(Load(parse.GetValue(kernels)), parse.GetValue(ids) ?? [], parse.GetValue(run), cancellationToken));
+        return new Command("kernels", "The kernel catalog") { list, show, validate };
+    }
+
+    /// <summary>The technologies whose toolchain this machine has; CUDA solutions are only compiled where nvcc is.</summary>
+    private static IEnumerable<string> LocalTechnologies()
+    {
+        yield return Technologies.OpenMp;
+        if (Agents.Node.Capabilities.CapabilityProbe.Version("mpicc", "--showme:version") is not null)
+        {
+            yield return Technologies.Mpi;
+        }
+
+        if (Agents.Node.Capabilities.CapabilityProbe.Version("nvcc", "--version") is not null)
+        {
+            yield return Technologies.Cuda;
+        }
+    }
+
+    private static async Task<int> ValidateAsync(KernelCatalog catalog, string[] ids, bool run, CancellationToken cancellationToken)
+    {
+        var kernels = ids.Length == 0
+            ? catalog.Kernels.OrderBy(k => k.Id, StringComparer.Ordinal).ToList()
+            : ids.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
+        AnsiConsole.MarkupLine($"[green]{kernels.Count} kernel folder(s) valid:[/] {Markup.Escape(string.Join(", ", kernels.Select(k => k.Id)))}");
+        if (!run)
+        {
+            return 0;
+        }
+
+        var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
+        var records = new List<ExperimentRecord>();
+        foreach (var technology in LocalTechnologies())
+        {
+            var withSolution = kernels.Where(k => k.Solutions.ContainsKey(technology)).ToList();
+            if (withSolution.Count == 0)
+            {
+                continue;
+            }
+
+            var spec = new SweepSpec(
+                $"validate-{technology}",
+                withSolution.Select(k => k.Id).ToList(),
+                [technology],
+                [new ModelSpec("expert", ModelProviders.Sim, Behaviour: SimModel.Expert)],
+                [PromptLibrary.Plain],
+                1,
+                new RepairSettings(0),
+                new RunSettings("tiny", [1, 2, 3], [1, 2, 3], 2, 60, 120));
+            records.AddRange(await SweepRunner.RunAsync(spec, withSolution, results, cancellationToken));
+        }
+
+        AnsiConsole.Write(RunCommand.ResultsTable(records));
+        var failures = records.Where(r => r.Verdict != Verdict.Correct).ToList();
+        foreach (var failure in failures)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(failure.Kernel)} {failure.Technology}: {failure.Verdict.ToWireName()}[/]: {Markup.Escape(failure.Reason)}");
+        }
+
+        AnsiConsole.MarkupLine($"{records.Count - failures.Count} of {records.Count} expert solutions correct at 1, 2 and 3 threads/ranks; details in {Markup.Escape(results.Path)}");
+        return failures.Count == 0 ? 0 : 1;
     }
 
     private static KernelCatalog Load(string[]? directories) => KernelCatalog.Load(KernelDirectories.Resolve(directories, null));

@@ -1,12 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Kernelsmith.Cli.Embedded;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
-using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Sweeps;
@@ -17,8 +13,6 @@ namespace Kernelsmith.Cli.Commands;
 /// <summary><c>kernelsmith run SWEEP.yaml [--out DIR]</c>: a whole sweep in one process, results written as they come.</summary>
 internal static class RunCommand
 {
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(300);
-
     public static Command Create(Option<string[]> kernels)
     {
         var spec = new Argument<FileInfo>("sweep") { Description = "The sweep spec (YAML)" };
@@ -40,60 +34,13 @@ internal static class RunCommand
         }
 
         var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
-        var sweepId = SweepId(spec, kernels);
-        if (spec.Models.Any(m => m.IsSimulated))
-        {
-            AnsiConsole.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
-        }
-
-        await using var cluster = await AnsiConsole.Status().StartAsync("Starting the embedded silo and agent...",
-            _ => EmbeddedCluster.StartAsync(Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId), cancellationToken));
-        var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
-        await sweep.StartAsync(spec, kernels);
-
-        var records = new List<ExperimentRecord>();
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
-            {
-                var bar = context.AddTask("starting", maxValue: 1);
-                while (true)
-                {
-                    var progress = await sweep.GetProgressAsync();
-                    foreach (var record in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
-                    {
-                        results.Append(record);
-                        records.Add(record);
-                    }
-
-                    bar.MaxValue = Math.Max(1, progress.Total);
-                    bar.Value = progress.Recorded;
-                    bar.Description = $"{spec.Name}: done {progress.Recorded}/{progress.Total} | running {progress.Running} | failed {progress.Failed}";
-                    if (progress.IsComplete && records.Count == progress.Total)
-                    {
-                        return;
-                    }
-
-                    await Task.Delay(s_poll, cancellationToken);
-                }
-            });
-
-        results.WriteCsv(records);
-        await File.WriteAllTextAsync(Path.Combine(results.Path, MarkdownReport.FileName), MarkdownReport.Render(spec.Name, records), cancellationToken);
+        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken);
         AnsiConsole.Write(ResultsTable(records));
         AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {MarkdownReport.FileName})");
         return 0;
     }
 
-    /// <summary>The same spec and kernels give the same sweep id, so a resubmission is recognised.</summary>
-    private static string SweepId(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels)
-    {
-        var text = JsonSerializer.Serialize(spec) + string.Join(",", kernels.Select(k => k.ContentHash));
-        return $"{spec.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8]}";
-    }
-
-    private static Table ResultsTable(IReadOnlyList<ExperimentRecord> records)
+    public static Table ResultsTable(IReadOnlyList<ExperimentRecord> records)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("kernel", "model", "technology", "sample", "verdict", "best speedup", "at");

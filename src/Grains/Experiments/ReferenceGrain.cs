@@ -3,6 +3,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Scheduling;
+using Kernelsmith.Grains.Verification;
 
 namespace Kernelsmith.Grains.Experiments;
 
@@ -35,7 +36,8 @@ public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReference
 
         var times = new List<double>();
         JobResult? first = null;
-        for (var repetition = 0; repetition < repetitions; repetition++)
+        // At least two runs: a reference that disagrees with itself cannot judge anyone.
+        for (var repetition = 0; repetition < Math.Max(2, repetitions); repetition++)
         {
             var run = await dispatcher.RunAsync(
                 agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernel.Inputs[input], 1, 1, timeoutSeconds, exclusive: true, BuildRecipe.Sequential), CancellationToken.None);
@@ -46,6 +48,11 @@ public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReference
 
             first ??= run;
             times.Add(run.WallSeconds);
+            var agreement = OutputComparer.Compare(Jobs.ProducedOutput(first), Jobs.ProducedOutput(run), kernel.Compare);
+            if (!agreement.Matches)
+            {
+                return Failed($"the sequential reference of {kernel.Id} is not deterministic on input '{input}' (run 1 vs run {repetition + 1}): {agreement.Detail}", build.Toolchain);
+            }
         }
 
         _result = new ReferenceResult(
