@@ -90,4 +90,20 @@ public sealed record ExperimentRecord(
     [property: JsonPropertyName("tokens")] TokenUsage Tokens,
     [property: JsonPropertyName("trace_id")] string TraceId,
     [property: JsonPropertyName("provenance")] Provenance Provenance,
-    [property: JsonIgnore] IReadOnlyList<Attempt> Attempts);
+    [property: JsonIgnore] IReadOnlyList<Attempt> Attempts)
+{
+    /// <summary>
+    /// Whether the program is parallel at all (a directive, MPI call or kernel launch, and more than one
+    /// thread or rank used); null when not checked. A non-parallel answer never counts as a parallel success.
+    /// </summary>
+    [Id(100), JsonPropertyName("parallel")]
+    public bool? Parallel { get; init; }
+
+    /// <summary>The catalog expert solution's best speedup on the same agent and input, when measured.</summary>
+    [Id(101), JsonPropertyName("expert_speedup")]
+    public double? ExpertSpeedup { get; init; }
+
+    /// <summary>What the model calls of this experiment cost, in US dollars, when prices are configured.</summary>
+    [Id(102), JsonPropertyName("cost_usd")]
+    public double? CostUsd { get; init; }
+}
