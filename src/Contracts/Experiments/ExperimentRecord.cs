@@ -15,7 +15,9 @@ public sealed record ExperimentSpec(
     string Prompt,
     int Sample,
     RepairSettings Repair,
-    RunSettings Run);
+    RunSettings Run,
+    ModelSpec? RepairModel = null,
+    bool UseCache = true);
 
 /// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]

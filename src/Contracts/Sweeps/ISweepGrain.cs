@@ -15,6 +15,12 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Records an experiment's final record; a second report of the same experiment is ignored.</summary>
     Task<bool> RecordAsync(ExperimentRecord record);
 
+    /// <summary>Counts what a model call spent; false once the sweep's budget is used up.</summary>
+    Task<bool> ChargeAsync(TokenUsage tokens, double costUsd);
+
+    /// <summary>False once the sweep's budget is used up: no further model calls are made.</summary>
+    Task<bool> IsWithinBudgetAsync();
+
     /// <summary>Returns counts of experiments by state and verdict.</summary>
     Task<SweepProgress> GetProgressAsync();
 

@@ -10,7 +10,17 @@ public sealed record SweepSpec(
     IReadOnlyList<string> Prompts,
     int Samples,
     RepairSettings Repair,
-    RunSettings Run);
+    RunSettings Run,
+    bool Cache = true,
+    BudgetSettings? Budget = null);
+
+/// <summary>Limits on what a sweep may spend; reaching one stops the sweep cleanly.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.BudgetSettings")]
+public sealed record BudgetSettings(double? MaxCostUsd, long? MaxTokens)
+{
+    public bool Allows(double costUsd, long tokens) =>
+        (MaxCostUsd is not { } cost || costUsd < cost) && (MaxTokens is not { } max || tokens < max);
+}
 
 /// <summary>One model entry of a sweep spec.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ModelSpec")]
@@ -25,8 +35,15 @@ public sealed record ModelSpec(
     double? TopP = null,
     int? MaxTokens = null,
     int? Seed = null,
-    string? Directory = null)
+    string? Directory = null,
+    string? ApiKeyFile = null,
+    bool Stream = false,
+    ModelLimits? Limits = null,
+    ModelPrices? Prices = null)
 {
+    /// <summary>The limits in force: the spec's, or the defaults.</summary>
+    public ModelLimits EffectiveLimits => Limits ?? ModelLimits.Default;
+
     /// <summary>Simulated and replayed models need no network; every output labels them so.</summary>
     public bool IsSimulated => Provider is ModelProviders.Sim or ModelProviders.Replay;
 
@@ -37,6 +54,21 @@ public sealed record ModelSpec(
         ModelProviders.Replay => $"{Id} (simulated: replay)",
         _ => Id,
     };
+}
+
+/// <summary>How hard a model endpoint may be used, cluster-wide, and how long a call may take.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ModelLimits")]
+public sealed record ModelLimits(int Concurrency, int? RequestsPerMinute, int? TokensPerMinute, double TimeoutSeconds, int MaxRetries)
+{
+    public static ModelLimits Default { get; } = new(4, null, null, 300, 3);
+}
+
+/// <summary>Prices in US dollars per million tokens, for cost accounting and budgets.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ModelPrices")]
+public sealed record ModelPrices(double InputPerMillionTokens, double OutputPerMillionTokens)
+{
+    public double Cost(long inputTokens, long outputTokens) =>
+        (inputTokens * InputPerMillionTokens + outputTokens * OutputPerMillionTokens) / 1_000_000;
 }
 
 public static class ModelProviders
@@ -55,9 +87,9 @@ public static class Technologies
     public static readonly IReadOnlyList<string> All = [OpenMp, Mpi, Cuda];
 }
 
-/// <summary>How failures are fed back to the model.</summary>
+/// <summary>How failures are fed back: how many rounds, and optionally another model that does the repairs.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RepairSettings")]
-public sealed record RepairSettings(int Rounds);
+public sealed record RepairSettings(int Rounds, string? Model = null);
 
 /// <summary>Where and how generated programs run.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunSettings")]

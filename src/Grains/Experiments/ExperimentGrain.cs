@@ -125,10 +125,27 @@ public sealed partial class ExperimentGrain(
             S.PromptHash = PromptLibrary.Hash(S.Conversation);
         }
 
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
+        if (!await sweep.IsWithinBudgetAsync())
+        {
+            return Fail(Verdict.InfraError, "the sweep's budget is used up; no further model calls were made", "");
+        }
+
+        // A cross-model repair: after the first round, another model answers the feedback.
+        var model = S.Round > 0 && spec.RepairModel is { } repairer ? repairer : spec.Model;
         using var activity = GrainsInstrumentation.Source.StartActivity("generate");
-        var answer = await models.CompleteAsync(new ModelRequest(spec, kernel, S.Conversation, S.Round), CancellationToken.None);
+        activity?.SetTag("gen_ai.request.model", model.Model ?? model.Id);
+        var answer = await models.CompleteAsync(new ModelRequest(spec, model, kernel, S.Conversation, S.Round), spec.UseCache, CancellationToken.None);
+        activity?.SetTag("gen_ai.usage.input_tokens", answer.Tokens.Input);
+        activity?.SetTag("gen_ai.usage.output_tokens", answer.Tokens.Output);
+        activity?.SetTag("gen_ai.response.finish_reasons", answer.FinishReason);
         S.Answer = answer.Text;
         S.Tokens = S.Tokens.Add(answer.Tokens);
+        S.CostUsd = answer.CostUsd is { } cost ? (S.CostUsd ?? 0) + cost : S.CostUsd;
+        if (!answer.Cached)
+        {
+            await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);
+        }
         S.Conversation.Add(ChatTurn.Assistant(answer.Text));
         return null;
     }
@@ -283,7 +300,10 @@ public sealed partial class ExperimentGrain(
                 S.AgentId ?? "",
                 S.Toolchain,
                 S.Hardware),
-            S.Attempts);
+            S.Attempts)
+        {
+            CostUsd = S.CostUsd,
+        };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
         GrainsInstrumentation.ExperimentsRecorded.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict.ToWireName()));
         return null;

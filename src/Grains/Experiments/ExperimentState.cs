@@ -32,6 +32,7 @@ public sealed class ExperimentState
     [Id(22)] public string PromptHash { get; set; } = "";
     [Id(23)] public string KernelHash { get; set; } = "";
     [Id(24)] public int InfraFailures { get; set; }
+    [Id(25)] public double? CostUsd { get; set; }
 
     /// <summary>Clears what one round produced, before the next round generates again.</summary>
     public void StartNextRound()

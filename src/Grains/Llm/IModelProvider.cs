@@ -1,13 +1,18 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Llm;
+using Kernelsmith.Contracts.Sweeps;
 
 namespace Kernelsmith.Grains.Llm;
 
-/// <summary>What a model is asked: the conversation so far, and enough context for simulated models.</summary>
-public sealed record ModelRequest(ExperimentSpec Experiment, KernelDefinition Kernel, IReadOnlyList<ChatTurn> Conversation, int Round);
+/// <summary>
+/// What a model is asked: the conversation so far, and enough context for simulated models. <see cref="Model"/>
+/// is the model that answers, which in a cross-model repair round is not the experiment's own.
+/// </summary>
+public sealed record ModelRequest(ExperimentSpec Experiment, ModelSpec Model, KernelDefinition Kernel, IReadOnlyList<ChatTurn> Conversation, int Round);
 
-/// <summary>What a model answered, with its token usage.</summary>
-public sealed record ModelAnswer(string Text, TokenUsage Tokens, string FinishReason);
+/// <summary>What a model answered, with its token usage and, when prices are known, its cost.</summary>
+public sealed record ModelAnswer(string Text, TokenUsage Tokens, string FinishReason, double? CostUsd = null, bool Cached = false);
 
 /// <summary>A model endpoint or simulation. Failures of the endpoint itself throw <see cref="ModelUnavailableException"/>.</summary>
 public interface IModelProvider
@@ -19,13 +24,64 @@ public interface IModelProvider
 /// <summary>The model could not be reached or refused service: an infrastructure failure, not the model's answer.</summary>
 public sealed class ModelUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Routes a request to the provider its model spec names.</summary>
-public sealed class ModelGateway(IEnumerable<IModelProvider> providers)
+/// <summary>
+/// The one way to a model: the response cache first, then the endpoint's cluster-wide quota, then the provider;
+/// cost is computed here from the model's prices.
+/// </summary>
+public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache)
 {
     private readonly Dictionary<string, IModelProvider> _providers = providers.ToDictionary(p => p.Provider);
 
-    public Task<ModelAnswer> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) =>
-        _providers.TryGetValue(request.Experiment.Model.Provider, out var provider)
-            ? provider.CompleteAsync(request, cancellationToken)
-            : throw new ModelUnavailableException($"no provider '{request.Experiment.Model.Provider}' is configured on this silo");
+    public async Task<ModelAnswer> CompleteAsync(ModelRequest request, bool useCache, CancellationToken cancellationToken)
+    {
+        var model = request.Model;
+        if (!_providers.TryGetValue(model.Provider, out var provider))
+        {
+            throw new ModelUnavailableException($"no provider '{model.Provider}' is configured on this silo");
+        }
+
+        // Simulated and replayed answers cost nothing to recompute; only real endpoints are cached.
+        var cacheKey = useCache && !model.IsSimulated ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample) : null;
+        if (cacheKey is not null && await cache.GetAsync(cacheKey, cancellationToken) is { } cached)
+        {
+            return cached with { Cached = true };
+        }
+
+        var quota = model.Limits is not null || !model.IsSimulated ? grains.GetGrain<IModelQuotaGrain>(QuotaKey(model)) : null;
+        var lease = Guid.NewGuid().ToString("n");
+        if (quota is not null)
+        {
+            while (await quota.TryAcquireAsync(lease, model.EffectiveLimits) is { } wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
+
+        ModelAnswer answer;
+        long tokens = 0;
+        try
+        {
+            answer = await provider.CompleteAsync(request, cancellationToken);
+            tokens = answer.Tokens.Input + answer.Tokens.Output;
+        }
+        finally
+        {
+            if (quota is not null)
+            {
+                await quota.ReleaseAsync(lease, tokens);
+            }
+        }
+
+        answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
+        if (cacheKey is not null)
+        {
+            await cache.PutAsync(cacheKey, answer, cancellationToken);
+        }
+
+        return answer;
+    }
+
+    /// <summary>Quotas belong to an endpoint and model, whichever sweeps use them.</summary>
+    public static string QuotaKey(ModelSpec model) =>
+        model.IsSimulated ? $"{model.Provider}:{model.Id}" : $"{model.Endpoint}|{model.Model}";
 }

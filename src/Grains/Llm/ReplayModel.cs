@@ -16,7 +16,7 @@ public sealed class ReplayModel : IModelProvider
     public async Task<ModelAnswer> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var experiment = request.Experiment;
-        var folder = Path.Combine(experiment.Model.Directory ?? ".", experiment.Kernel, experiment.Technology);
+        var folder = Path.Combine(request.Model.Directory ?? ".", experiment.Kernel, experiment.Technology);
         var stem = request.Round == 0 ? $"{experiment.Sample}" : $"{experiment.Sample}.r{request.Round}";
         var file = s_extensions.Select(ext => Path.Combine(folder, stem + ext)).FirstOrDefault(File.Exists);
         if (file is null)

@@ -19,7 +19,7 @@ public sealed class SimModel : IModelProvider
     {
         var kernel = request.Kernel;
         var technology = request.Experiment.Technology;
-        var files = request.Experiment.Model.Behaviour switch
+        var files = request.Model.Behaviour switch
         {
             Expert => kernel.Solutions.GetValueOrDefault(technology),
             Identity => kernel.Sources,
@@ -28,7 +28,7 @@ public sealed class SimModel : IModelProvider
 
         var text = files is null
             ? $"[simulated] The catalog has no expert {technology} solution for {kernel.Id}, so I cannot give one."
-            : $"[simulated: sim {request.Experiment.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
+            : $"[simulated: sim {request.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
               string.Join("\n", files.Select(f => $"`{f.Path}`:\n```{Fence(f.Path)}\n{f.Content.TrimEnd()}\n```\n"));
         return Task.FromResult(new ModelAnswer(text, TokenUsage.None, "stop"));
     }

@@ -14,6 +14,8 @@ public sealed class SweepState
     [Id(2)] public List<ExperimentSpec> Experiments { get; set; } = [];
     [Id(3)] public List<ExperimentRecord> Records { get; set; } = [];
     [Id(4)] public HashSet<string> Recorded { get; set; } = [];
+    [Id(5)] public long TokensSpent { get; set; }
+    [Id(6)] public double CostSpent { get; set; }
 }
 
 /// <summary>Expands a sweep into experiments, starts them, and collects one final record per experiment.</summary>
@@ -58,6 +60,18 @@ public sealed class SweepGrain(
         await state.WriteStateAsync();
         return true;
     }
+
+    public async Task<bool> ChargeAsync(TokenUsage tokens, double costUsd)
+    {
+        S.TokensSpent += tokens.Input + tokens.Output;
+        S.CostSpent += costUsd;
+        await state.WriteStateAsync();
+        return WithinBudget();
+    }
+
+    public Task<bool> IsWithinBudgetAsync() => Task.FromResult(WithinBudget());
+
+    private bool WithinBudget() => S.Spec?.Budget is not { } budget || budget.Allows(S.CostSpent, S.TokensSpent);
 
     public Task<SweepProgress> GetProgressAsync()
     {

@@ -49,11 +49,13 @@ public static class SweepSpecLoader
         }
 
         var samples = yaml.Int("samples", 1, min: 1, max: 1000);
-        var repair = ReadRepair(yaml.Section("repair"));
+        var repair = ReadRepair(yaml.Section("repair"), models);
         var run = ReadRun(yaml, yaml.Section("run"), kernels.Select(k => catalog.TryGet(k, out var d) ? d : null!).ToList());
 
+        var cache = yaml.OptionalString("cache") is not { } cacheText || ReadBool(yaml, "cache", cacheText);
+        var budget = ReadBudget(yaml.Section("budget"));
         yaml.RejectUnknownFields();
-        return new SweepSpec(name, kernels, technologies, models, prompts, samples, repair, run);
+        return new SweepSpec(name, kernels, technologies, models, prompts, samples, repair, run, cache, budget);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)
@@ -78,16 +80,7 @@ public static class SweepSpecLoader
             {
                 ModelProviders.Sim => ReadSim(section, id),
                 ModelProviders.Replay => new ModelSpec(id, provider, Directory: ReadReplayDirectory(section)),
-                ModelProviders.OpenAi => new ModelSpec(
-                    id,
-                    provider,
-                    Endpoint: section.RequiredString("endpoint"),
-                    Model: section.RequiredString("model"),
-                    ApiKeyEnv: section.OptionalString("apiKeyEnv"),
-                    Temperature: section.OptionalDouble("temperature"),
-                    TopP: section.OptionalDouble("top_p"),
-                    MaxTokens: section.OptionalInt("max_tokens"),
-                    Seed: section.OptionalInt("seed")),
+                ModelProviders.OpenAi => ReadOpenAi(section, id),
                 _ => throw section.Error("provider", $"unknown provider '{provider}' (known: {string.Join(", ", ModelProviders.All)})"),
             };
             section.RejectUnknownFields();
@@ -96,6 +89,81 @@ public static class SweepSpecLoader
 
         return models;
     }
+
+    private static ModelSpec ReadOpenAi(YamlSection section, string id)
+    {
+        var endpoint = section.RequiredString("endpoint");
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw section.Error("endpoint", $"'{endpoint}' is not an http(s) URL");
+        }
+
+        var apiKeyEnv = section.OptionalString("apiKeyEnv");
+        var apiKeyFile = section.OptionalString("apiKeyFile");
+        if (apiKeyEnv is not null && apiKeyFile is not null)
+        {
+            throw section.Error("apiKeyFile", "give the API key either by apiKeyEnv or by apiKeyFile, not both");
+        }
+
+        return new ModelSpec(
+            id,
+            ModelProviders.OpenAi,
+            Endpoint: endpoint,
+            Model: section.RequiredString("model"),
+            ApiKeyEnv: apiKeyEnv,
+            Temperature: section.Has("temperature") ? section.Double("temperature", 0, min: 0) : null,
+            TopP: section.Has("top_p") ? section.Double("top_p", 1, min: 0) : null,
+            MaxTokens: section.Has("max_tokens") ? section.Int("max_tokens", 0, min: 1) : null,
+            Seed: section.OptionalInt("seed"),
+            ApiKeyFile: apiKeyFile,
+            Stream: section.OptionalString("stream") is { } stream && ReadBool(section, "stream", stream),
+            Limits: ReadLimits(section),
+            Prices: ReadPrices(section.Section("price")));
+    }
+
+    private static ModelLimits ReadLimits(YamlSection section)
+    {
+        var defaults = ModelLimits.Default;
+        return new ModelLimits(
+            section.Int("concurrency", defaults.Concurrency, min: 1, max: 10_000),
+            section.Has("requests_per_minute") ? section.Int("requests_per_minute", 0, min: 1) : null,
+            section.Has("tokens_per_minute") ? section.Int("tokens_per_minute", 0, min: 1) : null,
+            section.Double("timeout", defaults.TimeoutSeconds, min: 0.1),
+            section.Int("max_retries", defaults.MaxRetries, min: 0, max: 20));
+    }
+
+    private static BudgetSettings? ReadBudget(YamlSection? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+
+        var budget = new BudgetSettings(
+            section.Has("max_cost_usd") ? section.Double("max_cost_usd", 0, min: 0) : null,
+            section.Has("max_tokens") ? section.Int("max_tokens", 0, min: 1) : null);
+        section.RejectUnknownFields();
+        return budget;
+    }
+
+    private static ModelPrices? ReadPrices(YamlSection? price)
+    {
+        if (price is null)
+        {
+            return null;
+        }
+
+        var prices = new ModelPrices(price.Double("input", 0, min: 0), price.Double("output", 0, min: 0));
+        price.RejectUnknownFields();
+        return prices;
+    }
+
+    private static bool ReadBool(YamlSection section, string key, string text) => text switch
+    {
+        "true" or "yes" or "on" => true,
+        "false" or "no" or "off" => false,
+        _ => throw section.Error(key, $"expected true or false, got '{text}'"),
+    };
 
     private static ModelSpec ReadSim(YamlSection section, string id)
     {
@@ -120,14 +188,20 @@ public static class SweepSpecLoader
         return full;
     }
 
-    private static RepairSettings ReadRepair(YamlSection? section)
+    private static RepairSettings ReadRepair(YamlSection? section, IReadOnlyList<ModelSpec> models)
     {
         if (section is null)
         {
             return new RepairSettings(0);
         }
 
-        var repair = new RepairSettings(section.Int("rounds", 0, min: 0, max: 20));
+        var model = section.OptionalString("model");
+        if (model is not null && models.All(m => m.Id != model))
+        {
+            throw section.Error("model", $"unknown model '{model}' (the sweep's models: {string.Join(", ", models.Select(m => m.Id))})");
+        }
+
+        var repair = new RepairSettings(section.Int("rounds", 0, min: 0, max: 20), model);
         section.RejectUnknownFields();
         return repair;
     }

@@ -35,6 +35,8 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<JobDispatcher>();
         builder.Services.AddSingleton<IModelProvider, SimModel>();
         builder.Services.AddSingleton<IModelProvider, ReplayModel>();
+        builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
+        builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddSingleton<ModelGateway>();
         builder.Services.AddGrpc();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>

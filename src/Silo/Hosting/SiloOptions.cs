@@ -16,6 +16,11 @@ public sealed class SiloOptions
 
     /// <summary>Port Orleans clients connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Where answers of real model endpoints are cached, so a re-run replays them at no cost.</summary>
+    public string ResponseCache { get; set; } = Path.Combine(
+        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+        "kernelsmith", "responses");
 }
 
 internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Kernelsmith.Cli.Tests.Llm;
+
+/// <summary>
+/// A local OpenAI-compatible chat completions endpoint speaking the real wire protocol (JSON and SSE streaming),
+/// scripted per request: answers, 429 with Retry-After, 500, a hung connection, malformed JSON.
+/// </summary>
+public sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Func<HttpContext, JsonObject, Task>> _script = new();
+    private int _inFlight;
+
+    private FakeOpenAiServer(WebApplication app, string endpoint)
+    {
+        _app = app;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>The base URL to put in a model spec (the SDK appends <c>chat/completions</c>).</summary>
+    public string Endpoint { get; }
+
+    /// <summary>What answers requests once the script is used up.</summary>
+    public Func<JsonObject, string> DefaultAnswer { get; set; } = _ => "No code from me.";
+
+    public ConcurrentQueue<(string? Authorization, JsonObject Body)> Requests { get; } = new();
+
+    public int PeakInFlight { get; private set; }
+
+    public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
+
+    public static async Task<FakeOpenAiServer> StartAsync()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeOpenAiServer(app, $"http://127.0.0.1:{port}/v1");
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        await app.StartAsync();
+        return server;
+    }
+
+    public void Then(Func<HttpContext, JsonObject, Task> step) => _script.Enqueue(step);
+
+    public void ThenTooManyRequests(int retryAfterSeconds) => Then(async (context, _) =>
+    {
+        context.Response.StatusCode = 429;
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.Response.WriteAsJsonAsync(new { error = new { message = "Rate limit reached", type = "rate_limit_exceeded" } });
+    });
+
+    public void ThenServerError() => Then(async (context, _) =>
+    {
+        context.Response.StatusCode = 500;
+        await context.Response.WriteAsJsonAsync(new { error = new { message = "internal error", type = "server_error" } });
+    });
+
+    public void ThenHang() => Then(async (context, _) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+
+    public void ThenMalformedJson() => Then(async (context, _) =>
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{\"id\": \"chatcmpl-1\", \"choices\": [ {\"message\": ");
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        Requests.Enqueue((context.Request.Headers.Authorization.ToString(), body));
+        var now = Interlocked.Increment(ref _inFlight);
+        PeakInFlight = Math.Max(PeakInFlight, now);
+        try
+        {
+            if (_script.TryDequeue(out var step))
+            {
+                await step(context, body);
+                return;
+            }
+
+            await Task.Delay(AnswerDelay, context.RequestAborted);
+            var answer = DefaultAnswer(body);
+            if (body["stream"]?.GetValue<bool>() == true)
+            {
+                await StreamAsync(context, body, answer);
+            }
+            else
+            {
+                await context.Response.WriteAsJsonAsync(Completion(body, answer));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static object Completion(JsonObject body, string answer) => new
+    {
+        id = "chatcmpl-" + Guid.NewGuid().ToString("n")[..12],
+        @object = "chat.completion",
+        created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        model = body["model"]?.GetValue<string>(),
+        choices = new[] { new { index = 0, message = new { role = "assistant", content = answer }, finish_reason = "stop" } },
+        usage = new { prompt_tokens = PromptTokens(body), completion_tokens = answer.Length / 4, total_tokens = PromptTokens(body) + answer.Length / 4 },
+    };
+
+    private static async Task StreamAsync(HttpContext context, JsonObject body, string answer)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("n")[..12];
+        var model = body["model"]?.GetValue<string>();
+        async Task Send(object chunk)
+        {
+            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = "assistant", content = "" }, finish_reason = (string?)null } } });
+        foreach (var piece in answer.Chunk(40).Select(c => new string(c)))
+        {
+            await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = piece }, finish_reason = (string?)null } } });
+        }
+
+        await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = (string?)null }, finish_reason = "stop" } } });
+        await Send(new { id, @object = "chat.completion.chunk", model, choices = Array.Empty<object>(), usage = new { prompt_tokens = PromptTokens(body), completion_tokens = answer.Length / 4, total_tokens = PromptTokens(body) + answer.Length / 4 } });
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static int PromptTokens(JsonObject body) =>
+        body["messages"]!.AsArray().Sum(m => (m!["content"]?.GetValue<string>()?.Length ?? 0) / 4);
+}
