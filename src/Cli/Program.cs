@@ -1,6 +1,13 @@
 using System.CommandLine;
 using Kernelsmith.Cli.Commands;
 using Kernelsmith.Grains.Yaml;
+using Spectre.Console;
+
+if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") is null)
+{
+    // Logs and CI capture output without a terminal; Spectre would otherwise wrap tables at 80 columns.
+    AnsiConsole.Profile.Width = 160;
+}
 
 var kernels = new Option<string[]>("--kernels") { Description = "Kernel catalog folder(s) (default: the nearest kernels/)", AllowMultipleArgumentsPerToken = true };
 var root = new RootCommand("Kernelsmith: measure whether language models can port HPC codes to OpenMP, MPI and CUDA")

@@ -43,7 +43,7 @@ internal static class RunCommand
     public static Table ResultsTable(IReadOnlyList<ExperimentRecord> records)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("kernel", "model", "technology", "sample", "verdict", "best speedup", "at");
+            .AddColumns("kernel", "model", "technology", "sample", "verdict", "rounds", "best speedup", "at");
         foreach (var r in records.OrderBy(r => r.Kernel, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Technology, StringComparer.Ordinal).ThenBy(r => r.Sample))
         {
             var colour = r.Verdict == Verdict.Correct ? "green" : r.Verdict == Verdict.InfraError ? "grey" : "red";
@@ -53,6 +53,7 @@ internal static class RunCommand
                 r.Technology,
                 r.Sample.ToString(CultureInfo.InvariantCulture),
                 $"[{colour}]{r.Verdict.ToWireName()}[/]",
+                r.Rounds.ToString(CultureInfo.InvariantCulture),
                 r.Speedup?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
                 r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "ranks" : "threads")}" : "-");
         }

@@ -42,6 +42,10 @@ internal static class SweepRunner
                     {
                         results.Append(record);
                         records.Add(record);
+                        if (record.Rounds > 1)
+                        {
+                            AnsiConsole.MarkupLine(Markup.Escape(RepairStory(record)));
+                        }
                     }
 
                     bar.MaxValue = Math.Max(1, progress.Total);
@@ -59,6 +63,13 @@ internal static class SweepRunner
         results.WriteCsv(records);
         await File.WriteAllTextAsync(Path.Combine(results.Path, MarkdownReport.FileName), MarkdownReport.Render(spec.Name, records), cancellationToken);
         return records;
+    }
+
+    /// <summary>One line per repaired experiment: what each round's verdict was.</summary>
+    private static string RepairStory(ExperimentRecord record)
+    {
+        var rounds = record.Attempts.Select(a => $"round {a.Round}: {a.Verdict.ToWireName()}");
+        return $"  repaired {record.Kernel} / {record.Model} / {record.Technology} / {record.Sample}: {string.Join(" -> ", rounds)}";
     }
 
     /// <summary>The same spec and kernels give the same sweep id, so a resubmission is recognised.</summary>

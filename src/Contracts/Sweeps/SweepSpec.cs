@@ -39,7 +39,8 @@ public sealed record ModelSpec(
     string? ApiKeyFile = null,
     bool Stream = false,
     ModelLimits? Limits = null,
-    ModelPrices? Prices = null)
+    ModelPrices? Prices = null,
+    string? Fault = null)
 {
     /// <summary>The limits in force: the spec's, or the defaults.</summary>
     public ModelLimits EffectiveLimits => Limits ?? ModelLimits.Default;

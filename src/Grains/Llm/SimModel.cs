@@ -11,7 +11,8 @@ public sealed class SimModel : IModelProvider
 {
     public const string Expert = "expert";
     public const string Identity = "identity";
-    public static readonly IReadOnlyList<string> Behaviours = [Expert, Identity];
+    public const string Mutant = "mutant";
+    public static readonly IReadOnlyList<string> Behaviours = [Expert, Identity, Mutant];
 
     public string Provider => ModelProviders.Sim;
 
@@ -23,6 +24,7 @@ public sealed class SimModel : IModelProvider
         {
             Expert => kernel.Solutions.GetValueOrDefault(technology),
             Identity => kernel.Sources,
+            Mutant => MutantAnswer(request),
             var other => throw new ModelUnavailableException($"unknown sim behaviour '{other}'"),
         };
 
@@ -31,6 +33,45 @@ public sealed class SimModel : IModelProvider
             : $"[simulated: sim {request.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
               string.Join("\n", files.Select(f => $"`{f.Path}`:\n```{Fence(f.Path)}\n{f.Content.TrimEnd()}\n```\n"));
         return Task.FromResult(new ModelAnswer(text, TokenUsage.None, "stop"));
+    }
+
+    /// <summary>
+    /// The expert solution with one fault chosen by seed among those that apply, kept until a feedback turn
+    /// names it, then fixed: a model that repairs only what it is told about.
+    /// </summary>
+    private static IReadOnlyList<Contracts.Kernels.CodeFile>? MutantAnswer(ModelRequest request)
+    {
+        var solution = request.Kernel.Solutions.GetValueOrDefault(request.Experiment.Technology);
+        if (solution is null)
+        {
+            return null;
+        }
+
+        var main = solution[0];
+        var applicable = Mutations.Applicable(main.Content, request.Experiment.Technology)
+            .Where(m => request.Model.Fault is null || m.Mutation.Name == request.Model.Fault)
+            .ToList();
+        if (applicable.Count == 0)
+        {
+            return solution;
+        }
+
+        var seed = StableHash($"{request.Model.Seed ?? 0}/{request.Kernel.Id}/{request.Experiment.Technology}/{request.Experiment.Sample}");
+        var (mutation, mutated) = applicable[(int)(seed % (uint)applicable.Count)];
+        var feedback = request.Conversation.SkipWhile(t => t.Role != "assistant").Where(t => t.Role == "user").Select(t => t.Content);
+        return feedback.Any(mutation.IsNamedBy) ? solution : [main with { Content = mutated }, .. solution.Skip(1)];
+    }
+
+    /// <summary>FNV-1a: the same on every run and machine, unlike string.GetHashCode.</summary>
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 
     private static string Fence(string path) => Path.GetExtension(path) switch

@@ -173,7 +173,15 @@ public static class SweepSpecLoader
             throw section.Error("behaviour", $"unknown sim behaviour '{behaviour}' (known: {string.Join(", ", SimModel.Behaviours)})");
         }
 
-        return new ModelSpec(id, ModelProviders.Sim, Behaviour: behaviour, Seed: section.OptionalInt("seed"));
+        var fault = section.OptionalString("fault");
+        if (fault is not null && (behaviour != SimModel.Mutant || Mutations.All.All(m => m.Name != fault)))
+        {
+            throw section.Error("fault", behaviour != SimModel.Mutant
+                ? "only a mutant model takes a fault"
+                : $"unknown fault '{fault}' (known: {string.Join(", ", Mutations.All.Select(m => m.Name))})");
+        }
+
+        return new ModelSpec(id, ModelProviders.Sim, Behaviour: behaviour, Seed: section.OptionalInt("seed"), Fault: fault);
     }
 
     private static string ReadReplayDirectory(YamlSection section)
