@@ -86,7 +86,7 @@ internal static class KernelsCommand
         return failures.Count == 0 ? 0 : 1;
     }
 
-    private static KernelCatalog Load(string[]? directories) => KernelCatalog.Load(KernelDirectories.Resolve(directories, null));
+    private static KernelCatalog Load(string[]? directories) => KernelCatalog.Load(CatalogDirectories.Resolve(directories, null));
 
     private static int List(KernelCatalog catalog)
     {

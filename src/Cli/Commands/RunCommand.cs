@@ -5,6 +5,7 @@ using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
 using Spectre.Console;
 
@@ -17,16 +18,19 @@ internal static class RunCommand
     {
         var spec = new Argument<FileInfo>("sweep") { Description = "The sweep spec (YAML)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results directory (default: out/<sweep name>)" };
-        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC") { spec, output, kernels };
+        var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s) (default: the nearest prompts/)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC") { spec, output, kernels, prompts };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken));
+            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts)));
         return command;
     }
 
-    public static async Task<int> RunAsync(FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null)
     {
-        var catalog = KernelCatalog.Load(KernelDirectories.Resolve(kernelDirectories, specFile.FullName));
-        var spec = SweepSpecLoader.Load(specFile.FullName, catalog);
+        var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, specFile.FullName));
+        var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
+        var spec = SweepSpecLoader.Load(specFile.FullName, catalog, prompts);
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", spec.Name));
         if (File.Exists(Path.Combine(results.Path, ResultsDirectory.JsonLines)))
         {

@@ -23,46 +23,87 @@ internal static class SweepRunner
             AnsiConsole.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
         }
 
-        await using var cluster = await AnsiConsole.Status().StartAsync("Starting the embedded silo and agent...",
-            _ => EmbeddedCluster.StartAsync(Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId), cancellationToken));
+        // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
+        var interactive = AnsiConsole.Profile.Capabilities.Interactive;
+        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
+        const string starting = "Starting the embedded silo and agent...";
+        await using var cluster = interactive
+            ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken))
+            : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken));
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.StartAsync(spec, kernels);
 
         var records = new List<ExperimentRecord>();
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
+        async Task<SweepProgress> PollAsync()
+        {
+            var progress = await sweep.GetProgressAsync();
+            foreach (var record in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
             {
-                var bar = context.AddTask("starting", maxValue: 1);
-                while (true)
+                results.Append(record);
+                records.Add(record);
+                if (record.Rounds > 1)
                 {
-                    var progress = await sweep.GetProgressAsync();
-                    foreach (var record in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
-                    {
-                        results.Append(record);
-                        records.Add(record);
-                        if (record.Rounds > 1)
-                        {
-                            AnsiConsole.MarkupLine(Markup.Escape(RepairStory(record)));
-                        }
-                    }
-
-                    bar.MaxValue = Math.Max(1, progress.Total);
-                    bar.Value = progress.Recorded;
-                    bar.Description = $"{spec.Name}: done {progress.Recorded}/{progress.Total} | running {progress.Running} | failed {progress.Failed}";
-                    if (progress.Recorded == progress.Total && records.Count == progress.Total)
-                    {
-                        return;
-                    }
-
-                    await Task.Delay(s_poll, cancellationToken);
+                    AnsiConsole.MarkupLine(Markup.Escape(RepairStory(record)));
                 }
-            });
+            }
+
+            return progress;
+        }
+
+        bool Finished(SweepProgress progress) => progress.Recorded == progress.Total && records.Count == progress.Total;
+        string Describe(SweepProgress progress) =>
+            $"{spec.Name}: done {progress.Recorded}/{progress.Total} | running {progress.Running} | failed {progress.Failed}";
+
+        if (interactive)
+        {
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var bar = context.AddTask("starting", maxValue: 1);
+                    for (var progress = await PollAsync(); ; progress = await PollAsync())
+                    {
+                        bar.MaxValue = Math.Max(1, progress.Total);
+                        bar.Value = progress.Recorded;
+                        bar.Description = Describe(progress);
+                        if (Finished(progress))
+                        {
+                            return;
+                        }
+
+                        await Task.Delay(s_poll, cancellationToken);
+                    }
+                });
+        }
+        else
+        {
+            var last = "";
+            for (var progress = await PollAsync(); ; progress = await PollAsync())
+            {
+                if (Describe(progress) is var line && line != last)
+                {
+                    AnsiConsole.WriteLine(last = line);
+                }
+
+                if (Finished(progress))
+                {
+                    break;
+                }
+
+                await Task.Delay(s_poll, cancellationToken);
+            }
+        }
 
         results.WriteCsv(records);
         await File.WriteAllTextAsync(Path.Combine(results.Path, MarkdownReport.FileName), MarkdownReport.Render(spec.Name, records), cancellationToken);
         return records;
+    }
+
+    private static async Task<T> Announce<T>(string what, Func<Task<T>> action)
+    {
+        AnsiConsole.WriteLine(what);
+        return await action();
     }
 
     /// <summary>One line per repaired experiment: what each round's verdict was.</summary>

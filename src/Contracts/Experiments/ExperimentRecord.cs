@@ -17,7 +17,8 @@ public sealed record ExperimentSpec(
     RepairSettings Repair,
     RunSettings Run,
     ModelSpec? RepairModel = null,
-    bool UseCache = true);
+    bool UseCache = true,
+    Llm.PromptTemplate? Template = null);
 
 /// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]
@@ -108,4 +109,8 @@ public sealed record ExperimentRecord(
     /// <summary>What the model calls of this experiment cost, in US dollars, when prices are configured.</summary>
     [Id(102), JsonPropertyName("cost_usd")]
     public double? CostUsd { get; init; }
+
+    /// <summary>True when the sweep let the model choose the technology (<c>auto</c>); <see cref="Technology"/> is its choice.</summary>
+    [Id(103), JsonPropertyName("technology_chosen_by_model")]
+    public bool TechnologyChosenByModel { get; init; }
 }

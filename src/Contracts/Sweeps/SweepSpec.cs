@@ -12,7 +12,8 @@ public sealed record SweepSpec(
     RepairSettings Repair,
     RunSettings Run,
     bool Cache = true,
-    BudgetSettings? Budget = null);
+    BudgetSettings? Budget = null,
+    IReadOnlyList<Llm.PromptTemplate>? Templates = null);
 
 /// <summary>Limits on what a sweep may spend; reaching one stops the sweep cleanly.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.BudgetSettings")]
@@ -85,6 +86,9 @@ public static class Technologies
     public const string OpenMp = "openmp";
     public const string Mpi = "mpi";
     public const string Cuda = "cuda";
+
+    /// <summary>In a sweep spec: the model chooses among the kernel's technologies.</summary>
+    public const string Auto = "auto";
     public static readonly IReadOnlyList<string> All = [OpenMp, Mpi, Cuda];
 }
 

@@ -28,6 +28,9 @@ public sealed partial class ExperimentGrain(
 
     private ExperimentState S => state.State;
 
+    /// <summary>The technology in effect: the spec's, or the one the model chose when the spec says <c>auto</c>.</summary>
+    private string Technology => S.ChosenTechnology ?? S.Spec!.Technology;
+
     public async Task StartAsync(ExperimentSpec spec)
     {
         if (S.Spec is null)
@@ -121,38 +124,48 @@ public sealed partial class ExperimentGrain(
     {
         if (S.Conversation.Count == 0)
         {
-            S.Conversation.AddRange(PromptLibrary.Open(spec.Prompt, kernel, spec.Technology));
+            S.Conversation.AddRange(PromptLibrary.Render(spec.Template ?? PromptLibrary.Default, kernel, spec.Technology, await PromptContextAsync(kernel)));
             S.PromptHash = PromptLibrary.Hash(S.Conversation);
-        }
-
-        var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
-        if (!await sweep.IsWithinBudgetAsync())
-        {
-            return Fail(Verdict.InfraError, "the sweep's budget is used up; no further model calls were made", "");
         }
 
         // A cross-model repair: after the first round, another model answers the feedback.
         var model = S.Round > 0 && spec.RepairModel is { } repairer ? repairer : spec.Model;
         using var activity = GrainsInstrumentation.Source.StartActivity("generate");
         activity?.SetTag("gen_ai.request.model", model.Model ?? model.Id);
-        var answer = await models.CompleteAsync(new ModelRequest(spec, model, kernel, S.Conversation, S.Round), spec.UseCache, CancellationToken.None);
+        ModelAnswer answer;
+        try
+        {
+            answer = await models.CompleteAsync(new ModelRequest(spec, model, kernel, S.Conversation, S.Round), spec.UseCache, CancellationToken.None);
+        }
+        catch (BudgetExhaustedException e)
+        {
+            return Fail(Verdict.InfraError, e.Message, "");
+        }
+
         activity?.SetTag("gen_ai.usage.input_tokens", answer.Tokens.Input);
         activity?.SetTag("gen_ai.usage.output_tokens", answer.Tokens.Output);
         activity?.SetTag("gen_ai.response.finish_reasons", answer.FinishReason);
         S.Answer = answer.Text;
         S.Tokens = S.Tokens.Add(answer.Tokens);
         S.CostUsd = answer.CostUsd is { } cost ? (S.CostUsd ?? 0) + cost : S.CostUsd;
-        if (!answer.Cached)
-        {
-            await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);
-        }
         S.Conversation.Add(ChatTurn.Assistant(answer.Text));
         return null;
     }
 
     private Verdict? Extract(KernelDefinition kernel, ExperimentSpec spec)
     {
-        var extraction = CodeExtractor.Extract(S.Answer, spec.Technology, kernel.Language);
+        var suggestions = spec.Template?.Suggestions ?? 1;
+        if (spec.Technology == Technologies.Auto)
+        {
+            S.ChosenTechnology = TechnologyDetector.Detect(S.Answer, kernel.Technologies);
+            if (S.ChosenTechnology is null)
+            {
+                return Fail(Verdict.NoCode, $"the answer does not say or show which of {string.Join(", ", kernel.Technologies)} it uses",
+                    $"Start your answer with a line \"Technology: <name>\" naming one of {string.Join(", ", kernel.Technologies)}.");
+            }
+        }
+
+        var extraction = CodeExtractor.Extract(S.Answer, Technology, kernel.Language, spec.Sample % suggestions, suggestions);
         S.Files = [.. extraction.Files];
         return extraction.NoCodeReason is { } reason
             ? Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.")
@@ -162,8 +175,8 @@ public sealed partial class ExperimentGrain(
     private async Task<Verdict?> BuildAsync(KernelDefinition kernel, ExperimentSpec spec)
     {
         using var activity = GrainsInstrumentation.Source.StartActivity("build");
-        var recipe = BuildRecipe.For(kernel, spec.Technology);
-        var agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+        var recipe = BuildRecipe.For(kernel, Technology);
+        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
         S.AgentId = agent.AgentId;
         var result = await dispatcher.BuildAsync(agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/build", S.Files, recipe, spec.Run.BuildTimeoutSeconds), CancellationToken.None);
         S.BuildLog = Jobs.Log(result);
@@ -184,7 +197,7 @@ public sealed partial class ExperimentGrain(
 
     private async Task<Verdict?> RunAsync(KernelDefinition kernel, ExperimentSpec spec)
     {
-        var agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
         if (agent.AgentId != S.AgentId)
         {
             // The artifact and the reference time belong to the machine that is gone: build again on this one.
@@ -193,7 +206,7 @@ public sealed partial class ExperimentGrain(
                 return buildFailure;
             }
 
-            agent = await dispatcher.SelectAgentAsync(spec.Technology, S.AgentId, CancellationToken.None);
+            agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
         }
 
         S.Hardware = agent.Hardware;
@@ -208,7 +221,7 @@ public sealed partial class ExperimentGrain(
         S.SequentialSeconds = reference.MedianSeconds;
         S.Runs = [];
         S.Outputs = [];
-        foreach (var (threads, ranks) in Configurations(spec))
+        foreach (var (threads, ranks) in Configurations(spec, Technology))
         {
             using var activity = GrainsInstrumentation.Source.StartActivity("run");
             activity?.SetTag("kernelsmith.threads", threads);
@@ -216,7 +229,7 @@ public sealed partial class ExperimentGrain(
             var times = new List<double>();
             for (var repetition = 0; repetition < spec.Run.Repetitions; repetition++)
             {
-                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, spec.Technology);
+                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
                 var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
                 var where = $"at {threads} thread(s), {ranks} rank(s)";
                 if (result.Status == JobResult.Types.Status.TimedOut)
@@ -277,7 +290,7 @@ public sealed partial class ExperimentGrain(
             spec.SweepId,
             spec.Kernel,
             spec.Model.DisplayName,
-            spec.Technology,
+            Technology,
             spec.Prompt,
             spec.Sample,
             S.Verdict ?? Verdict.InfraError,
@@ -286,7 +299,7 @@ public sealed partial class ExperimentGrain(
             S.SequentialSeconds,
             S.Runs,
             best?.Speedup,
-            best is null ? null : spec.Technology == Technologies.Mpi ? best.Ranks : best.Threads,
+            best is null ? null : Technology == Technologies.Mpi ? best.Ranks : best.Threads,
             S.Findings,
             S.Tokens,
             S.TraceId,
@@ -303,6 +316,7 @@ public sealed partial class ExperimentGrain(
             S.Attempts)
         {
             CostUsd = S.CostUsd,
+            TechnologyChosenByModel = spec.Technology == Technologies.Auto,
         };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
         GrainsInstrumentation.ExperimentsRecorded.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict.ToWireName()));
@@ -328,9 +342,20 @@ public sealed partial class ExperimentGrain(
         S.Verdict ?? Verdict.InfraError,
         S.Feedback));
 
+    /// <summary>What templates may mention about the target: a live agent's hardware and the technologies it offers.</summary>
+    private async Task<PromptContext> PromptContextAsync(KernelDefinition kernel)
+    {
+        var agents = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        var target = agents.FirstOrDefault(a => S.Spec!.Technology == Technologies.Auto || a.Technologies.Contains(S.Spec.Technology));
+        var offered = agents.SelectMany(a => a.Technologies).ToHashSet();
+        return new PromptContext(
+            target is null ? "unknown" : $"{target.Hardware}; {target.Toolchain}",
+            kernel.Technologies.Where(offered.Contains).ToList());
+    }
+
     private static bool IsInfra(Exception e) => e is AgentUnavailableException or ModelUnavailableException;
 
-    private static IEnumerable<(int Threads, int Ranks)> Configurations(ExperimentSpec spec) => spec.Technology switch
+    private static IEnumerable<(int Threads, int Ranks)> Configurations(ExperimentSpec spec, string technology) => technology switch
     {
         Technologies.Mpi => spec.Run.Ranks.Select(r => (1, r)),
         Technologies.Cuda => [(1, 1)],

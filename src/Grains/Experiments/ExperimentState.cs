@@ -33,6 +33,7 @@ public sealed class ExperimentState
     [Id(23)] public string KernelHash { get; set; } = "";
     [Id(24)] public int InfraFailures { get; set; }
     [Id(25)] public double? CostUsd { get; set; }
+    [Id(26)] public string? ChosenTechnology { get; set; }
 
     /// <summary>Clears what one round produced, before the next round generates again.</summary>
     public void StartNextRound()

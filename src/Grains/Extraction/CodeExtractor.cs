@@ -19,7 +19,14 @@ public static partial class CodeExtractor
 
     private static readonly HashSet<string> s_codeLanguages = ["", "c", "cpp", "c++", "cc", "cxx", "h", "hpp", "cuda", "cu"];
 
-    public static Extraction Extract(string answer, string technology, string language)
+    /// <summary>Build and job files are kept when the answer names them, though the agent builds from sources only.</summary>
+    private static readonly HashSet<string> s_scriptLanguages = ["make", "makefile", "bash", "sh", "shell", "slurm"];
+
+    /// <summary>
+    /// Takes the files of one program out of an answer. When the prompt asked for several suggestions, the answer's
+    /// programs (each ending with the file that defines main) are numbered, and <paramref name="suggestion"/> picks one.
+    /// </summary>
+    public static Extraction Extract(string answer, string technology, string language, int suggestion = 0, int suggestions = 1)
     {
         if (string.IsNullOrWhiteSpace(answer))
         {
@@ -32,23 +39,41 @@ public static partial class CodeExtractor
         }
 
         var files = new List<CodeFile>();
+        var scripts = new List<CodeFile>();
         foreach (Match block in FencedBlock().Matches(answer))
         {
             var fenceLanguage = block.Groups["lang"].Value.Trim().ToLowerInvariant();
             var body = block.Groups["body"].Value;
+            var named = NameBefore(answer, block.Index);
+            if (s_scriptLanguages.Contains(fenceLanguage) || named is not null && ScriptName().IsMatch(named))
+            {
+                if (named is not null && ScriptName().IsMatch(named))
+                {
+                    scripts.Add(new CodeFile(named, body.TrimEnd() + "\n"));
+                }
+
+                continue;
+            }
+
             if (!s_codeLanguages.Contains(fenceLanguage) || !LooksLikeCode(body))
             {
                 continue;
             }
 
-            var name = NameBefore(answer, block.Index) ?? DefaultName(body, technology, language, files.Count);
-            files.RemoveAll(f => f.Path == name);
+            var name = named ?? DefaultName(body, technology, language, files.Count);
             files.Add(new CodeFile(name, body.TrimEnd() + "\n"));
         }
 
         if (files.Count == 0 && !answer.Contains("```", StringComparison.Ordinal) && LooksLikeCode(answer) && answer.Contains("main", StringComparison.Ordinal))
         {
             files.Add(new CodeFile(DefaultName(answer, technology, language, 0), answer.TrimEnd() + "\n"));
+        }
+
+        // A later block with the same name is a revision of the earlier one ("here is the fixed version"), except
+        // when several suggestions were asked for: then each is its own program.
+        if (suggestions <= 1)
+        {
+            files = files.GroupBy(f => f.Path).Select(g => g.Last()).ToList();
         }
 
         if (files.Count == 0)
@@ -63,16 +88,43 @@ public static partial class CodeExtractor
             return new(files, "no extracted file defines main()");
         }
 
-        return new(files, null);
+        if (suggestions <= 1)
+        {
+            return new([.. files, .. scripts], null);
+        }
+
+        var programs = Programs(files);
+        return suggestion < programs.Count
+            ? new(programs[suggestion], null)
+            : new([], $"the answer holds {programs.Count} complete program(s), not the {suggestions} suggestions asked for");
+    }
+
+    /// <summary>Groups files into programs: each program ends with a file that defines main.</summary>
+    private static List<List<CodeFile>> Programs(IReadOnlyList<CodeFile> files)
+    {
+        var programs = new List<List<CodeFile>>();
+        var current = new List<CodeFile>();
+        foreach (var file in files)
+        {
+            current.Add(file);
+            if (MainFunction().IsMatch(file.Content))
+            {
+                programs.Add(current);
+                current = [];
+            }
+        }
+
+        return programs;
     }
 
     private static bool LooksLikeCode(string text) =>
         text.Contains("#include", StringComparison.Ordinal) || text.Contains("#pragma", StringComparison.Ordinal) || text.Contains('{') && text.Contains(';');
 
+    /// <summary>A file name on the last non-blank line before a block ("`heat.c`:", "**stencil.h**", "Makefile:").</summary>
     private static string? NameBefore(string answer, int blockStart)
     {
-        var lineStart = answer.LastIndexOf('\n', Math.Max(0, blockStart - 2)) + 1;
-        var previous = answer[lineStart..blockStart];
+        var before = answer[..blockStart].TrimEnd();
+        var previous = before[(before.LastIndexOf('\n') + 1)..];
         var match = FileName().Match(previous);
         return match.Success ? match.Groups["name"].Value : null;
     }
@@ -85,14 +137,17 @@ public static partial class CodeExtractor
             return $"header{index}.h";
         }
 
-        return index == 0 ? "main" + extension : $"file{index}{extension}";
+        return MainFunction().IsMatch(body) ? "main" + extension : $"file{index}{extension}";
     }
 
     [GeneratedRegex(@"^[ \t]*```(?<lang>[^\n`]*)\n(?<body>.*?)\n[ \t]*```", RegexOptions.Singleline | RegexOptions.Multiline, matchTimeoutMilliseconds: 2000)]
     private static partial Regex FencedBlock();
 
-    [GeneratedRegex(@"(?<name>[A-Za-z0-9_\-]+\.(?:c|cc|cpp|cxx|cu|h|hpp|cuh))\b", RegexOptions.None, matchTimeoutMilliseconds: 500)]
+    [GeneratedRegex(@"(?<name>Makefile|makefile|[A-Za-z0-9_\-]+\.(?:c|cc|cpp|cxx|cu|h|hpp|cuh|sh|slurm|sbatch|mk))\b", RegexOptions.None, matchTimeoutMilliseconds: 500)]
     private static partial Regex FileName();
+
+    [GeneratedRegex(@"^(Makefile|makefile|.*\.(sh|slurm|sbatch|mk))$")]
+    private static partial Regex ScriptName();
 
     [GeneratedRegex(@"\bmain\s*\(", RegexOptions.None, matchTimeoutMilliseconds: 500)]
     private static partial Regex MainFunction();

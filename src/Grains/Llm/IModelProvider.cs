@@ -24,9 +24,13 @@ public interface IModelProvider
 /// <summary>The model could not be reached or refused service: an infrastructure failure, not the model's answer.</summary>
 public sealed class ModelUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>The sweep's budget is used up: no further model call is made.</summary>
+public sealed class BudgetExhaustedException(string message) : Exception(message);
+
 /// <summary>
-/// The one way to a model: the response cache first, then the endpoint's cluster-wide quota, then the provider;
-/// cost is computed here from the model's prices.
+/// The one way to a model: the response cache first, then the endpoint's cluster-wide quota and the sweep's budget,
+/// then the provider. Cost is computed here from the model's prices and charged to the sweep before the quota slot
+/// is given back, so with a concurrency of N a budget is overshot by at most N - 1 calls.
 /// </summary>
 public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache)
 {
@@ -40,11 +44,12 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
             throw new ModelUnavailableException($"no provider '{model.Provider}' is configured on this silo");
         }
 
-        // Simulated and replayed answers cost nothing to recompute; only real endpoints are cached.
-        var cacheKey = useCache && !model.IsSimulated ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample) : null;
+        // Simulated and replayed answers cost nothing to recompute; only real endpoints are cached. With a template that
+        // asks for several suggestions, consecutive samples share one call: suggestion i of call j is sample j*n+i.
+        var cacheKey = useCache && !model.IsSimulated ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample / (request.Experiment.Template?.Suggestions ?? 1)) : null;
         if (cacheKey is not null && await cache.GetAsync(cacheKey, cancellationToken) is { } cached)
         {
-            return cached with { Cached = true };
+            return cached with { Cached = true, CostUsd = 0 };
         }
 
         var quota = model.Limits is not null || !model.IsSimulated ? grains.GetGrain<IModelQuotaGrain>(QuotaKey(model)) : null;
@@ -57,12 +62,20 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
             }
         }
 
+        var sweep = grains.GetGrain<ISweepGrain>(request.Experiment.SweepId);
         ModelAnswer answer;
         long tokens = 0;
         try
         {
+            if (!await sweep.IsWithinBudgetAsync())
+            {
+                throw new BudgetExhaustedException("the sweep's budget is used up; no further model calls were made");
+            }
+
             answer = await provider.CompleteAsync(request, cancellationToken);
+            answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
             tokens = answer.Tokens.Input + answer.Tokens.Output;
+            await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);
         }
         finally
         {
@@ -72,7 +85,6 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
             }
         }
 
-        answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
         if (cacheKey is not null)
         {
             await cache.PutAsync(cacheKey, answer, cancellationToken);

@@ -19,7 +19,10 @@ public sealed class SimModel : IModelProvider
     public Task<ModelAnswer> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var kernel = request.Kernel;
-        var technology = request.Experiment.Technology;
+        // Free to choose, the simulated model takes the first technology the catalog has a solution for.
+        var technology = request.Experiment.Technology == Technologies.Auto
+            ? kernel.Technologies.FirstOrDefault(kernel.Solutions.ContainsKey) ?? kernel.Technologies[0]
+            : request.Experiment.Technology;
         var files = request.Model.Behaviour switch
         {
             Expert => kernel.Solutions.GetValueOrDefault(technology),
@@ -28,10 +31,12 @@ public sealed class SimModel : IModelProvider
             var other => throw new ModelUnavailableException($"unknown sim behaviour '{other}'"),
         };
 
+        var program = files is null ? "" : string.Join("\n", files.Select(f => $"`{f.Path}`:\n```{Fence(f.Path)}\n{f.Content.TrimEnd()}\n```\n"));
+        var suggestions = request.Experiment.Template?.Suggestions ?? 1;
         var text = files is null
             ? $"[simulated] The catalog has no expert {technology} solution for {kernel.Id}, so I cannot give one."
-            : $"[simulated: sim {request.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
-              string.Join("\n", files.Select(f => $"`{f.Path}`:\n```{Fence(f.Path)}\n{f.Content.TrimEnd()}\n```\n"));
+            : $"Technology: {technology}\n[simulated: sim {request.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
+              string.Join("\n", Enumerable.Range(1, suggestions).Select(i => (suggestions > 1 ? $"Suggestion {i}:\n" : "") + program));
         return Task.FromResult(new ModelAnswer(text, TokenUsage.None, "stop"));
     }
 
@@ -41,14 +46,17 @@ public sealed class SimModel : IModelProvider
     /// </summary>
     private static IReadOnlyList<Contracts.Kernels.CodeFile>? MutantAnswer(ModelRequest request)
     {
-        var solution = request.Kernel.Solutions.GetValueOrDefault(request.Experiment.Technology);
+        var technology = request.Experiment.Technology == Technologies.Auto
+            ? request.Kernel.Technologies.FirstOrDefault(request.Kernel.Solutions.ContainsKey) ?? ""
+            : request.Experiment.Technology;
+        var solution = request.Kernel.Solutions.GetValueOrDefault(technology);
         if (solution is null)
         {
             return null;
         }
 
         var main = solution[0];
-        var applicable = Mutations.Applicable(main.Content, request.Experiment.Technology)
+        var applicable = Mutations.Applicable(main.Content, technology)
             .Where(m => request.Model.Fault is null || m.Mutation.Name == request.Model.Fault)
             .ToList();
         if (applicable.Count == 0)
@@ -56,7 +64,7 @@ public sealed class SimModel : IModelProvider
             return solution;
         }
 
-        var seed = StableHash($"{request.Model.Seed ?? 0}/{request.Kernel.Id}/{request.Experiment.Technology}/{request.Experiment.Sample}");
+        var seed = StableHash($"{request.Model.Seed ?? 0}/{request.Kernel.Id}/{technology}/{request.Experiment.Sample}");
         var (mutation, mutated) = applicable[(int)(seed % (uint)applicable.Count)];
         var feedback = request.Conversation.SkipWhile(t => t.Role != "assistant").Where(t => t.Role == "user").Select(t => t.Content);
         return feedback.Any(mutation.IsNamedBy) ? solution : [main with { Content = mutated }, .. solution.Skip(1)];

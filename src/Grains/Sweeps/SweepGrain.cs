@@ -90,13 +90,15 @@ public sealed class SweepGrain(
     public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels) =>
         (from kernel in spec.Kernels
          from technology in spec.Technologies
-         where kernels[kernel].Technologies.Contains(technology)
+         where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
          from model in spec.Models
          from prompt in spec.Prompts
          from sample in Enumerable.Range(0, spec.Samples)
          select new ExperimentSpec(
              $"{sweepId}/{kernel}/{technology}/{model.Id}/{prompt}/{sample}",
-             sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run)).ToList();
+             sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
+             spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
+             spec.Templates?.FirstOrDefault(t => t.Name == prompt))).ToList();
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
         a.Name == b.Name && a.Kernels.SequenceEqual(b.Kernels) && a.Technologies.SequenceEqual(b.Technologies)

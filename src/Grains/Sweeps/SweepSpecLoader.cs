@@ -1,4 +1,5 @@
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
@@ -9,18 +10,19 @@ namespace Kernelsmith.Grains.Sweeps;
 /// <summary>Reads and validates a sweep spec (YAML); every mistake names the file, line and field.</summary>
 public static class SweepSpecLoader
 {
-    public static SweepSpec Load(string path, KernelCatalog catalog)
+    public static SweepSpec Load(string path, KernelCatalog catalog, PromptLibrary? prompts = null)
     {
         if (!File.Exists(path))
         {
             throw new InputFileException(path, 0, "(file)", "sweep spec not found");
         }
 
-        return Parse(path, File.ReadAllText(path), catalog);
+        return Parse(path, File.ReadAllText(path), catalog, prompts);
     }
 
-    public static SweepSpec Parse(string file, string text, KernelCatalog catalog)
+    public static SweepSpec Parse(string file, string text, KernelCatalog catalog, PromptLibrary? prompts = null)
     {
+        prompts ??= PromptLibrary.BuiltIn;
         var yaml = YamlSection.Parse(file, text);
         var name = yaml.RequiredString("name");
         if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -36,16 +38,19 @@ public static class SweepSpecLoader
         }
 
         var technologies = yaml.Strings("technologies", required: true);
-        foreach (var technology in technologies.Where(t => !Technologies.All.Contains(t)))
+        foreach (var technology in technologies.Where(t => !Technologies.All.Contains(t) && t != Technologies.Auto))
         {
-            throw yaml.Error("technologies", $"unknown technology '{technology}' (known: {string.Join(", ", Technologies.All)})");
+            throw yaml.Error("technologies", $"unknown technology '{technology}' (known: {string.Join(", ", Technologies.All)}, or auto to let the model choose)");
         }
 
         var models = ReadModels(yaml);
-        var prompts = yaml.Has("prompts") ? yaml.Strings("prompts", required: true) : [PromptLibrary.Plain];
-        foreach (var prompt in prompts.Where(p => !PromptLibrary.Names.Contains(p)))
+        var promptNames = yaml.Has("prompts") ? yaml.Strings("prompts", required: true) : [PromptLibrary.Plain];
+        var templates = new List<PromptTemplate>();
+        foreach (var prompt in promptNames)
         {
-            throw yaml.Error("prompts", $"unknown prompt '{prompt}' (known: {string.Join(", ", PromptLibrary.Names)})");
+            templates.Add(prompts.TryGet(prompt, out var template)
+                ? template
+                : throw yaml.Error("prompts", $"unknown prompt '{prompt}' (known: {string.Join(", ", prompts.Names.Order(StringComparer.Ordinal))})"));
         }
 
         var samples = yaml.Int("samples", 1, min: 1, max: 1000);
@@ -55,7 +60,7 @@ public static class SweepSpecLoader
         var cache = yaml.OptionalString("cache") is not { } cacheText || ReadBool(yaml, "cache", cacheText);
         var budget = ReadBudget(yaml.Section("budget"));
         yaml.RejectUnknownFields();
-        return new SweepSpec(name, kernels, technologies, models, prompts, samples, repair, run, cache, budget);
+        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)

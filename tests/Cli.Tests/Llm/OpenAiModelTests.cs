@@ -129,6 +129,6 @@ public sealed class OpenAiModelTests : IAsyncLifetime
             new KernelBuild("gcc", ["-O2"], []), new Dictionary<string, KernelInput>(), new OutputComparison("exact", 0, 0, []),
             new Dictionary<string, IReadOnlyList<CodeFile>>(), "hash");
         var experiment = new ExperimentSpec("s/k/openmp/fake/plain/0", "s", "k", model, "openmp", "plain", 0, new RepairSettings(0), new RunSettings("tiny", [1], [1], 1, 5, 5));
-        return new ModelRequest(experiment, model, kernel, PromptLibrary.Open("plain", kernel, "openmp"), 0);
+        return new ModelRequest(experiment, model, kernel, PromptLibrary.Render(PromptLibrary.Default, kernel, "openmp", new PromptContext("test machine", ["openmp"])), 0);
     }
 }

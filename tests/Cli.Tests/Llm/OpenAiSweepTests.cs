@@ -78,3 +78,37 @@ public sealed class OpenAiSweepTests
         }
     }
 }
+
+/// <summary>Budgets stop a sweep cleanly; the rest is recorded as infra_error, never against the model.</summary>
+public sealed class BudgetTests
+{
+    [Fact]
+    public async Task Run_TokenBudgetReached_LaterExperimentsAreInfraErrorsAndNoMoreCallsAreMade()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        var expert = await File.ReadAllTextAsync(Path.Combine(Repository.Kernels, "gemm", "solutions", "openmp", "gemm.c"));
+        server.DefaultAnswer = _ => $"```c\n{expert}\n```";
+        var work = Directory.CreateTempSubdirectory("kernelsmith-budget-").FullName;
+        var spec = Path.Combine(work, "sweep.yaml");
+        await File.WriteAllTextAsync(spec, $"""
+            name: budget
+            kernels: [gemm]
+            technologies: [openmp]
+            models:
+              - {"{"} id: gpt, provider: openai, endpoint: "{server.Endpoint}", model: m, concurrency: 1 {"}"}
+            samples: 3
+            cache: false
+            budget:
+              max_tokens: 10
+            run: {"{"} input: tiny, threads: [1], repetitions: 1 {"}"}
+            """);
+
+        await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "out")), [Repository.Kernels], CancellationToken.None);
+
+        var records = new ResultsDirectory(Path.Combine(work, "out")).ReadRecords();
+        Assert.Equal(3, records.Count);
+        Assert.Single(server.Requests);
+        Assert.Single(records, r => r.Verdict == Verdict.Correct);
+        Assert.Equal(2, records.Count(r => r.Verdict == Verdict.InfraError && r.Reason.Contains("budget", StringComparison.Ordinal)));
+    }
+}

@@ -1,9 +1,12 @@
 namespace Kernelsmith.Cli.Commands;
 
-/// <summary>Where the kernel catalog is: the folders given with --kernels, else the nearest <c>kernels/</c>.</summary>
-internal static class KernelDirectories
+/// <summary>Where the catalogs are: the folders given on the command line, else the nearest <c>kernels/</c> or <c>prompts/</c>.</summary>
+internal static class CatalogDirectories
 {
-    public static IReadOnlyList<string> Resolve(IReadOnlyList<string>? given, string? nearPath)
+    public const string Kernels = "kernels";
+    public const string Prompts = "prompts";
+
+    public static IReadOnlyList<string> Resolve(IReadOnlyList<string>? given, string? nearPath, string name = Kernels)
     {
         if (given is { Count: > 0 })
         {
@@ -15,7 +18,7 @@ internal static class KernelDirectories
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                var candidate = Path.Combine(directory.FullName, "kernels");
+                var candidate = Path.Combine(directory.FullName, name);
                 if (Directory.Exists(candidate))
                 {
                     return [candidate];
@@ -23,6 +26,6 @@ internal static class KernelDirectories
             }
         }
 
-        return ["kernels"];
+        return [name];
     }
 }

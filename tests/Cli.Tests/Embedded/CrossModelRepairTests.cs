@@ -1,0 +1,25 @@
+using Kernelsmith.Cli.Commands;
+using Kernelsmith.Cli.Results;
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Cli.Tests.Embedded;
+
+public sealed class CrossModelRepairTests
+{
+    [Fact]
+    public async Task Run_RepairModelNamed_AnotherModelRepairsTheFirstOnesCode()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "kernelsmith-tests", "cross-" + Guid.NewGuid().ToString("n")[..8]);
+
+        await RunCommand.RunAsync(new FileInfo(Repository.TestData("cross-repair.yaml")), new DirectoryInfo(output), [Repository.Kernels], CancellationToken.None);
+
+        var records = new ResultsDirectory(output).ReadRecords();
+        var broken = Assert.Single(records, r => r.Model.StartsWith("broken ", StringComparison.Ordinal));
+        Assert.Equal(Verdict.Correct, broken.Verdict);
+        Assert.Equal(2, broken.Rounds);
+        var folder = Path.Combine(output, ResultsDirectory.AttemptsFolder(broken));
+        Assert.StartsWith("no_code", File.ReadAllText(Path.Combine(folder, "round-0", "verdict.txt")), StringComparison.Ordinal);
+        Assert.Contains("[simulated: sim expert]", File.ReadAllText(Path.Combine(folder, "round-1", "answer.md")), StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(records, r => r.Model.StartsWith("expert ", StringComparison.Ordinal)).Rounds);
+    }
+}
