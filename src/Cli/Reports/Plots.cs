@@ -45,28 +45,34 @@ public sealed class Plots(string resultsPath)
         return Save(plot, name, title, 900, 420);
     }
 
+    /// <summary>Red through yellow to green: for shares where more is better (correct samples).</summary>
+    public static readonly IReadOnlyList<Color> Good = [Color.FromHex("#d73027"), Color.FromHex("#fee08b"), Color.FromHex("#1a9850")];
+
+    /// <summary>White to dark red: for shares where more is worse (errors met); nothing met stays white.</summary>
+    public static readonly IReadOnlyList<Color> Bad = [Colors.White, Color.FromHex("#f4a582"), Color.FromHex("#b2182b")];
+
     /// <summary>
-    /// A coloured grid, rows top to bottom: each cell's shade is its value in [0, 1] (white when null) and its text
-    /// is written on it, so the matrix reads without a colour scale.
+    /// A coloured grid, rows top to bottom: each cell is shaded along <paramref name="scale"/> by its value in [0, 1]
+    /// (light grey when null) and its text is written on it, so the matrix reads without a colour bar.
     /// </summary>
-    public ReportPlot Matrix(string name, string title, IReadOnlyList<string> rows, IReadOnlyList<string> columns, double?[,] values, string[,] labels)
+    public ReportPlot Matrix(string name, string title, IReadOnlyList<string> rows, IReadOnlyList<string> columns, double?[,] values, string[,] labels, IReadOnlyList<Color> scale)
     {
         var plot = NewPlot(title);
-        var colormap = new ScottPlot.Colormaps.Viridis();
         for (var r = 0; r < rows.Count; r++)
         {
             for (var c = 0; c < columns.Count; c++)
             {
                 var y = rows.Count - 1 - r;
                 var rectangle = plot.Add.Rectangle(c, c + 1, y, y + 1);
-                rectangle.FillColor = values[r, c] is { } v ? colormap.GetColor(1 - Math.Clamp(v, 0, 1)) : Colors.White;
+                var fill = values[r, c] is { } v ? Shade(scale, v) : Color.FromHex("#eeeeee");
+                rectangle.FillColor = fill;
                 rectangle.LineColor = Colors.White;
                 rectangle.LineWidth = 2;
                 var text = plot.Add.Text(labels[r, c], c + 0.5, y + 0.5);
                 text.LabelAlignment = Alignment.MiddleCenter;
                 text.LabelFontSize = 13;
                 text.LabelFontName = Font;
-                text.LabelFontColor = values[r, c] is { } w && w < 0.5 ? Colors.Black : Colors.White;
+                text.LabelFontColor = (0.299 * fill.R) + (0.587 * fill.G) + (0.114 * fill.B) > 140 ? Colors.Black : Colors.White;
             }
         }
 
@@ -77,13 +83,23 @@ public sealed class Plots(string resultsPath)
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
         var longest = columns.Select(c => c.Length).DefaultIfEmpty(0).Max();
-        plot.Axes.Bottom.MinimumSize = (float)Math.Min(260, 30 + (longest * 4.5));
-        plot.Axes.Right.MinimumSize = (float)Math.Min(260, longest * 5.0);
+        // Labels slanted by 30 degrees reach down half their length and right almost all of it.
+        plot.Axes.Bottom.MinimumSize = (float)(25 + (longest * 3.0));
+        plot.Axes.Right.MinimumSize = (float)Math.Max(20, (longest * 5.8) - 75);
         plot.Axes.SetLimits(0, columns.Count, 0, rows.Count);
         plot.HideGrid();
-        var width = 260 + (150 * columns.Count);
+        var width = 60 + (rows.Select(r => r.Length).DefaultIfEmpty(0).Max() * 7) + (150 * columns.Count) + (int)plot.Axes.Right.MinimumSize;
         var height = 120 + (int)plot.Axes.Bottom.MinimumSize + (44 * rows.Count);
         return Save(plot, name, title, width, height);
+    }
+
+    private static Color Shade(IReadOnlyList<Color> scale, double value)
+    {
+        var position = Math.Clamp(value, 0, 1) * (scale.Count - 1);
+        var low = Math.Min((int)position, scale.Count - 2);
+        var t = position - low;
+        byte Mix(byte a, byte b) => (byte)Math.Round(a + ((b - a) * t));
+        return new Color(Mix(scale[low].R, scale[low + 1].R), Mix(scale[low].G, scale[low + 1].G), Mix(scale[low].B, scale[low + 1].B));
     }
 
     private static Plot NewPlot(string title)

@@ -124,7 +124,7 @@ public sealed class ReportBuilder
         IReadOnlyList<ReportPlot> plots = kernels.Count == 0 ? [] :
         [
             _plots.Matrix("verdicts", "Verdict matrix: correct / samples (kernel x model / technology)", kernels,
-                columns.Select(c => $"{c.Model} / {c.Technology}").ToList(), values, labels),
+                columns.Select(c => $"{c.Model} / {c.Technology}").ToList(), values, labels, Plots.Good),
         ];
         return new ReportSection("Run outcomes per code and model",
             ["Final verdict of each experiment, after repairs. \"correct\" counts only programs that are correct and not found sequential (`parallel` = false counts as \"not_parallel\"); `infra_error` is the system's failure and is never counted against a model."],
@@ -132,7 +132,7 @@ public sealed class ReportBuilder
     }
 
     private ReportSection Errors() => new("Errors met per code and model",
-        ["Every classified error met on the way, in any round (so a repaired experiment shows the errors it recovered from), as `category ×count`."],
+        ["Every classified error met on the way, in any round (so a repaired experiment shows the errors it recovered from), as `category ×count`; `infra_error` is listed for the record but left out of every metric."],
         CodeByModel(cell => string.Join("; ", cell.SelectMany(r => r.Taxonomy).GroupBy(t => t.Category).OrderByDescending(g => g.Count())
             .ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"))));
 
@@ -280,7 +280,7 @@ public sealed class ReportBuilder
     {
         var groups = _records.Where(r => r.CountsAgainstModel()).GroupBy(r => (Model: r.ModelLabel(), r.Technology))
             .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Technology, StringComparer.Ordinal).ToList();
-        var categories = _records.SelectMany(r => r.Taxonomy.Select(t => $"{t.Stage}: {t.Category}")).Distinct().Order(StringComparer.Ordinal).ToList();
+        var categories = _records.Where(r => r.CountsAgainstModel()).SelectMany(r => r.Taxonomy.Select(t => $"{t.Stage}: {t.Category}")).Distinct().Order(StringComparer.Ordinal).ToList();
         double Share(IGrouping<(string, string), ExperimentRecord> g, string category) =>
             (double)g.Count(r => r.Taxonomy.Any(t => $"{t.Stage}: {t.Category}" == category)) / g.Count();
         var rows = categories.Select(category => (IReadOnlyList<ReportCell>)
@@ -291,7 +291,7 @@ public sealed class ReportBuilder
         [
             _plots.Matrix("taxonomy", "Error taxonomy: share of experiments meeting each error", categories,
                 groups.Select(g => $"{g.Key.Model} / {g.Key.Technology}").ToList(), To2D(categories, groups, (c, g) => (double?)Share(g, c)),
-                To2D(categories, groups, (c, g) => Share(g, c) == 0 ? "" : Percent(Share(g, c)))),
+                To2D(categories, groups, (c, g) => Share(g, c) == 0 ? "" : Percent(Share(g, c))), Plots.Bad),
         ];
         return new ReportSection("Error taxonomy",
             ["Share of a model's experiments (infra errors left out) that met each classified error at least once, in any round, with the number of experiments in brackets. Stage is where the error was met (build, run, verify...)."],
