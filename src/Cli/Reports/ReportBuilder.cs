@@ -17,6 +17,7 @@ public sealed class ReportBuilder
     private readonly ExpertBaseline _expert;
     private readonly IReadOnlyList<string> _models;
     private readonly IReadOnlyList<(string Kernel, string Technology)> _codes;
+    private readonly ILookup<(string Kernel, string Technology, string Model), ExperimentRecord> _cells;
 
     /// <param name="attemptLinks">Experiment id to the relative link of its attempts.</param>
     public ReportBuilder(IReadOnlyList<ExperimentRecord> records, Plots plots, IReadOnlyDictionary<string, string> attemptLinks)
@@ -28,6 +29,7 @@ public sealed class ReportBuilder
         _expert = new ExpertBaseline(records);
         _models = _records.Select(r => r.ModelLabel()).Distinct().Order(StringComparer.Ordinal).ToList();
         _codes = _records.Select(r => (r.Kernel, r.Technology)).Distinct().ToList();
+        _cells = _records.ToLookup(r => (r.Kernel, r.Technology, r.ModelLabel()));
         var samples = _records.Where(r => r.CountsAgainstModel()).GroupBy(r => (r.Kernel, r.Model, r.Technology, r.Prompt)).Select(g => g.Count()).DefaultIfEmpty(1).Max();
         Ks = s_candidateKs.Where(k => k <= samples).ToList();
         ModelMetrics = _records.GroupBy(r => (Model: r.ModelLabel(), r.Technology))
@@ -278,24 +280,26 @@ public sealed class ReportBuilder
 
     private ReportSection Taxonomy()
     {
+        // Per model x technology: how many experiments met each "stage: category" at least once.
         var groups = _records.Where(r => r.CountsAgainstModel()).GroupBy(r => (Model: r.ModelLabel(), r.Technology))
-            .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Technology, StringComparer.Ordinal).ToList();
-        var categories = _records.Where(r => r.CountsAgainstModel()).SelectMany(r => r.Taxonomy.Select(t => $"{t.Stage}: {t.Category}")).Distinct().Order(StringComparer.Ordinal).ToList();
-        double Share(IGrouping<(string, string), ExperimentRecord> g, string category) =>
-            (double)g.Count(r => r.Taxonomy.Any(t => $"{t.Stage}: {t.Category}" == category)) / g.Count();
+            .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Technology, StringComparer.Ordinal)
+            .Select(g => (Name: $"{g.Key.Model} / {g.Key.Technology}", Experiments: g.Count(),
+                Met: g.SelectMany(r => r.Taxonomy.Select(t => $"{t.Stage}: {t.Category}").Distinct()).CountBy(c => c).ToDictionary()))
+            .ToList();
+        var categories = groups.SelectMany(g => g.Met.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var rows = categories.Select(category => (IReadOnlyList<ReportCell>)
         [
-            category, .. groups.Select(g => (ReportCell)(Share(g, category) == 0 ? "" : $"{Percent(Share(g, category))} ({g.Count(r => r.Taxonomy.Any(t => $"{t.Stage}: {t.Category}" == category))})")),
+            category, .. groups.Select(g => (ReportCell)(g.Met.TryGetValue(category, out var n) ? $"{Percent((double)n / g.Experiments)} ({n})" : "")),
         ]).ToList();
         IReadOnlyList<ReportPlot> plots = categories.Count == 0 ? [] :
         [
-            _plots.Matrix("taxonomy", "Error taxonomy: share of experiments meeting each error", categories,
-                groups.Select(g => $"{g.Key.Model} / {g.Key.Technology}").ToList(), To2D(categories, groups, (c, g) => (double?)Share(g, c)),
-                To2D(categories, groups, (c, g) => Share(g, c) == 0 ? "" : Percent(Share(g, c))), Plots.Bad),
+            _plots.Matrix("taxonomy", "Error taxonomy: share of experiments meeting each error", categories, groups.Select(g => g.Name).ToList(),
+                To2D(categories, groups, (c, g) => (double?)g.Met.GetValueOrDefault(c) / g.Experiments),
+                To2D(categories, groups, (c, g) => g.Met.TryGetValue(c, out var n) ? Percent((double)n / g.Experiments) : ""), Plots.Bad),
         ];
         return new ReportSection("Error taxonomy",
             ["Share of a model's experiments (infra errors left out) that met each classified error at least once, in any round, with the number of experiments in brackets. Stage is where the error was met (build, run, verify...)."],
-            [new ReportTable(null, ["stage: category", .. groups.Select(g => $"{g.Key.Model} / {g.Key.Technology}")], rows)], plots);
+            [new ReportTable(null, ["stage: category", .. groups.Select(g => g.Name)], rows)], plots);
     }
 
     private ReportSection Spending() => new("Tokens and cost per correct solution",
@@ -322,10 +326,9 @@ public sealed class ReportBuilder
         new(null, ["kernel", "technology", .. _models],
             _codes.Select(c => (IReadOnlyList<ReportCell>)[c.Kernel, c.Technology, .. _models.Select(m => (ReportCell)cell(Cell(c, m)))]).ToList());
 
-    private List<ExperimentRecord> Cell((string Kernel, string Technology) code, string? model = null) =>
-        _records.Where(r => r.Kernel == code.Kernel && r.Technology == code.Technology && (model is null || r.ModelLabel() == model)).ToList();
+    private List<ExperimentRecord> Cell((string Kernel, string Technology) code, string model) => _cells[(code.Kernel, code.Technology, model)].ToList();
 
-    private List<ExperimentRecord> Cell(string kernel, string technology) => Cell((kernel, technology));
+    private List<ExperimentRecord> Cell(string kernel, string technology) => _models.SelectMany(m => _cells[(kernel, technology, m)]).ToList();
 
     private int LargestCount(string technology) =>
         _records.Where(r => r.Technology == technology).SelectMany(r => r.Runs.Select(m => m.Count(technology))).DefaultIfEmpty(1).Max();

@@ -37,3 +37,20 @@ public sealed class ReportCommandTests(ReportFixture fixture) : IClassFixture<Re
         Directory.Delete(copy, recursive: true);
     }
 }
+
+public sealed class SweepReportTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("kernelsmith-empty-report-").FullName;
+
+    [Fact]
+    public async Task WriteAsync_NoRecordYet_WritesAReportThatSaysSo()
+    {
+        await SweepReport.WriteAsync(new ResultsDirectory(_folder), [], CancellationToken.None);
+
+        Assert.Contains("No experiment has been recorded yet.", File.ReadAllText(Path.Combine(_folder, SweepReport.Markdown)), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, SweepReport.Html)));
+        Assert.Single(File.ReadAllLines(Path.Combine(_folder, ResultsDirectory.Csv)));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
