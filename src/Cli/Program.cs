@@ -14,6 +14,8 @@ var root = new RootCommand("Kernelsmith: measure whether language models can por
 {
     RunCommand.Create(kernels),
     KernelsCommand.Create(kernels),
+    ReportCommand.Create(),
+    ExportCommand.Create(kernels),
     HostCommands.Silo(),
     HostCommands.Agent(),
 };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
+using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
@@ -40,7 +41,7 @@ internal static class RunCommand
         var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
         var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken);
         AnsiConsole.Write(ResultsTable(records));
-        AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {MarkdownReport.FileName})");
+        AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
         return 0;
     }
 

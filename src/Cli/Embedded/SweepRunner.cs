@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
@@ -95,8 +96,7 @@ internal static class SweepRunner
             }
         }
 
-        results.WriteCsv(records);
-        await File.WriteAllTextAsync(Path.Combine(results.Path, MarkdownReport.FileName), MarkdownReport.Render(spec.Name, records), cancellationToken);
+        await SweepReport.WriteAsync(results, records, cancellationToken);
         return records;
     }
 

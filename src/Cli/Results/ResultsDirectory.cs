@@ -1,27 +1,21 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Kernelsmith.Contracts.Experiments;
+using Parquet.Serialization;
 
 namespace Kernelsmith.Cli.Results;
 
 /// <summary>
-/// The results directory of a sweep: <c>results.jsonl</c> appended as experiments finish, <c>results.csv</c>,
+/// The results directory of a sweep: <c>results.jsonl</c> appended as experiments finish, <c>results.csv</c> and <c>results.parquet</c>,
 /// and each attempt's prompt, answer, extracted files and logs under <c>experiments/</c>.
 /// </summary>
 public sealed class ResultsDirectory
 {
     public const string JsonLines = "results.jsonl";
     public const string Csv = "results.csv";
+    public const string Parquet = "results.parquet";
 
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
-    public static readonly IReadOnlyList<string> CsvColumns =
-    [
-        "experiment", "sweep", "kernel", "model", "technology", "prompt", "sample", "verdict", "reason", "rounds",
-        "sequential_seconds", "speedup", "best_threads", "runs", "taxonomy", "tokens_input", "tokens_output",
-        "simulated", "trace_id", "attempts",
-    ];
 
     public ResultsDirectory(string path)
     {
@@ -60,25 +54,24 @@ public sealed class ResultsDirectory
             .ToList();
     }
 
+    /// <summary>Writes <c>results.csv</c>: one <see cref="ResultRow"/> per record, a header of stable column names.</summary>
     public void WriteCsv(IReadOnlyList<ExperimentRecord> records)
     {
         var csv = new StringBuilder();
-        csv.AppendLine(string.Join(",", CsvColumns));
-        foreach (var r in records)
+        csv.AppendLine(string.Join(",", ResultRow.Columns));
+        foreach (var record in records)
         {
-            string[] cells =
-            [
-                r.Experiment, r.Sweep, r.Kernel, r.Model, r.Technology, r.Prompt, Number(r.Sample), r.Verdict.ToWireName(), r.Reason,
-                Number(r.Rounds), Number(r.SequentialSeconds), Number(r.Speedup), Number(r.BestThreads),
-                string.Join(";", r.Runs.Select(m => $"threads={m.Threads} ranks={m.Ranks} seconds={Number(m.Seconds)}")),
-                string.Join(";", r.Taxonomy.Select(t => $"{t.Stage}:{t.Category}")),
-                Number(r.Tokens.Input), Number(r.Tokens.Output), r.Provenance.Simulated ? "true" : "false", r.TraceId,
-                AttemptsFolder(r),
-            ];
-            csv.AppendLine(string.Join(",", cells.Select(Quote)));
+            csv.AppendLine(string.Join(",", ResultRow.From(record).Cells().Select(Quote)));
         }
 
         File.WriteAllText(System.IO.Path.Combine(Path, Csv), csv.ToString());
+    }
+
+    /// <summary>Writes <c>results.parquet</c>: the same rows and columns as the CSV, typed.</summary>
+    public async Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken)
+    {
+        await using var stream = File.Create(System.IO.Path.Combine(Path, Parquet));
+        await ParquetSerializer.SerializeAsync(records.Select(ResultRow.From), stream, cancellationToken: cancellationToken);
     }
 
     /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
@@ -108,10 +101,6 @@ public sealed class ResultsDirectory
         var safe = new string(segment.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return safe is "" or "." or ".." ? "_" : safe;
     }
-
-    private static string Number(double? value) => value?.ToString("G6", CultureInfo.InvariantCulture) ?? "";
-
-    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;

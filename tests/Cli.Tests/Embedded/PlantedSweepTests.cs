@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kernelsmith.Cli.Commands;
+using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 
@@ -100,12 +101,13 @@ public sealed class PlantedSweepTests(PlantedSweepFixture sweep) : IClassFixture
     public void Run_WritesCsvReportAndAttempts()
     {
         var csv = File.ReadAllLines(Path.Combine(sweep.Output, ResultsDirectory.Csv));
-        Assert.Equal(string.Join(",", ResultsDirectory.CsvColumns), csv[0]);
+        Assert.Equal(string.Join(",", ResultRow.Columns), csv[0]);
         Assert.Equal(7, csv.Length);
 
-        var report = File.ReadAllText(Path.Combine(sweep.Output, MarkdownReport.FileName));
+        var report = File.ReadAllText(Path.Combine(sweep.Output, SweepReport.Markdown));
         Assert.Contains("Simulated models", report, StringComparison.Ordinal);
-        Assert.Contains("| build_error | 1 |", report, StringComparison.Ordinal);
+        Assert.Contains("1 build_error", report, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(sweep.Output, SweepReport.Html)));
         Assert.Contains(Find("gemm", "expert").TraceId, report, StringComparison.Ordinal);
 
         var attempt = AttemptFolder(Find("gemm", "broken"));

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Kernelsmith.Cli.Reports;
+using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Grains.Yaml;
+using Spectre.Console;
+
+namespace Kernelsmith.Cli.Commands;
+
+/// <summary><c>kernelsmith export DIR --dataset OUT</c>: a fine-tuning dataset and preference pairs from recorded runs.</summary>
+internal static class ExportCommand
+{
+    public static Command Create(Option<string[]> kernels)
+    {
+        var directory = new Argument<DirectoryInfo>("dir") { Description = "A results directory (the --out of a run)" };
+        var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Folder to write dataset.jsonl and preferences.jsonl to", Required = true };
+        var command = new Command("export", "Export a fine-tuning dataset (JSONL) and preference pairs from a results directory") { directory, dataset, kernels };
+        command.SetAction(parse => Run(parse.GetValue(directory)!, parse.GetValue(dataset)!, parse.GetValue(kernels)));
+        return command;
+    }
+
+    public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories)
+    {
+        var results = ReportCommand.Open(directory);
+        var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName), dataset.FullName);
+        AnsiConsole.MarkupLine($"Wrote {examples} examples ({DatasetExport.Examples}) and {pairs} preference pairs ({DatasetExport.Preferences}) to [bold]{Markup.Escape(dataset.FullName)}[/]");
+        return 0;
+    }
+
+    /// <summary>The catalog named with --kernels (its errors are the user's to fix), else the nearest one if any: without it, sources come from the prompts.</summary>
+    private static KernelCatalog? Catalog(string[]? given, string near)
+    {
+        if (given is { Length: > 0 })
+        {
+            return KernelCatalog.Load(given);
+        }
+
+        try
+        {
+            return KernelCatalog.Load(KernelDirectories.Resolve(null, Path.Combine(near, ".")));
+        }
+        catch (InputFileException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Serialization;
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Cli.Results;
+
+/// <summary>
+/// One experiment as a flat row: the columns of <c>results.csv</c> and <c>results.parquet</c>, in this order
+/// (documented in docs/results.md). Columns are only ever added at the end, so readers keep working.
+/// </summary>
+public sealed class ResultRow
+{
+    [JsonPropertyName("experiment")] public string Experiment { get; init; } = "";
+    [JsonPropertyName("sweep")] public string Sweep { get; init; } = "";
+    [JsonPropertyName("kernel")] public string Kernel { get; init; } = "";
+    [JsonPropertyName("model")] public string Model { get; init; } = "";
+    [JsonPropertyName("technology")] public string Technology { get; init; } = "";
+    [JsonPropertyName("prompt")] public string Prompt { get; init; } = "";
+    [JsonPropertyName("sample")] public int Sample { get; init; }
+    [JsonPropertyName("verdict")] public string Verdict { get; init; } = "";
+    [JsonPropertyName("reason")] public string Reason { get; init; } = "";
+    [JsonPropertyName("rounds")] public int Rounds { get; init; }
+    [JsonPropertyName("sequential_seconds")] public double? SequentialSeconds { get; init; }
+    [JsonPropertyName("speedup")] public double? Speedup { get; init; }
+    [JsonPropertyName("best_threads")] public int? BestThreads { get; init; }
+    [JsonPropertyName("runs")] public string Runs { get; init; } = "";
+    [JsonPropertyName("taxonomy")] public string Taxonomy { get; init; } = "";
+    [JsonPropertyName("tokens_input")] public long TokensInput { get; init; }
+    [JsonPropertyName("tokens_output")] public long TokensOutput { get; init; }
+    [JsonPropertyName("simulated")] public bool Simulated { get; init; }
+    [JsonPropertyName("trace_id")] public string TraceId { get; init; } = "";
+    [JsonPropertyName("attempts")] public string Attempts { get; init; } = "";
+    [JsonPropertyName("parallel")] public bool? Parallel { get; init; }
+    [JsonPropertyName("expert_speedup")] public double? ExpertSpeedup { get; init; }
+    [JsonPropertyName("cost_usd")] public double? CostUsd { get; init; }
+    [JsonPropertyName("provider")] public string Provider { get; init; } = "";
+    [JsonPropertyName("input")] public string Input { get; init; } = "";
+    [JsonPropertyName("agent")] public string Agent { get; init; } = "";
+    [JsonPropertyName("toolchain")] public string Toolchain { get; init; } = "";
+    [JsonPropertyName("hardware")] public string Hardware { get; init; } = "";
+    [JsonPropertyName("prompt_hash")] public string PromptHash { get; init; } = "";
+    [JsonPropertyName("kernel_hash")] public string KernelHash { get; init; } = "";
+
+    /// <summary>The properties in declaration order, which is the column order.</summary>
+    public static IReadOnlyList<PropertyInfo> Properties { get; } =
+        typeof(ResultRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken).ToList();
+
+    public static IReadOnlyList<string> Columns { get; } =
+        Properties.Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name).ToList();
+
+    public static ResultRow From(ExperimentRecord r) => new()
+    {
+        Experiment = r.Experiment,
+        Sweep = r.Sweep,
+        Kernel = r.Kernel,
+        Model = r.Model,
+        Technology = r.Technology,
+        Prompt = r.Prompt,
+        Sample = r.Sample,
+        Verdict = r.Verdict.ToWireName(),
+        Reason = r.Reason,
+        Rounds = r.Rounds,
+        SequentialSeconds = r.SequentialSeconds,
+        Speedup = r.Speedup,
+        BestThreads = r.BestThreads,
+        Runs = string.Join(";", r.Runs.Select(m => $"threads={m.Threads} ranks={m.Ranks} seconds={Text(m.Seconds)}")),
+        Taxonomy = string.Join(";", r.Taxonomy.Select(t => $"{t.Stage}:{t.Category}")),
+        TokensInput = r.Tokens.Input,
+        TokensOutput = r.Tokens.Output,
+        Simulated = r.Provenance.Simulated,
+        TraceId = r.TraceId,
+        Attempts = ResultsDirectory.AttemptsFolder(r),
+        Parallel = r.Parallel,
+        ExpertSpeedup = r.ExpertSpeedup,
+        CostUsd = r.CostUsd,
+        Provider = r.Provenance.Provider,
+        Input = r.Provenance.Input,
+        Agent = r.Provenance.Agent,
+        Toolchain = r.Provenance.Toolchain,
+        Hardware = r.Provenance.Hardware,
+        PromptHash = r.Provenance.PromptHash,
+        KernelHash = r.Provenance.KernelHash,
+    };
+
+    /// <summary>The row's cells as CSV text: numbers round-trip, booleans are true/false, null is empty.</summary>
+    public IEnumerable<string> Cells() => Properties.Select(p => p.GetValue(this) switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => Text(d),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        var other => other.ToString() ?? "",
+    });
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
