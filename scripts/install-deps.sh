@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI, the sandbox, Redis,
-# fonts for the report's plots and Chromium for the test that opens the HTML report.
+# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI, the sandbox, Redis and
+# fonts for the report's plots; with --tests also what only the tests use (Chromium opens the HTML report).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(gcc g++ make bubblewrap clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server fonts-dejavu-core chromium)
+packages=(gcc g++ make bubblewrap util-linux clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server fonts-dejavu-core)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

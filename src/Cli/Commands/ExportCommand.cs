@@ -36,7 +36,7 @@ internal static class ExportCommand
 
         try
         {
-            return KernelCatalog.Load(KernelDirectories.Resolve(null, Path.Combine(near, ".")));
+            return KernelCatalog.Load(CatalogDirectories.Resolve(null, Path.Combine(near, ".")));
         }
         catch (InputFileException)
         {
