@@ -1,6 +1,8 @@
+using System.Globalization;
 using Kernelsmith.Contracts.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,9 +19,16 @@ public static class ServiceDefaultsExtensions
     /// <summary>Standard OpenTelemetry variable: when set, traces, metrics and logs are exported over OTLP.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Standard OpenTelemetry variable: when set on a silo, it serves a Prometheus scrape endpoint on this port.</summary>
+    public const string PrometheusPortVariable = "OTEL_EXPORTER_PROMETHEUS_PORT";
+
+    /// <summary>The address the Prometheus endpoint listens on (default <c>localhost</c>; <c>*</c> for every interface).</summary>
+    public const string PrometheusHostVariable = "OTEL_EXPORTER_PROMETHEUS_HOST";
+
     public static TBuilder AddKernelsmithDefaults<TBuilder>(this TBuilder builder, string serviceName)
         where TBuilder : IHostApplicationBuilder
     {
+        // Log records carry the trace and span ids of the activity they were written in, so a log line leads to its trace.
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -30,13 +39,19 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource(TelemetryNames.ActivitySource)
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation())
+                // Calls to our grains, with the caller's trace context carried from silo to silo; Orleans' own
+                // housekeeping (membership, timers, storage) is on "Microsoft.Orleans.Runtime" and stays out.
+                .AddSource(OrphanGrainCallFilter.GrainCallSource)
+                .AddProcessor(new OrphanGrainCallFilter())
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsRoutine(context.Request.Path))
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsRoutine(request.RequestUri?.AbsolutePath))
+                // The gRPC client's own span sits between the caller's and the HTTP request's: without it, the
+                // dispatcher's calls to agents would hang from a span nobody exports.
+                .AddGrpcClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.Meter)
                 .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentationIfPresent());
+                .AddMeter("System.Runtime"));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
@@ -44,6 +59,26 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>
+    /// Serves the host's metrics for Prometheus at <c>http://HOST:PORT/metrics</c> when <see cref="PrometheusPortVariable"/> is set.
+    /// Its own HTTP/1.1 listener: the hosts' Kestrel endpoints speak HTTP/2 only (gRPC without TLS), which scrapers do not.
+    /// </summary>
+    public static TBuilder AddPrometheusScrapeEndpoint<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (int.TryParse(builder.Configuration[PrometheusPortVariable], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            var host = builder.Configuration[PrometheusHostVariable] is { Length: > 0 } configured ? configured : "localhost";
+            builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusHttpListener(prometheus =>
+            {
+                prometheus.Host = host;
+                prometheus.Port = port;
+            }));
+        }
+
         return builder;
     }
 
@@ -55,6 +90,10 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder metrics) =>
-        metrics.AddMeter("System.Runtime");
+    /// <summary>Health probes and agent heartbeats: a trace every few seconds that would bury the experiments' traces.</summary>
+    private static bool IsRoutine(PathString path) => IsRoutine(path.Value);
+
+    private static bool IsRoutine(string? path) =>
+        path is not null && (path.StartsWith("/health", StringComparison.Ordinal) || path.StartsWith("/alive", StringComparison.Ordinal)
+            || path.EndsWith("/Heartbeat", StringComparison.Ordinal));
 }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
+using Kernelsmith.Agents.Node.Telemetry;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Protos;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public sealed partial class NodeAgentService(
         }
 
         await using var reservation = await cores.ReserveAsync(1, context.CancellationToken);
+        using var sandboxed = AgentInstrumentation.StartSandbox("build", request.JobId, 1);
         await responseStream.WriteAsync(Started());
         var directory = workspace.NewJobDirectory();
         try
@@ -49,6 +51,7 @@ public sealed partial class NodeAgentService(
             var outcome = await sandbox.RunAsync(Command(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs), context.CancellationToken);
             var result = ToResult(outcome);
             result.Toolchain = toolchain;
+            sandboxed.Finished(result);
             var program = Path.Combine(directory, Workspace.ProgramName);
             if (!outcome.TimedOut && outcome.ExitCode == 0 && File.Exists(program))
             {
@@ -77,7 +80,9 @@ public sealed partial class NodeAgentService(
 
         var threads = Math.Max(1, request.Threads);
         var ranks = Math.Max(1, request.Ranks);
-        await using var reservation = await cores.ReserveAsync(request.Exclusive ? threads * ranks : 1, context.CancellationToken);
+        var reserved = request.Exclusive ? threads * ranks : 1;
+        await using var reservation = await cores.ReserveAsync(reserved, context.CancellationToken);
+        using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, reserved);
         await responseStream.WriteAsync(Started());
         var directory = workspace.NewJobDirectory();
         try
@@ -93,6 +98,7 @@ public sealed partial class NodeAgentService(
                 : ["./" + Workspace.ProgramName, .. request.Args];
             var outcome = await sandbox.RunAsync(Command(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs), context.CancellationToken);
             var result = ToResult(outcome);
+            sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
             {
                 var path = Path.GetFullPath(Path.Combine(directory, name));

@@ -14,28 +14,42 @@ namespace Kernelsmith.Cli.Embedded;
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly WebApplication _silo;
-    private readonly WebApplication _agent;
+    private readonly WebApplication? _agent;
 
-    private EmbeddedCluster(WebApplication silo, WebApplication agent)
+    private EmbeddedCluster(WebApplication silo, WebApplication? agent, string siloUrl)
     {
         _silo = silo;
         _agent = agent;
+        SiloUrl = siloUrl;
     }
 
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<EmbeddedCluster> StartAsync(string workRoot, CancellationToken cancellationToken)
+    /// <summary>Where agents register: an agent in another process joins with <c>kernelsmith agent --silo URL</c>.</summary>
+    public string SiloUrl { get; }
+
+    /// <summary>
+    /// Starts the silo and, unless <paramref name="startAgent"/> is false (agents from other processes will join), the
+    /// agent. <paramref name="settings"/> are configuration both hosts see on top of the environment's.
+    /// </summary>
+    public static async Task<EmbeddedCluster> StartAsync(
+        string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
-        var silo = Build("kernelsmith-silo", siloUrl, new()
+        var silo = Build("kernelsmith-silo", siloUrl, settings, new()
         {
             [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
         }, builder => builder.AddKernelsmithSilo());
         silo.MapKernelsmithSilo();
+        await silo.StartAsync(cancellationToken);
+        if (!startAgent)
+        {
+            return new EmbeddedCluster(silo, null, siloUrl);
+        }
 
-        var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", new()
+        var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", settings, new()
         {
             [$"{AgentOptions.Section}:Silo"] = siloUrl,
             [$"{AgentOptions.Section}:Pool"] = "embedded",
@@ -44,9 +58,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }, builder => builder.AddNodeAgent());
         agent.MapNodeAgent();
 
-        await silo.StartAsync(cancellationToken);
         await agent.StartAsync(cancellationToken);
-        var cluster = new EmbeddedCluster(silo, agent);
+        var cluster = new EmbeddedCluster(silo, agent, siloUrl);
         try
         {
             await agent.Services.GetRequiredService<AgentRegistrationService>().Registered.Task
@@ -63,16 +76,26 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _agent.StopAsync();
+        if (_agent is not null)
+        {
+            await _agent.StopAsync();
+        }
+
         await _silo.StopAsync();
-        await _agent.DisposeAsync();
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+
         await _silo.DisposeAsync();
     }
 
-    private static WebApplication Build(string service, string url, Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure)
+    private static WebApplication Build(
+        string service, string url, IReadOnlyDictionary<string, string?>? common, Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = service, Args = [] });
         builder.WebHost.UseUrls(url);
+        builder.Configuration.AddInMemoryCollection(common ?? new Dictionary<string, string?>());
         builder.Configuration.AddInMemoryCollection(settings);
         // The terminal belongs to the progress display; logs go to OpenTelemetry when it is configured.
         builder.Logging.ClearProviders();

@@ -36,7 +36,7 @@ public sealed partial class ExperimentGrain(
         if (S.Spec is null)
         {
             S.Spec = spec;
-            S.TraceId = (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
+            ExperimentTrace.RememberSweep(S);
             await state.WriteStateAsync();
         }
 
@@ -51,12 +51,7 @@ public sealed partial class ExperimentGrain(
     private async Task DriveAsync()
     {
         var spec = S.Spec!;
-        var parent = new ActivityContext(ActivityTraceId.CreateFromString(S.TraceId), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
-        using var activity = GrainsInstrumentation.Source.StartActivity("experiment", ActivityKind.Internal, parent);
-        activity?.SetTag("kernelsmith.experiment", spec.ExperimentId);
-        activity?.SetTag("kernelsmith.kernel", spec.Kernel);
-        activity?.SetTag("kernelsmith.model", spec.Model.Id);
-        activity?.SetTag("kernelsmith.technology", spec.Technology);
+        using var trace = ExperimentTrace.Start(S);
         var kernel = await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).GetKernelAsync(spec.Kernel);
         S.KernelHash = kernel.ContentHash;
         while (S.Stage != ExperimentStage.Done)
@@ -100,10 +95,9 @@ public sealed partial class ExperimentGrain(
                 S.StartNextRound();
             }
 
+            trace.Moved(S);
             await state.WriteStateAsync();
         }
-
-        activity?.SetTag("kernelsmith.verdict", S.Verdict?.ToWireName());
     }
 
     /// <summary>Runs the current stage; returns the verdict when the stage failed.</summary>
@@ -131,7 +125,7 @@ public sealed partial class ExperimentGrain(
         // A cross-model repair: after the first round, another model answers the feedback.
         var model = S.Round > 0 && spec.RepairModel is { } repairer ? repairer : spec.Model;
         using var activity = GrainsInstrumentation.Source.StartActivity("generate");
-        activity?.SetTag("gen_ai.request.model", model.Model ?? model.Id);
+        activity?.SetTag("kernelsmith.model", model.Id);
         ModelAnswer answer;
         try
         {
@@ -142,9 +136,7 @@ public sealed partial class ExperimentGrain(
             return Fail(Verdict.InfraError, e.Message, "");
         }
 
-        activity?.SetTag("gen_ai.usage.input_tokens", answer.Tokens.Input);
-        activity?.SetTag("gen_ai.usage.output_tokens", answer.Tokens.Output);
-        activity?.SetTag("gen_ai.response.finish_reasons", answer.FinishReason);
+        activity?.SetTag("kernelsmith.cached", answer.Cached);
         S.Answer = answer.Text;
         S.Tokens = S.Tokens.Add(answer.Tokens);
         S.CostUsd = answer.CostUsd is { } cost ? (S.CostUsd ?? 0) + cost : S.CostUsd;
@@ -319,7 +311,7 @@ public sealed partial class ExperimentGrain(
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
         };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
-        GrainsInstrumentation.ExperimentsRecorded.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict.ToWireName()));
+        ExperimentTrace.Recorded(record);
         return null;
     }
 
@@ -329,6 +321,7 @@ public sealed partial class ExperimentGrain(
         S.Reason = reason;
         S.Feedback = feedback;
         S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+        ExperimentTrace.Failed(verdict, reason);
         return verdict;
     }
 

@@ -35,6 +35,12 @@ public sealed class ExperimentState
     [Id(25)] public double? CostUsd { get; set; }
     [Id(26)] public string? ChosenTechnology { get; set; }
 
+    /// <summary>W3C traceparent of the experiment's root span: a resumed activation continues this trace.</summary>
+    [Id(40)] public string RootSpan { get; set; } = "";
+
+    /// <summary>W3C traceparent of the span that started the experiment (the sweep's); the root span links to it.</summary>
+    [Id(41)] public string SweepSpan { get; set; } = "";
+
     /// <summary>Clears what one round produced, before the next round generates again.</summary>
     public void StartNextRound()
     {

@@ -2,6 +2,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Telemetry;
 
 namespace Kernelsmith.Grains.Llm;
 
@@ -72,7 +73,7 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
                 throw new BudgetExhaustedException("the sweep's budget is used up; no further model calls were made");
             }
 
-            answer = await provider.CompleteAsync(request, cancellationToken);
+            answer = await ModelCallTelemetry.TraceAsync(request, () => provider.CompleteAsync(request, cancellationToken));
             answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
             tokens = answer.Tokens.Input + answer.Tokens.Output;
             await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);

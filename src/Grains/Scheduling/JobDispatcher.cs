@@ -54,23 +54,29 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
         AgentInfo agent, string kind, Func<NodeAgent.NodeAgentClient, AsyncServerStreamingCall<JobUpdate>> start, CancellationToken cancellationToken)
     {
         var client = new NodeAgent.NodeAgentClient(_channels.GetOrAdd(agent.Address, address => GrpcChannel.ForAddress(address)));
-        var clock = Stopwatch.StartNew();
+        using var job = JobTelemetry.Start(agent, kind);
+        JobResult? result = null;
         try
         {
             using var call = start(client);
+            // Read to the end of the stream, not only to the result: leaving early cancels the call, and every job would
+            // appear as a cancelled RPC in the traces.
             await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
+                if (update.UpdateCase == JobUpdate.UpdateOneofCase.Started)
+                {
+                    job.Started();
+                }
+
                 if (update.UpdateCase == JobUpdate.UpdateOneofCase.Result)
                 {
-                    GrainsInstrumentation.JobSeconds.Record(clock.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("job", kind));
-                    if (update.Result.Status == JobResult.Types.Status.AgentError)
-                    {
-                        throw new AgentUnavailableException($"agent {agent.AgentId} could not do the {kind}: {update.Result.Message}");
-                    }
-
-                    return update.Result;
+                    result = update.Result;
                 }
             }
+        }
+        catch (RpcException) when (result is not null)
+        {
+            // The result arrived before the stream broke: it stands.
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
@@ -78,7 +84,18 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
             throw new AgentUnavailableException($"agent {agent.AgentId} failed during {kind}: {e.Status.StatusCode} {e.Status.Detail}", e);
         }
 
-        throw new AgentUnavailableException($"agent {agent.AgentId} closed the {kind} stream without a result");
+        if (result is null)
+        {
+            throw new AgentUnavailableException($"agent {agent.AgentId} closed the {kind} stream without a result");
+        }
+
+        job.Finished(result);
+        if (result.Status == JobResult.Types.Status.AgentError)
+        {
+            throw new AgentUnavailableException($"agent {agent.AgentId} could not do the {kind}: {result.Message}");
+        }
+
+        return result;
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Experiments;
+using Kernelsmith.Grains.Telemetry;
 
 namespace Kernelsmith.Grains.Sweeps;
 
@@ -38,6 +39,7 @@ public sealed class SweepGrain(
             throw new InvalidOperationException($"sweep '{this.GetPrimaryKeyString()}' was already started with a different spec");
         }
 
+        using var activity = GrainsInstrumentation.StartSweep(this.GetPrimaryKeyString(), S.Experiments.Count);
         // Starting is idempotent: experiments already recorded are left alone, the others (re)start.
         await Task.WhenAll(S.Experiments
             .Where(e => !S.Recorded.Contains(e.ExperimentId))

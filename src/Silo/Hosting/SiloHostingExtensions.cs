@@ -38,6 +38,7 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddSingleton<ModelGateway>();
+        builder.AddPrometheusScrapeEndpoint();
         builder.Services.AddGrpc();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Grains.Experiments;
+
+namespace Kernelsmith.Grains.Telemetry;
+
+/// <summary>
+/// One experiment, one trace. The root span is a real root, linked to the sweep span that started the experiment, so
+/// a sweep of thousands of experiments does not become one unreadable trace. Its context is kept in the experiment's
+/// state: an activation that resumes the experiment (another silo, after this one died) continues the same trace under
+/// a <c>resume</c> span. Inside, each round of generate, build, run and verify is a span (<c>round</c>, then
+/// <c>repair</c> for the repair rounds), and <c>kernelsmith.experiments.active</c> counts experiments by stage.
+/// </summary>
+public sealed class ExperimentTrace : IDisposable
+{
+    private readonly Activity? _activity;
+    private readonly string _model;
+    private Activity? _round;
+    private ExperimentStage _stage;
+    private Verdict? _verdict;
+
+    private ExperimentTrace(Activity? activity, ExperimentState state)
+    {
+        _activity = activity;
+        _model = state.Spec!.Model.DisplayName;
+        _stage = state.Stage;
+        GrainsInstrumentation.ExperimentsActive.Add(1, Stage(_stage));
+        Moved(state);
+    }
+
+    /// <summary>Keeps the caller's span (the sweep's, when the sweep starts the experiment) for the root span to link to.</summary>
+    public static void RememberSweep(ExperimentState state) => state.SweepSpan = Activity.Current?.Id ?? "";
+
+    /// <summary>
+    /// Starts the experiment's root span, or its <c>resume</c> span when the state already holds a root, and makes it
+    /// current for the calling method. Fills <see cref="ExperimentState.TraceId"/>, which every record carries.
+    /// </summary>
+    public static ExperimentTrace Start(ExperimentState state)
+    {
+        var spec = state.Spec!;
+        // Whatever span is current belongs to the sweep's trace; this experiment's spans go in a trace of its own.
+        Activity.Current = null;
+        ActivityLink[]? links = ActivityContext.TryParse(state.SweepSpan, null, out var sweep) ? [new ActivityLink(sweep)] : null;
+        KeyValuePair<string, object?>[] tags =
+        [
+            new("kernelsmith.experiment", spec.ExperimentId),
+            new("kernelsmith.sweep", spec.SweepId),
+            new("kernelsmith.kernel", spec.Kernel),
+            new("kernelsmith.model", spec.Model.Id),
+            new("kernelsmith.technology", spec.Technology),
+            new("kernelsmith.prompt", spec.Prompt),
+            new("kernelsmith.sample", spec.Sample),
+        ];
+
+        Activity? activity;
+        if (ActivityContext.TryParse(state.RootSpan, null, isRemote: true, out var root))
+        {
+            activity = GrainsInstrumentation.Source.StartActivity("resume", ActivityKind.Internal, root, tags, links);
+            activity?.SetTag("kernelsmith.stage", state.Stage.ToString().ToLowerInvariant());
+        }
+        else
+        {
+            activity = GrainsInstrumentation.Source.StartActivity("experiment", ActivityKind.Internal, default(ActivityContext), tags, links);
+            state.RootSpan = activity?.Id ?? "";
+            if (activity is not null || state.TraceId.Length == 0)
+            {
+                state.TraceId = (activity?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
+            }
+        }
+
+        return new ExperimentTrace(activity, state);
+    }
+
+    /// <summary>Follows a change of stage: counts it, and closes or opens the round's span.</summary>
+    public void Moved(ExperimentState state)
+    {
+        _verdict = state.Verdict;
+        if (state.Stage != _stage)
+        {
+            GrainsInstrumentation.ExperimentsActive.Add(-1, Stage(_stage));
+            if (state.Stage != ExperimentStage.Done)
+            {
+                GrainsInstrumentation.ExperimentsActive.Add(1, Stage(state.Stage));
+            }
+
+            _stage = state.Stage;
+        }
+
+        var inRound = state.Stage is ExperimentStage.Generate or ExperimentStage.Extract or ExperimentStage.Build or ExperimentStage.Run or ExperimentStage.Verify;
+        if (!inRound && _round is not null)
+        {
+            EndRound();
+        }
+        else if (inRound && _round is null)
+        {
+            _round = GrainsInstrumentation.Source.StartActivity(state.Round == 0 ? "round" : "repair");
+            _round?.SetTag("kernelsmith.round", state.Round);
+        }
+    }
+
+    /// <summary>Marks the current span (the failing step's, or the round's) with the verdict the step ended in.</summary>
+    public static void Failed(Verdict verdict, string reason)
+    {
+        var activity = Activity.Current;
+        activity?.SetTag("kernelsmith.verdict", verdict.ToWireName());
+        activity?.SetStatus(ActivityStatusCode.Error, $"{verdict.ToWireName()}: {reason}");
+    }
+
+    /// <summary>Counts a final record: by verdict, and how many rounds it took.</summary>
+    public static void Recorded(ExperimentRecord record)
+    {
+        var tags = new TagList
+        {
+            { "kernelsmith.verdict", record.Verdict.ToWireName() },
+            { "kernelsmith.model", record.Model },
+            { "kernelsmith.technology", record.Technology },
+        };
+        GrainsInstrumentation.ExperimentsRecorded.Add(1, tags);
+        GrainsInstrumentation.ExperimentRounds.Record(record.Rounds, tags);
+    }
+
+    public void Dispose()
+    {
+        EndRound();
+        if (_stage != ExperimentStage.Done)
+        {
+            GrainsInstrumentation.ExperimentsActive.Add(-1, Stage(_stage));
+        }
+
+        _activity?.SetTag("kernelsmith.verdict", _verdict?.ToWireName());
+        _activity?.Dispose();
+    }
+
+    private void EndRound()
+    {
+        _round?.SetTag("kernelsmith.verdict", _verdict?.ToWireName());
+        _round?.Dispose();
+        _round = null;
+    }
+
+    private TagList Stage(ExperimentStage stage) => new()
+    {
+        { "kernelsmith.stage", stage.ToString().ToLowerInvariant() },
+        { "kernelsmith.model", _model },
+    };
+}
