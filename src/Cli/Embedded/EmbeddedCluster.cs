@@ -55,6 +55,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             [$"{AgentOptions.Section}:Pool"] = "embedded",
             [$"{AgentOptions.Section}:Id"] = $"embedded-{Environment.MachineName}",
             [$"{AgentOptions.Section}:WorkRoot"] = Path.Combine(workRoot, "agent"),
+            // One process, one telemetry pipeline: the silo's providers already see the agent's spans and metrics
+            // (listeners are process-wide), and a second set would export all of them twice.
+            ["OTEL_SDK_DISABLED"] = "true",
         }, builder => builder.AddNodeAgent());
         agent.MapNodeAgent();
 

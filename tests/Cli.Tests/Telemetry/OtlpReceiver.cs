@@ -41,11 +41,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public const string HttpProtobuf = "http/protobuf";
 
     private readonly WebApplication _app;
+    private readonly Received _received;
 
     private OtlpReceiver(WebApplication app, Received received, int grpcPort, int httpPort)
     {
         _app = app;
-        Data = received;
+        _received = received;
         GrpcEndpoint = $"http://127.0.0.1:{grpcPort}";
         HttpEndpoint = $"http://127.0.0.1:{httpPort}";
     }
@@ -56,11 +57,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>The value of <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> for exporters speaking HTTP/protobuf.</summary>
     public string HttpEndpoint { get; }
 
-    public Received Data { get; }
-
-    public IEnumerable<ReceivedSpan> Spans => Data.Spans;
-    public IEnumerable<ReceivedMetric> Metrics => Data.Metrics;
-    public IEnumerable<ReceivedLog> Logs => Data.Logs;
+    public IEnumerable<ReceivedSpan> Spans => _received.Spans;
+    public IEnumerable<ReceivedMetric> Metrics => _received.Metrics;
+    public IEnumerable<ReceivedLog> Logs => _received.Logs;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -134,7 +133,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>What the receiver decoded, by signal.</summary>
-    public sealed class Received
+    private sealed class Received
     {
         public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
         public ConcurrentQueue<ReceivedMetric> Metrics { get; } = new();

@@ -61,6 +61,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
                 ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+                ["Logging__Console__FormatterName"] = "json",
             });
             try
             {
@@ -300,6 +301,8 @@ public sealed class TelemetryExportTests(TelemetryExportFixture sweep) : IClassF
         {
             Assert.Contains(sweep.Receiver.Logs, l => l.Service == Agent && l.TraceId == record.TraceId
                 && (l.Body + string.Concat(l.Attributes.Values)).Contains(record.Experiment, StringComparison.Ordinal));
+            // The agent's JSON console lines carry it too.
+            Assert.Contains($"\"TraceId\":\"{record.TraceId}\"", sweep.AgentOutput, StringComparison.Ordinal);
         }
     }
 
