@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI, the sandbox, Redis.
+# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI (Open MPI and MPICH),
+# the sandbox (bubblewrap, and util-linux's prlimit, taskset and setpriv), Redis.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(gcc g++ make bubblewrap clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server)
+packages=(gcc g++ make bubblewrap util-linux clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -67,7 +67,13 @@ public sealed class Sandbox
 
     private static readonly string[] s_systemBinds = ["/etc/alternatives", "/etc/ld.so.cache", "/etc/openmpi", "/etc/mpich"];
 
-    private static readonly Lazy<bool> s_available = new(() => Capabilities.CapabilityProbe.Version("bwrap", "--version") is not null);
+    /// <summary>bubblewrap, and util-linux's prlimit, taskset and setpriv around it.</summary>
+    private static readonly Lazy<bool> s_available = new(() =>
+        new[] { "bwrap", "prlimit", "taskset", "setpriv" }.All(tool => Capabilities.CapabilityProbe.Version(tool, "--version") is not null));
+
+    /// <summary>bwrap before 0.7 cannot size a tmpfs; there /tmp and /dev/shm are bounded only by the memory watch.</summary>
+    private static readonly Lazy<bool> s_sizedTmpfs = new(() =>
+        Capabilities.CapabilityProbe.Output("bwrap", "--help")?.Contains("--size", StringComparison.Ordinal) == true);
 
     private readonly AgentOptions _options;
 
@@ -219,7 +225,8 @@ public sealed class Sandbox
 
     private IEnumerable<string> BwrapArguments(SandboxCommand command)
     {
-        var tmpfsBytes = _options.Limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // tmpfs is memory, so /tmp and /dev/shm (where MPI keeps its shared memory) are each capped like the job's memory.
+        string[] sized = s_sizedTmpfs.Value ? ["--size", _options.Limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         string[] fixedArguments =
         [
             "--ro-bind", "/usr", "/usr",
@@ -228,12 +235,11 @@ public sealed class Sandbox
             "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/sbin", "/sbin",
             "--dev", "/dev",
-            // MPI's shared memory lives here; tmpfs is memory, so it is capped like the job's memory.
-            "--size", tmpfsBytes, "--tmpfs", "/dev/shm",
+            .. sized, "--tmpfs", "/dev/shm",
             "--proc", "/proc",
             // Read-only: MPI's hwloc reads the CPU topology here.
             "--ro-bind", "/sys", "/sys",
-            "--size", tmpfsBytes, "--tmpfs", "/tmp",
+            .. sized, "--tmpfs", "/tmp",
             "--bind", command.WorkDirectory, InsidePath,
             "--chdir", InsidePath,
             "--unshare-all",
@@ -253,6 +259,14 @@ public sealed class Sandbox
             yield return "--ro-bind";
             yield return bind;
             yield return bind;
+        }
+
+        // CUDA programs reach the GPU through these device nodes, as flatpak passes them to its sandboxes.
+        foreach (var device in Directory.EnumerateFileSystemEntries("/dev", "nvidia*"))
+        {
+            yield return "--dev-bind";
+            yield return device;
+            yield return device;
         }
 
         // Last: the sandbox's root (a tmpfs of its own) must not become a place to fill memory.

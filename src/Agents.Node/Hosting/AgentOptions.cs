@@ -78,9 +78,33 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"{AgentOptions.Section}:SandboxUid must be an unprivileged user id (got {options.SandboxUid})");
         }
 
+        if (Environment.IsPrivilegedProcess && UntraversableAncestor(options.WorkRoot) is { } closed)
+        {
+            failures.Add($"{AgentOptions.Section}:WorkRoot '{options.WorkRoot}' lies in {closed}, which others cannot enter: jobs run as uid {options.SandboxUid} and must reach their directory");
+        }
+
         failures.AddRange(options.ReadOnlyPaths.Where(p => !Path.IsPathFullyQualified(p))
             .Select(p => $"{AgentOptions.Section}:ReadOnlyPaths must hold absolute paths (got '{p}')"));
         failures.AddRange(options.Limits.Problems().Select(p => $"{AgentOptions.Section}:Limits:{p}"));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The first existing directory on the way to <paramref name="path"/>, itself included, that others may not pass through.</summary>
+    private static string? UntraversableAncestor(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        for (var directory = Path.GetFullPath(path); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory) && !File.GetUnixFileMode(directory).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return directory;
+            }
+        }
+
+        return null;
     }
 }
