@@ -4,14 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Execution;
 
-/// <summary>What a sandboxed command should do, on which cores, for how long.</summary>
+/// <summary>What a sandboxed command should do, on which cores, with how many threads per process, for how long.</summary>
 public sealed record SandboxCommand(
     string WorkDirectory,
     IReadOnlyList<string> Command,
     IReadOnlyDictionary<string, string> Environment,
     byte[] Stdin,
     TimeSpan Timeout,
-    IReadOnlyList<int> Cores);
+    IReadOnlyList<int> Cores,
+    int Threads);
 
 /// <summary>A limit the job went over, by name (<c>memory</c>, <c>cpu</c>, <c>file_size</c>, <c>disk</c>, <c>output</c>) and as people read it.</summary>
 public sealed record LimitHit(string Name, string Description);
@@ -88,8 +89,6 @@ public sealed class Sandbox
     /// <summary>The user jobs run as when the agent is root; null when jobs simply run as the agent's own user.</summary>
     public int? JobUid { get; }
 
-    public SandboxLimits Limits => _options.Limits;
-
     public async Task<SandboxOutcome> RunAsync(SandboxCommand command, ISandboxObserver? observer, CancellationToken cancellationToken)
     {
         var launch = LaunchArguments(command).ToList();
@@ -144,7 +143,7 @@ public sealed class Sandbox
         var (exitCode, signal) = Decode(process.ExitCode);
         var limit = watch.Killed ?? signal switch
         {
-            SigXcpu => new LimitHit("cpu", $"CPU time limit {_options.Limits.CpuSeconds} s"),
+            SigXcpu => new LimitHit("cpu", $"CPU time limit {CpuSeconds(command)} s"),
             SigXfsz => new LimitHit("file_size", $"file size limit {SandboxLimits.Bytes(_options.Limits.FileSizeBytes)}"),
             _ => null,
         };
@@ -198,7 +197,7 @@ public sealed class Sandbox
         var limits = _options.Limits;
         yield return "prlimit";
         // The soft CPU limit sends SIGXCPU, which names the cause; the hard one, a second later, kills a program that ignores it.
-        yield return $"--cpu={limits.CpuSeconds}:{limits.CpuSeconds + 1}";
+        yield return $"--cpu={CpuSeconds(command)}:{CpuSeconds(command) + 1}";
         yield return $"--nproc={limits.Processes}";
         yield return $"--fsize={limits.FileSizeBytes}";
         yield return $"--nofile={limits.OpenFiles}";
@@ -280,6 +279,8 @@ public sealed class Sandbox
             yield return value;
         }
     }
+
+    private long CpuSeconds(SandboxCommand command) => (long)_options.Limits.CpuSeconds * Math.Max(1, command.Threads);
 
     /// <summary>bwrap reports a program killed by signal N as exit code 128 + N, as shells do.</summary>
     private static (int ExitCode, int Signal) Decode(int exitCode) =>

@@ -9,8 +9,11 @@ namespace Kernelsmith.Agents.Node.Execution;
 /// </summary>
 public sealed class SandboxLimits
 {
-    /// <summary>CPU seconds per process (all its threads together); the kernel sends SIGXCPU when they run out.</summary>
-    public int CpuSeconds { get; set; } = 600;
+    /// <summary>
+    /// CPU seconds per process for each thread the job runs with (all its threads together count): a run at 8 threads
+    /// gets 8 times as many. The kernel sends SIGXCPU when they run out. A backstop behind the job's wall-clock limit.
+    /// </summary>
+    public int CpuSeconds { get; set; } = 3600;
 
     /// <summary>Resident private memory of all the job's processes together; also the size of its /tmp and /dev/shm.</summary>
     public long MemoryBytes { get; set; } = 4L << 30;
@@ -21,8 +24,8 @@ public sealed class SandboxLimits
     /// </summary>
     public long AddressSpaceBytes { get; set; }
 
-    /// <summary>Processes and threads the job may have at once; a fork bomb stops here.</summary>
-    public int Processes { get; set; } = 512;
+    /// <summary>Processes and threads the job may have at once; a fork bomb stops here. Room for a rank and a thread per core.</summary>
+    public int Processes { get; set; } = Math.Max(512, 16 * Environment.ProcessorCount);
 
     /// <summary>The largest file a process may write; the kernel sends SIGXFSZ beyond it.</summary>
     public long FileSizeBytes { get; set; } = 1L << 30;

@@ -54,7 +54,7 @@ public sealed partial class NodeAgentService(
             Workspace.WriteFiles(directory, request.Files);
             var sources = request.Files.Select(f => f.Path).Where(p => s_compiledExtensions.Contains(Path.GetExtension(p)));
             List<string> command = [request.Compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
-            var outcome = await RunSandboxedAsync(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs, reservation.Cores, responseStream, context);
+            var outcome = await RunSandboxedAsync(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs, reservation.Cores, 1, responseStream, context);
             result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             result.Toolchain = toolchain;
             if (result.Status == JobResult.Types.Status.Exited && outcome.ExitCode == 0 && Workspace.RegularFile(directory, Workspace.ProgramName) is { } program)
@@ -110,7 +110,7 @@ public sealed partial class NodeAgentService(
             List<string> command = mpi is null
                 ? ["./" + Workspace.ProgramName, .. request.Args]
                 : [.. mpi.LaunchCommand(ranks), "./" + Workspace.ProgramName, .. request.Args];
-            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, reservation.Cores, responseStream, context);
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, reservation.Cores, threads, responseStream, context);
             result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             foreach (var name in request.OutputFiles)
             {
@@ -137,6 +137,7 @@ public sealed partial class NodeAgentService(
         byte[] stdin,
         int timeoutMs,
         IReadOnlyList<int> jobCores,
+        int threads,
         IServerStreamWriter<JobUpdate> responseStream,
         ServerCallContext context)
     {
@@ -145,7 +146,7 @@ public sealed partial class NodeAgentService(
             Workspace.HandOver(directory, uid);
         }
 
-        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores);
+        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads);
         return await sandbox.RunAsync(job, new StreamingObserver(responseStream), context.CancellationToken);
     }
 

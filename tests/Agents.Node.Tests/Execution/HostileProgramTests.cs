@@ -51,6 +51,19 @@ public sealed class HostileProgramTests(AgentFixture fixture)
     }
 
     [Fact]
+    public async Task Run_InfiniteLoopAtTwoThreads_GetsCpuTimeForEachThread()
+    {
+        var job = AgentHost.Job(await Agent.BuildProgramAsync("spin"), 4_000);
+        job.Threads = 2;
+
+        var call = await Agent.RunAsync(job);
+
+        // 3 CPU seconds per thread: at two threads the 4 s wall-clock limit comes first.
+        Assert.Equal(JobResult.Types.Status.TimedOut, call.Result.Status);
+        Assert.Equal("", call.Result.Limit);
+    }
+
+    [Fact]
     public async Task Run_MemoryBomb_IsKilledAtMemoryLimit()
     {
         var call = await Agent.RunAsync(await Agent.BuildProgramAsync("memory_bomb"), 20_000);

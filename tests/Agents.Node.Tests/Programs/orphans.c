@@ -17,6 +17,6 @@ int main(void)
     }
     printf("children left behind\n");
     fflush(stdout);
-    sleep(1);
+    sleep(2);
     return 0;
 }

@@ -25,7 +25,7 @@ public sealed class TelemetryTests(AgentFixture fixture)
         var samples = call.Samples.ToList();
         Assert.True(samples.Count >= 2, $"{samples.Count} samples");
         Assert.Contains(samples, s => s.RssBytes >= 60L << 20);
-        Assert.Contains(samples, s => s.CpuPercent >= 25);
+        Assert.Contains(samples, s => s.CpuPercent >= 10);
         Assert.All(samples, s => Assert.InRange(s.Processes, 1, 8));
         Assert.True(call.Result.PeakRssBytes >= 60L << 20);
     }
