@@ -86,6 +86,9 @@ public sealed class Sandbox
 
     public static bool IsAvailable => s_available.Value;
 
+    /// <summary>Whether a tool is on the search path jobs get (everything there lies under /usr, which jobs see).</summary>
+    public static bool IsInstalled(string tool) => SearchPath.Split(':').Any(directory => File.Exists(Path.Combine(directory, tool)));
+
     /// <summary>The user jobs run as when the agent is root; null when jobs simply run as the agent's own user.</summary>
     public int? JobUid { get; }
 

@@ -157,8 +157,19 @@ public sealed partial class NodeAgentService(
             return "bubblewrap (bwrap) is not installed: this agent runs no untrusted code without its sandbox";
         }
 
-        return compiler is not null && !s_compilers.Contains(compiler) && MpiToolchain.ForCompiler(compiler) is null
-            ? $"compiler '{compiler}' is not one this agent runs"
+        if (compiler is null)
+        {
+            return null;
+        }
+
+        if (!s_compilers.Contains(compiler) && MpiToolchain.ForCompiler(compiler) is null)
+        {
+            return $"compiler '{compiler}' is not one this agent runs";
+        }
+
+        // A missing compiler is the agent's shortcoming, not the program's; a site prelude may still bring one in.
+        return string.IsNullOrWhiteSpace(options.Value.Prelude) && !Sandbox.IsInstalled(compiler)
+            ? $"compiler '{compiler}' is not installed on this agent"
             : null;
     }
 
