@@ -316,7 +316,7 @@ public sealed class Sandbox
                 var wait = remaining < s_tick ? remaining : s_tick;
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.WhenAny(exited, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
+                    await Task.WhenAny(exited, Task.Delay(wait, cancellationToken));
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
