@@ -35,6 +35,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }, builder => builder.AddKernelsmithSilo());
         silo.MapKernelsmithSilo();
 
+        // A root agent runs jobs as an unprivileged user, who must pass through here to reach the job directories.
+        Directory.CreateDirectory(workRoot);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(workRoot, File.GetUnixFileMode(workRoot) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
         var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", new()
         {
             [$"{AgentOptions.Section}:Silo"] = siloUrl,
