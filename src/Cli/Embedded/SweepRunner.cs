@@ -38,8 +38,9 @@ internal static class SweepRunner
         async Task<SweepProgress> PollAsync()
         {
             var progress = await sweep.GetProgressAsync();
-            foreach (var record in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
+            foreach (var compact in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
             {
+                var record = compact with { Attempts = await cluster.Grains.GetGrain<IExperimentGrain>(compact.Experiment).GetAttemptsAsync() };
                 results.Append(record);
                 records.Add(record);
                 if (record.Rounds > 1)

@@ -10,6 +10,7 @@ using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 using Kernelsmith.Grains.Verification;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Kernelsmith.Grains.Experiments;
 
@@ -21,8 +22,13 @@ public sealed partial class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
     ModelGateway models,
     JobDispatcher dispatcher,
-    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
+    private const string KeepAlive = "keep-alive";
+
+    /// <summary>How often an unfinished experiment is woken up, wherever it lives after a silo died.</summary>
+    public static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(15);
+
     private const int MaxInfraAttempts = 3;
     private Task? _driving;
 
@@ -40,13 +46,35 @@ public sealed partial class ExperimentGrain(
             await state.WriteStateAsync();
         }
 
-        if (S.Stage != ExperimentStage.Done && _driving is null or { IsCompleted: true })
+        if (S.Stage != ExperimentStage.Done)
         {
-            _driving = DriveAsync();
+            await this.RegisterOrUpdateReminder(KeepAlive, KeepAlivePeriod, KeepAlivePeriod);
+            Drive();
         }
     }
 
     public Task<ExperimentStage> GetStageAsync() => Task.FromResult(S.Stage);
+
+    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync() => Task.FromResult<IReadOnlyList<Attempt>>(S.Attempts);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.Spec is null || S.Stage == ExperimentStage.Done)
+        {
+            await this.UnregisterReminder(await this.GetReminder(reminderName) ?? throw new InvalidOperationException("reminder vanished"));
+            return;
+        }
+
+        Drive();
+    }
+
+    private void Drive()
+    {
+        if (_driving is null or { IsCompleted: true })
+        {
+            _driving = DriveAsync();
+        }
+    }
 
     private async Task DriveAsync()
     {
@@ -59,9 +87,16 @@ public sealed partial class ExperimentGrain(
         activity?.SetTag("kernelsmith.technology", spec.Technology);
         var kernel = await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).GetKernelAsync(spec.Kernel);
         S.KernelHash = kernel.ContentHash;
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
         while (S.Stage != ExperimentStage.Done)
         {
             DelayDeactivation(TimeSpan.FromMinutes(30));
+            if (S.Stage != ExperimentStage.Record && await sweep.IsCancelledAsync())
+            {
+                // Cancelled: keep the state; a resume (or the reminder after one) continues from here.
+                return;
+            }
+
             Verdict? failure;
             try
             {
@@ -104,6 +139,13 @@ public sealed partial class ExperimentGrain(
         }
 
         activity?.SetTag("kernelsmith.verdict", S.Verdict?.ToWireName());
+        if (await this.GetReminder(KeepAlive) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        // A finished experiment need not stay in memory: thousands of them would.
+        DeactivateOnIdle();
     }
 
     /// <summary>Runs the current stage; returns the verdict when the stage failed.</summary>
@@ -186,6 +228,11 @@ public sealed partial class ExperimentGrain(
             return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.");
         }
 
+        if (result.Status == JobResult.Types.Status.KilledByLimit)
+        {
+            return Fail(Verdict.BuildError, $"the build was stopped: {result.Message}", $"The build was stopped: {result.Message}.");
+        }
+
         if (result.ExitCode != 0 || result.Signal != 0)
         {
             return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}");
@@ -232,11 +279,17 @@ public sealed partial class ExperimentGrain(
                 var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
                 var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
                 var where = $"at {threads} thread(s), {ranks} rank(s)";
-                if (result.Status == JobResult.Types.Status.TimedOut)
+                if (result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
                 {
                     S.RunLog = Jobs.Log(result);
                     return Fail(Verdict.Timeout, $"{where}: no result within {spec.Run.TimeoutSeconds} s; the process tree was killed",
                         $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).");
+                }
+
+                if (result.Status == JobResult.Types.Status.KilledByLimit)
+                {
+                    S.RunLog = Jobs.Log(result);
+                    return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}");
                 }
 
                 if (result.ExitCode != 0 || result.Signal != 0)

@@ -16,6 +16,7 @@ public sealed class SweepState
     [Id(4)] public HashSet<string> Recorded { get; set; } = [];
     [Id(5)] public long TokensSpent { get; set; }
     [Id(6)] public double CostSpent { get; set; }
+    [Id(7)] public bool Cancelled { get; set; }
 }
 
 /// <summary>Expands a sweep into experiments, starts them, and collects one final record per experiment.</summary>
@@ -38,11 +39,31 @@ public sealed class SweepGrain(
             throw new InvalidOperationException($"sweep '{this.GetPrimaryKeyString()}' was already started with a different spec");
         }
 
-        // Starting is idempotent: experiments already recorded are left alone, the others (re)start.
-        await Task.WhenAll(S.Experiments
-            .Where(e => !S.Recorded.Contains(e.ExperimentId))
-            .Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
+        if (!S.Cancelled)
+        {
+            await StartUnrecordedAsync();
+        }
     }
+
+    public async Task CancelAsync()
+    {
+        S.Cancelled = true;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ResumeAsync()
+    {
+        S.Cancelled = false;
+        await state.WriteStateAsync();
+        await StartUnrecordedAsync();
+    }
+
+    public Task<bool> IsCancelledAsync() => Task.FromResult(S.Cancelled);
+
+    /// <summary>Starting is idempotent: experiments already recorded are left alone, the others (re)start.</summary>
+    private Task StartUnrecordedAsync() => Task.WhenAll(S.Experiments
+        .Where(e => !S.Recorded.Contains(e.ExperimentId))
+        .Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
 
     public Task<KernelDefinition> GetKernelAsync(string kernelId) =>
         S.Kernels.TryGetValue(kernelId, out var kernel)
@@ -56,7 +77,8 @@ public sealed class SweepGrain(
             return false;
         }
 
-        S.Records.Add(record);
+        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record.
+        S.Records.Add(record with { Attempts = [] });
         await state.WriteStateAsync();
         return true;
     }
@@ -77,7 +99,7 @@ public sealed class SweepGrain(
     {
         var byVerdict = S.Records.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count());
         return Task.FromResult(new SweepProgress(
-            this.GetPrimaryKeyString(), S.Experiments.Count, S.Records.Count, S.Experiments.Count - S.Records.Count, byVerdict));
+            this.GetPrimaryKeyString(), S.Experiments.Count, S.Records.Count, S.Experiments.Count - S.Records.Count, byVerdict, S.Cancelled));
     }
 
     public Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
