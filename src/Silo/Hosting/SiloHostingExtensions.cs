@@ -75,6 +75,7 @@ public static class SiloHostingExtensions
     public static WebApplication MapKernelsmithSilo(this WebApplication app)
     {
         app.MapGrpcService<AgentRegistryService>();
+        app.MapGrpcService<SweepApiService>();
         app.MapKernelsmithHealth();
         return app;
     }

@@ -26,6 +26,12 @@ public sealed class SiloOptions
     /// <summary>Port Orleans clients connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>Kernel catalog folders the silo knows besides those a submission carries.</summary>
+    public string[] Kernels { get; set; } = [];
+
+    /// <summary>Prompt template folders the silo knows besides those a submission carries.</summary>
+    public string[] Prompts { get; set; } = [];
+
     /// <summary>Where answers of real model endpoints are cached, so a re-run replays them at no cost.</summary>
     public string ResponseCache { get; set; } = Path.Combine(
         Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
