@@ -60,12 +60,13 @@ public static class ErrorTaxonomy
     public static IReadOnlyList<ErrorFinding> ClassifyOutputs(string reference, IReadOnlyList<string> repetitions, OutputComparison rule, string where)
     {
         var findings = new FindingList(FindingStages.Verify);
+        var prefix = where.Length > 0 ? where + ": " : "";
         for (var i = 1; i < repetitions.Count; i++)
         {
             var repeat = OutputComparer.Compare(repetitions[0], repetitions[i], rule);
             if (!repeat.Matches)
             {
-                findings.Add(ErrorCategories.NondeterministicOutput, $"{where}: repetitions 1 and {i + 1} printed different results:\n{repeat.Detail}", "repeat");
+                findings.Add(ErrorCategories.NondeterministicOutput, $"{prefix}repetitions 1 and {i + 1} printed different results:\n{repeat.Detail}", "repeat");
                 break;
             }
         }
@@ -75,7 +76,7 @@ public static class ErrorTaxonomy
             var comparison = OutputComparer.Compare(reference, repetitions[i], rule);
             if (!comparison.Matches)
             {
-                findings.Add(ErrorCategories.WrongOutput, $"{where}: the output differs from the sequential program's:\n{comparison.Detail}", "wrong");
+                findings.Add(ErrorCategories.WrongOutput, $"{prefix}the output differs from the sequential program's:\n{comparison.Detail}", "wrong");
                 break;
             }
         }

@@ -26,7 +26,7 @@ public static partial class RepairFeedback
         var advice = finding.Category switch
         {
             MissingHeader => $"{called} is used without its header: add #include {Header(name, message)}.",
-            MissingIncludeFile => $"the header {IncludeFile().Match(message).Groups["h"].Value} does not exist on this machine: use only standard headers and those of the target technology.",
+            MissingIncludeFile => $"the header {(IncludeFile().Match(message) is { Success: true } file ? file.Groups["h"].Value : "it includes")} does not exist on this machine: use only standard headers and those of the target technology.",
             C99LoopDeclaration => "the loop variable is declared inside 'for', which this compiler mode (C89) rejects: declare it before the loop.",
             IntFromPointer => "an integer and a pointer are mixed up: dereference the pointer or correct the variable's type.",
             UndeclaredIdentifier => $"{called} is not declared: declare it in scope before its use, or correct the name.",
@@ -62,7 +62,8 @@ public static partial class RepairFeedback
             MemoryError => $"invalid memory access ({Words(FirstLine(message), 8)}): check array bounds and the lifetime of buffers.",
             MemoryLeak => "memory is allocated and never freed (harmless to the results, but free it).",
             UndefinedBehaviour => $"undefined behaviour: {what}.",
-            NondeterministicOutput => "the output changes from run to run: a race condition or an unordered reduction; synchronise the shared updates.",
+            WrongOutput => FlatClip(message),
+            NondeterministicOutput => $"the output changes from run to run, a race condition or an unordered reduction ({FlatClip(message)}): synchronise the shared updates.",
             _ => FirstLine(message),
         };
 
@@ -103,6 +104,9 @@ public static partial class RepairFeedback
         MpiClassLine().Match(message) is { Success: true } m ? m.Groups["text"].Value.Trim() : FirstLine(message);
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    /// <summary>A multi-line message (a comparison's differences) on one line, short enough for a prompt.</summary>
+    private static string FlatClip(string message) => FindingList.Clip(string.Join(' ', message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)), 400);
 
     private static string Tail(string message) => string.Join(" / ", message.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).TakeLast(2)) is { Length: > 0 } tail ? tail : FirstLine(message);
 

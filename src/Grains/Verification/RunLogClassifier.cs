@@ -21,11 +21,11 @@ internal static partial class RunLogClassifier
             i += Report(lines, i, run.TimedOut, findings);
         }
 
-        if (mpi && run.Signal == 0 && !findings.Any(IsMpiClass) && OpenMpiLostMessage().IsMatch(run.Log) && OpenMpiErrorClassName(run.ExitCode) is { } name)
+        if (mpi && !run.TimedOut && run.Signal == 0 && findings.Count == 0 && LostMpiErrorClass(run) is { } name)
         {
-            // Open MPI 4.1 sometimes loses its "*** MPI_ERR_..." message when several ranks fail at once (the
-            // ORTE_ERROR_LOG lines are all that is left); its default error handler still exits with the error class.
-            findings.Add(MpiCategory(name), $"Open MPI lost its error message; exit code {run.ExitCode} is its error class {name}\n" + FindingList.Tail(run.Log), name);
+            // The MPI libraries' default error handler aborts with the error class as exit code, but the message itself
+            // is sometimes lost: Open MPI 4.1 leaves only ORTE_ERROR_LOG lines, MPICH now and then prints nothing.
+            findings.Add(MpiCategory(name), $"the MPI library's message was lost; exit code {run.ExitCode} is the MPI error class {name}\n" + FindingList.Tail(run.Log), name);
         }
 
         if (run.TimedOut)
@@ -164,33 +164,41 @@ internal static partial class RunLogClassifier
         return 0;
     }
 
-    private static bool IsMpiClass(string category) =>
-        category is MpiInvalidRank or MpiInvalidCommunicator or MpiInvalidCount or MpiTruncate or MpiError;
-
     /// <summary>
-    /// Open MPI's error classes, which its MPI_ERRORS_ARE_FATAL handler uses as the exit code. 1 (MPI_ERR_BUFFER) is left
-    /// out: it cannot be told from MPI_Abort(comm, 1) or an ordinary failing exit.
+    /// The MPI error class an exit code stands for when the library's message is missing: on a blank log, only the classes
+    /// Open MPI and MPICH number alike (2 to 6); after Open MPI's lost-message trace, all of Open MPI's. 1 (MPI_ERR_BUFFER)
+    /// is never read so: it cannot be told from MPI_Abort(comm, 1) or an ordinary failing exit.
     /// </summary>
-    private static string? OpenMpiErrorClassName(int exitCode) => exitCode switch
+    private static string? LostMpiErrorClass(JobOutcome run)
     {
-        2 => "MPI_ERR_COUNT",
-        3 => "MPI_ERR_TYPE",
-        4 => "MPI_ERR_TAG",
-        5 => "MPI_ERR_COMM",
-        6 => "MPI_ERR_RANK",
-        7 => "MPI_ERR_REQUEST",
-        8 => "MPI_ERR_ROOT",
-        9 => "MPI_ERR_GROUP",
-        10 => "MPI_ERR_OP",
-        11 => "MPI_ERR_TOPOLOGY",
-        12 => "MPI_ERR_DIMS",
-        13 => "MPI_ERR_ARG",
-        14 => "MPI_ERR_UNKNOWN",
-        15 => "MPI_ERR_TRUNCATE",
-        16 => "MPI_ERR_OTHER",
-        17 => "MPI_ERR_INTERN",
-        _ => null,
-    };
+        var openMpi = OpenMpiLostMessage().IsMatch(run.Log);
+        if (!openMpi && run.Log.Trim().Length > 0)
+        {
+            return null;
+        }
+
+        return run.ExitCode switch
+        {
+            2 => "MPI_ERR_COUNT",
+            3 => "MPI_ERR_TYPE",
+            4 => "MPI_ERR_TAG",
+            5 => "MPI_ERR_COMM",
+            6 => "MPI_ERR_RANK",
+            _ when !openMpi => null,
+            7 => "MPI_ERR_REQUEST",
+            8 => "MPI_ERR_ROOT",
+            9 => "MPI_ERR_GROUP",
+            10 => "MPI_ERR_OP",
+            11 => "MPI_ERR_TOPOLOGY",
+            12 => "MPI_ERR_DIMS",
+            13 => "MPI_ERR_ARG",
+            14 => "MPI_ERR_UNKNOWN",
+            15 => "MPI_ERR_TRUNCATE",
+            16 => "MPI_ERR_OTHER",
+            17 => "MPI_ERR_INTERN",
+            _ => null,
+        };
+    }
 
     private static string SanitizerKind(string kind) => kind switch
     {

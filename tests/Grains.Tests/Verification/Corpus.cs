@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Verification;
 
 namespace Kernelsmith.Grains.Tests.Verification;
@@ -82,7 +83,7 @@ public static partial class Corpus
             }
 
             var header = Header(file);
-            var technology = header.LastOrDefault(d => d.Key == "technology").Value ?? BuildRecipeSequential;
+            var technology = header.LastOrDefault(d => d.Key == "technology").Value ?? BuildRecipe.Sequential;
             string? build = null;
             foreach (var (key, value) in header)
             {
@@ -108,8 +109,6 @@ public static partial class Corpus
 
         return cases;
     }
-
-    private const string BuildRecipeSequential = "sequential";
 
     /// <summary>The command's tool, for a case's name: "gcc", "LC_ALL=C.UTF-8 gcc", "mpirun.mpich", "prlimit".</summary>
     private static string Tool(string command)
@@ -213,8 +212,18 @@ public sealed class CorpusFixture : IAsyncLifetime
 
         if (@case.Kind == CorpusKind.Run)
         {
-            var run = (await TestProcess.RunAsync(@case.Run!, directory, source, timeout)).Outcome;
-            return new(run.Log, ErrorTaxonomy.ClassifyRun(run, @case.Technology), null);
+            // mpirun now and then loses what a failing rank printed (see docs/taxonomy.md); that run is no example
+            // of anything, so the message is produced again. A rule that fails keeps failing, retried or not.
+            for (var attempt = 1; ; attempt++)
+            {
+                var run = (await TestProcess.RunAsync(@case.Run!, directory, source, timeout)).Outcome;
+                var findings = ErrorTaxonomy.ClassifyRun(run, @case.Technology);
+                var lost = @case.Technology == Technologies.Mpi && findings is [{ Category: ErrorCategories.NonzeroExit }];
+                if (!lost || attempt == 3)
+                {
+                    return new(run.Log, findings, null);
+                }
+            }
         }
 
         if (directives.TryGetValue("reference-build", out var referenceBuild))

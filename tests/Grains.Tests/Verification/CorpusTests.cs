@@ -10,7 +10,7 @@ public sealed class CorpusTests(CorpusFixture corpus) : IClassFixture<CorpusFixt
 {
     /// <summary>Lines a status finding writes itself, above the raw lines it keeps.</summary>
     private static readonly string[] s_statusHeaders =
-        ["killed by signal ", "exit code ", "no result within the time limit", "the compiler did not finish", "the build failed (exit code", "Open MPI lost its error message"];
+        ["killed by signal ", "exit code ", "no result within the time limit", "the compiler did not finish", "the build failed (exit code", "the MPI library's message was lost"];
 
     [Theory]
     [MemberData(nameof(Corpus.Names), MemberType = typeof(Corpus))]

@@ -208,6 +208,18 @@ public sealed partial class ErrorTaxonomyTests
         Assert.Equal(expected, findings[0].Category);
     }
 
+    [Theory]
+    [InlineData("", 6, ErrorCategories.MpiInvalidRank)]
+    [InlineData("", 5, ErrorCategories.MpiInvalidCommunicator)]
+    [InlineData("", 7, ErrorCategories.NonzeroExit)]
+    [InlineData("usage: heat N ITERATIONS\n", 2, ErrorCategories.NonzeroExit)]
+    public void ClassifyRun_MpiRunWithNoMessage_ReadsOnlyTheClassesBothLibrariesNumberAlike(string log, int exitCode, string expected)
+    {
+        // MPICH now and then loses its message too; 7 is MPI_ERR_ROOT in MPICH but MPI_ERR_REQUEST in Open MPI.
+        Assert.Equal(expected, ErrorTaxonomy.ClassifyRun(new JobOutcome(false, exitCode, 0, log), Technologies.Mpi)[0].Category);
+        Assert.Equal(ErrorCategories.NonzeroExit, ErrorTaxonomy.ClassifyRun(new JobOutcome(false, exitCode, 0, log), Technologies.OpenMp)[0].Category);
+    }
+
     [Fact]
     public void JobOutcome_FromAnAgentResult_ReadsStandardErrorAndOutput()
     {
