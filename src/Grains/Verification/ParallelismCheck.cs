@@ -111,11 +111,11 @@ public static partial class ParallelismCheck
 
     /// <summary>
     /// The code without comments, string and character literals (kept as empty quotes) and <c>#if 0</c> blocks;
-    /// line breaks are kept, and <c>_Pragma("omp ...")</c> becomes the <c>#pragma omp</c> it stands for.
+    /// line breaks are kept, and <c>_Pragma("...")</c> becomes the <c>#pragma</c> it stands for.
     /// </summary>
     internal static string Strip(string source)
     {
-        source = PragmaOperator().Replace(source.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal), m => "\n#pragma " + m.Groups["text"].Value + "\n");
+        source = source.Replace("\\\r\n", " ", StringComparison.Ordinal).Replace("\\\n", " ", StringComparison.Ordinal);
         var text = new StringBuilder(source.Length);
         for (var i = 0; i < source.Length; i++)
         {
@@ -143,6 +143,13 @@ public static partial class ParallelismCheck
                 while (j < source.Length && source[j] != c && source[j] != '\n')
                 {
                     j += source[j] == '\\' ? 2 : 1;
+                }
+
+                var literal = source[(i + 1)..Math.Min(j, source.Length)];
+                if (c == '"' && PragmaOperator().IsMatch(text.ToString(Math.Max(0, text.Length - 40), Math.Min(40, text.Length))))
+                {
+                    // _Pragma("omp parallel for") is the directive it spells.
+                    text.Append("\n#pragma ").Append(literal).Append('\n');
                 }
 
                 text.Append(c).Append(c);
@@ -220,7 +227,7 @@ public static partial class ParallelismCheck
     [GeneratedRegex(@"^(?:1|dim3\s*\(\s*1\s*(?:,\s*1\s*){0,2}\))$")]
     private static partial Regex OneLiteral();
 
-    [GeneratedRegex(@"_Pragma\s*\(\s*""(?<text>omp[^""]*)""\s*\)")]
+    [GeneratedRegex(@"\b_Pragma\s*\(\s*$")]
     private static partial Regex PragmaOperator();
 
     [GeneratedRegex(@"^[ \t]*#[ \t]*(?<kind>if|ifdef|ifndef|elif|else|endif)\b(?<rest>.*)$")]

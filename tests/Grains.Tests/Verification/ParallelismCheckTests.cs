@@ -60,6 +60,7 @@ public sealed class ParallelismCheckTests
     [InlineData("/* the parallel version:\n#pragma omp parallel for collapse(2)\n*/\n")]
     [InlineData("puts(\"#pragma omp parallel for\");\n")]
     [InlineData("#if 0\n#pragma omp parallel for\n#endif\n")]
+    [InlineData("// _Pragma(\"omp parallel for\")\n")]
     public void Check_DirectiveInACommentStringOrDisabledBlock_DoesNotCount(string hidden)
     {
         Assert.False(OpenMp(hidden + JacobiLoop).IsParallel);
