@@ -59,12 +59,13 @@ public static partial class RepairFeedback
             CudaLaunchError => $"a kernel launch failed ({FirstLine(message)}): check the grid and block sizes (at most 1024 threads per block) and the resources a block uses.",
             CudaError => $"a CUDA call failed: {FirstLine(message)}.",
             DataRace => "a data race: threads update shared data without synchronisation; make the variable private, use a reduction, or protect the update (atomic, critical).",
-            MemoryError => $"invalid memory access ({Words(FirstLine(message), 8)}): check array bounds and the lifetime of buffers.",
+            MemoryError => $"invalid memory access ({Kind(message)}): check array bounds and the lifetime of buffers.",
             MemoryLeak => "memory is allocated and never freed (harmless to the results, but free it).",
             UndefinedBehaviour => $"undefined behaviour: {what}.",
-            WrongOutput => FlatClip(message),
+            WrongOutput => $"wrong result: {FlatClip(message)}.",
             NondeterministicOutput => $"the output changes from run to run, a race condition or an unordered reduction ({FlatClip(message)}): synchronise the shared updates.",
-            _ => FirstLine(message),
+            NotParallel => $"not parallel: {FirstLine(message)}.",
+            _ => $"{finding.Category}: {What(message)}.",
         };
 
         var where = Location(message);
@@ -110,7 +111,16 @@ public static partial class RepairFeedback
 
     private static string Tail(string message) => string.Join(" / ", message.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).TakeLast(2)) is { Length: > 0 } tail ? tail : FirstLine(message);
 
-    private static string Words(string text, int count) => string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(text.Contains("ERROR: ", StringComparison.Ordinal) ? 1 : 0).Take(count));
+    /// <summary>What kind of report a message is: "heap-buffer-overflow", "store to address ... with insufficient space ...".</summary>
+    private static string Kind(string message)
+    {
+        var first = FirstLine(message);
+        var kind = ReportKind().Match(first) is { Success: true } m ? m.Groups["kind"].Value : first;
+        return FindingList.Clip(kind, 120);
+    }
+
+    [GeneratedRegex(@"(?:Sanitizer: (?<kind>[\w-]+(?: on unknown address)?)|runtime error: (?<kind>.*)|^=+\s+(?<kind>.*))")]
+    private static partial Regex ReportKind();
 
     [GeneratedRegex(@"(?<file>[\w./-]+\.(?:c|h|cc|cpp|cxx|hpp|cu|cuh))(?::(?<line>\d+)|\((?<line>\d+)\))")]
     private static partial Regex SourceLocation();

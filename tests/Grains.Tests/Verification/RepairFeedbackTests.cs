@@ -55,6 +55,22 @@ public sealed class RepairFeedbackTests
     }
 
     [Fact]
+    public void Sentence_AddressSanitizerReport_NamesTheKindOfAccess()
+    {
+        var finding = new ErrorFinding(FindingStages.Sanitize, ErrorCategories.MemoryError, """
+            ==13089==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6180000003a0 at pc 0x55a06afb9fa2 bp 0x7fff4841b870 sp 0x7fff4841b868
+            WRITE of size 8 at 0x6180000003a0 thread T0
+                #0 0x55a06afb9fa1 in main /work/heat.c:13:14
+            """);
+
+        Assert.Equal("heat.c line 13: invalid memory access (heap-buffer-overflow): check array bounds and the lifetime of buffers.", RepairFeedback.Sentence(finding));
+    }
+
+    [Fact]
+    public void Sentence_UnknownError_KeepsTheCompilersWords() =>
+        Assert.Equal("other.c line 8: other: #error \"needs OpenMP\".", RepairFeedback.Sentence(Build("other.c:8:2: error: #error \"needs OpenMP\"")));
+
+    [Fact]
     public void Describe_ManyFindings_KeepsTheFirstFewOneALine()
     {
         var findings = Enumerable.Range(1, 10).Select(i => Build($"big.c:{i}:1: error: 'v{i}' undeclared (first use in this function)")).ToList();
