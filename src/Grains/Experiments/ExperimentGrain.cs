@@ -209,9 +209,16 @@ public sealed partial class ExperimentGrain(
 
         var extraction = CodeExtractor.Extract(S.Answer, Technology, kernel.Language, spec.Sample % suggestions, suggestions);
         S.Files = [.. extraction.Files];
-        return extraction.NoCodeReason is { } reason
-            ? Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.")
-            : null;
+        if (extraction.NoCodeReason is { } reason)
+        {
+            return Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.");
+        }
+
+        // Not a failure of its own: the program may well be correct, but it never counts as a parallel success.
+        var parallelism = ParallelismCheck.Check(S.Files, Technology);
+        S.Parallel = parallelism.IsParallel;
+        S.Findings.AddRange(ErrorTaxonomy.ClassifyParallelism(parallelism));
+        return null;
     }
 
     private async Task<Verdict?> BuildAsync(KernelDefinition kernel, ExperimentSpec spec)
@@ -225,7 +232,8 @@ public sealed partial class ExperimentGrain(
         S.Toolchain = result.Toolchain;
         if (result.Status == JobResult.Types.Status.TimedOut)
         {
-            return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.");
+            return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.",
+                ErrorTaxonomy.ClassifyBuild(JobOutcome.From(result)));
         }
 
         if (result.Status == JobResult.Types.Status.KilledByLimit)
@@ -235,7 +243,8 @@ public sealed partial class ExperimentGrain(
 
         if (result.ExitCode != 0 || result.Signal != 0)
         {
-            return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}");
+            return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}",
+                ErrorTaxonomy.ClassifyBuild(JobOutcome.From(result)));
         }
 
         S.ArtifactId = result.ArtifactId;
@@ -283,26 +292,26 @@ public sealed partial class ExperimentGrain(
                 {
                     S.RunLog = Jobs.Log(result);
                     return Fail(Verdict.Timeout, $"{where}: no result within {spec.Run.TimeoutSeconds} s; the process tree was killed",
-                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).");
+                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
                 }
 
                 if (result.Status == JobResult.Types.Status.KilledByLimit)
                 {
                     S.RunLog = Jobs.Log(result);
-                    return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}");
+                    return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
                 }
 
                 if (result.ExitCode != 0 || result.Signal != 0)
                 {
                     S.RunLog = Jobs.Log(result);
                     var how = result.Signal != 0 ? $"killed by signal {result.Signal}" : $"exit code {result.ExitCode}";
-                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}");
+                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
                 }
 
-                if (repetition == 0)
-                {
-                    S.Outputs[$"{threads}x{ranks}"] = Jobs.ProducedOutput(result);
-                }
+                S.Outputs[OutputKey(threads, ranks, repetition)] = Jobs.ProducedOutput(result);
 
                 times.Add(result.WallSeconds);
             }
@@ -321,12 +330,14 @@ public sealed partial class ExperimentGrain(
         var reference = S.Outputs["reference"];
         foreach (var run in S.Runs)
         {
-            var comparison = OutputComparer.Compare(reference, S.Outputs[$"{run.Threads}x{run.Ranks}"], kernel.Compare);
-            if (!comparison.Matches)
+            var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
+            var repetitions = Enumerable.Range(0, run.Repetitions).Select(r => S.Outputs[OutputKey(run.Threads, run.Ranks, r)]).ToList();
+            var findings = ErrorTaxonomy.ClassifyOutputs(reference, repetitions, kernel.Compare, where);
+            if (findings.Count > 0)
             {
-                var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
-                return Fail(Verdict.WrongOutput, $"{where}: output differs from the sequential reference",
-                    $"The output {where} differs from the sequential program's:\n{comparison.Detail}");
+                var detail = OutputComparer.Compare(reference, repetitions[0], kernel.Compare).Detail;
+                return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
+                    $"The output {where} differs from the sequential program's:\n{(detail.Length > 0 ? detail : findings[0].Message)}", findings);
             }
         }
 
@@ -334,6 +345,8 @@ public sealed partial class ExperimentGrain(
         S.Reason = "";
         return null;
     }
+
+    private static string OutputKey(int threads, int ranks, int repetition) => $"{threads}x{ranks}#{repetition}";
 
     private async Task<Verdict?> RecordAsync(ExperimentSpec spec)
     {
@@ -369,6 +382,7 @@ public sealed partial class ExperimentGrain(
             S.Attempts)
         {
             CostUsd = S.CostUsd,
+            Parallel = S.Parallel,
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
         };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
@@ -376,12 +390,25 @@ public sealed partial class ExperimentGrain(
         return null;
     }
 
-    private Verdict Fail(Verdict verdict, string reason, string feedback)
+    /// <summary>
+    /// Ends the round with a verdict. The classified findings (the taxonomy) are kept with their raw messages and
+    /// summarised at the top of the feedback; without any, the verdict itself is the finding.
+    /// </summary>
+    private Verdict Fail(Verdict verdict, string reason, string feedback, IReadOnlyList<ErrorFinding>? findings = null)
     {
         S.Verdict = verdict;
         S.Reason = reason;
-        S.Feedback = feedback;
-        S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+        if (findings is { Count: > 0 })
+        {
+            S.Findings.AddRange(findings);
+            S.Feedback = $"{RepairFeedback.Describe(findings)}\n\n{feedback}";
+        }
+        else
+        {
+            S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+            S.Feedback = feedback;
+        }
+
         return verdict;
     }
 

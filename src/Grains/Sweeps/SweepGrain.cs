@@ -113,6 +113,7 @@ public sealed class SweepGrain(
         (from kernel in spec.Kernels
          from technology in spec.Technologies
          where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
+         where spec.Runs(kernel, technology)
          from model in spec.Models
          from prompt in spec.Prompts
          from sample in Enumerable.Range(0, spec.Samples)

@@ -14,13 +14,20 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
     public async Task Sweep_SiloKilledMidSweep_CompletesWithExactlyOneRecordPerExperiment()
     {
         var sweep = await cluster.SubmitAsync("silo-kill", samples: 200);
-        await cluster.WaitForRecordedAsync(sweep, 30, TimeSpan.FromMinutes(3));
+        await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
 
+        var beforeKill = (await cluster.StatusAsync(sweep))!.Recorded;
         cluster.Kill("silo1");
-        await cluster.WaitForRecordedAsync(sweep, 200, s_sweepLimit);
-
-        await AssertCompleteAsync(sweep, 200, silo: 2);
-        cluster.StartSilo(1);
+        try
+        {
+            Assert.True(beforeKill < 150, $"the sweep was nearly over ({beforeKill} of 200) before the silo died");
+            await cluster.WaitForRecordedAsync(sweep, 200, s_sweepLimit);
+            await AssertCompleteAsync(sweep, 200, silo: 2);
+        }
+        finally
+        {
+            cluster.StartSilo(1);
+        }
     }
 
     [Fact]
@@ -30,13 +37,17 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
         await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
 
         cluster.Kill("agent-a");
-        await cluster.WaitForRecordedAsync(sweep, 60, s_sweepLimit);
-
-        var records = await AssertCompleteAsync(sweep, 60, silo: 0);
-        Assert.All(records.Where(r => r.Verdict == Verdict.InfraError), r => Assert.Contains("agent", r.Reason, StringComparison.Ordinal));
-        Assert.Contains(records, r => r.Provenance.Agent == "agent-b");
-        cluster.StartAgent("agent-a", silo: 0);
-        await cluster.WaitForAgentsAsync(2);
+        try
+        {
+            await cluster.WaitForRecordedAsync(sweep, 60, s_sweepLimit);
+            var records = await AssertCompleteAsync(sweep, 60, silo: 0);
+            Assert.Contains(records, r => r.Provenance.Agent == "agent-b");
+        }
+        finally
+        {
+            cluster.StartAgent("agent-a", silo: 0);
+            await cluster.WaitForAgentsAsync(2);
+        }
     }
 
     [Fact]
@@ -59,17 +70,14 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
         var sweep = await cluster.SubmitAsync("cancel-resume", samples: 80);
         await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
 
-        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("cancel", sweep, "--cluster", cluster.SiloUrl(0));
-        Assert.True(exit == 0, stdout + stderr);
-        Assert.Contains("cancelled", stdout, StringComparison.Ordinal);
+        Assert.Contains("cancelled", await cluster.CliAsync("cancel", sweep, "--cluster", cluster.SiloUrl(0)), StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var settled = (await cluster.StatusAsync(sweep))!.Recorded;
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.Equal(settled, (await cluster.StatusAsync(sweep))!.Recorded);
         Assert.True(settled < 80, "the sweep finished before it could be cancelled");
 
-        (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("resume", sweep, "--cluster", cluster.SiloUrl(1));
-        Assert.True(exit == 0, stdout + stderr);
+        await cluster.CliAsync("resume", sweep, "--cluster", cluster.SiloUrl(1));
         await cluster.WaitForRecordedAsync(sweep, 80, s_sweepLimit);
 
         await AssertCompleteAsync(sweep, 80, silo: 0);

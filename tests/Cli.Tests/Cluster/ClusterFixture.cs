@@ -15,7 +15,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("n")[..8];
     private readonly Dictionary<string, Process> _processes = [];
 
-    public string Work { get; } = Directory.CreateTempSubdirectory("kernelsmith-cluster-").FullName;
+    public string Work { get; } = EnterableDirectory();
 
     public int RedisPort { get; } = FreePort();
 
@@ -82,13 +82,32 @@ public sealed class ClusterFixture : IAsyncLifetime
             samples: {samples}
             run:
               input: tiny
-              threads: [1]
-              repetitions: 1
+              threads: [1, 2]
+              repetitions: 2
               timeout: 30
             """);
-        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("submit", spec, "--cluster", SiloUrl(0), "--kernels", Repository.Kernels);
-        Assert.True(exit == 0, $"submit failed: {stdout}\n{stderr}");
-        return stdout.Trim().Split('\n')[^1].Trim();
+        // As a user would, retry while a restarted part of the cluster is still settling.
+        var output = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("submit", spec, "--cluster", SiloUrl(0), "--kernels", Repository.Kernels);
+            output = exit == 0 ? stdout : stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"submit of {name}: {output}");
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+
+    /// <summary>Runs a CLI verb against the cluster, retrying while a restarted part of it is still settling.</summary>
+    public async Task<string> CliAsync(params string[] args)
+    {
+        var output = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(args);
+            output = exit == 0 ? stdout : stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"kernelsmith {string.Join(' ', args)}: {output}");
+        return output;
     }
 
     /// <summary>The sweep's status through any silo that answers; null while none does.</summary>
@@ -112,11 +131,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     public Task WaitForRecordedAsync(string sweepId, int recorded, TimeSpan limit) => WaitUntilAsync(
         async () => await StatusAsync(sweepId) is { } status && status.Recorded >= recorded, limit, $"{recorded} records of {sweepId}");
 
+    /// <summary>
+    /// Fetches the results as a user would, retrying while the cluster has not yet declared a killed silo dead
+    /// (until then, grains that lived there do not answer).
+    /// </summary>
     public async Task<IReadOnlyList<Contracts.Experiments.ExperimentRecord>> ResultsAsync(string sweepId, int silo)
     {
         var output = Path.Combine(Work, "results-" + Guid.NewGuid().ToString("n")[..6]);
-        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("results", sweepId, "--cluster", SiloUrl(silo), "--out", output);
-        Assert.True(exit == 0, $"results failed: {stdout}\n{stderr}");
+        var failure = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("results", sweepId, "--cluster", SiloUrl(silo), "--out", output);
+            failure = stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"results of {sweepId}: {failure}");
         return new Kernelsmith.Cli.Results.ResultsDirectory(output).ReadRecords();
     }
 
@@ -184,6 +212,18 @@ public sealed class ClusterFixture : IAsyncLifetime
         catch (InvalidOperationException)
         {
         }
+    }
+
+    /// <summary>Agents run jobs as an unprivileged user, who must be able to pass through to the work directories.</summary>
+    private static string EnterableDirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("kernelsmith-cluster-");
+        if (!OperatingSystem.IsWindows())
+        {
+            directory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
+        }
+
+        return directory.FullName;
     }
 
     private static int FreePort()
