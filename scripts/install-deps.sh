@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI, the sandbox, Redis and
-# fonts for the report's plots; with --tests also what only the tests use (Chromium opens the HTML report).
+# Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI (Open MPI and MPICH),
+# the sandbox (bubblewrap, and util-linux's prlimit, taskset and setpriv), Redis and fonts for the report's plots; with --tests also what only the tests use (Chromium opens the HTML report).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 

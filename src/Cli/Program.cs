@@ -19,6 +19,10 @@ var root = new RootCommand("Kernelsmith: measure whether language models can por
     HostCommands.Silo(),
     HostCommands.Agent(),
 };
+foreach (var command in ClusterCommands.Create(kernels))
+{
+    root.Subcommands.Add(command);
+}
 
 try
 {

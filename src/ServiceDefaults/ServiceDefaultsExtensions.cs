@@ -93,10 +93,13 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>Health probes and agent heartbeats: a trace every few seconds that would bury the experiments' traces.</summary>
+    /// <summary>
+    /// Health probes, agent heartbeats and <c>watch</c> streams (which poll the sweep for hours): traces that would bury
+    /// the experiments' traces.
+    /// </summary>
     private static bool IsRoutine(PathString path) => IsRoutine(path.Value);
 
     private static bool IsRoutine(string? path) =>
         path is not null && (path.StartsWith("/health", StringComparison.Ordinal) || path.StartsWith("/alive", StringComparison.Ordinal)
-            || path.EndsWith("/Heartbeat", StringComparison.Ordinal));
+            || path.EndsWith("/Heartbeat", StringComparison.Ordinal) || path.EndsWith("/Watch", StringComparison.Ordinal));
 }

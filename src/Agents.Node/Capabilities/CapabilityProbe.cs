@@ -11,8 +11,7 @@ public static class CapabilityProbe
         ("gcc", ["--version"]),
         ("g++", ["--version"]),
         ("clang", ["--version"]),
-        ("mpicc", ["--showme:version"]),
-        ("mpirun", ["--version"]),
+        ("clang++", ["--version"]),
         ("nvcc", ["--version"]),
         ("bwrap", ["--version"]),
     ];
@@ -34,13 +33,22 @@ public static class CapabilityProbe
             }
         }
 
+        // Each MPI wrapper and launcher is recorded with its implementation, so provenance says which MPI built a program.
+        foreach (var mpi in MpiToolchain.Installed)
+        {
+            foreach (var tool in mpi.Compilers.Append(mpi.Launcher).Where(t => capabilities.Tools.All(known => known.Name != t)))
+            {
+                capabilities.Tools.Add(new ToolVersion { Name = tool, Version = mpi.Version });
+            }
+        }
+
         bool Has(string tool) => capabilities.Tools.Any(t => t.Name == tool);
         if (Has("gcc"))
         {
             capabilities.Technologies.Add("openmp");
         }
 
-        if (Has("mpicc") && Has("mpirun"))
+        if (MpiToolchain.Installed.Count > 0)
         {
             capabilities.Technologies.Add("mpi");
         }
@@ -54,7 +62,13 @@ public static class CapabilityProbe
     }
 
     /// <summary>The first line a tool prints about its version, or null when it is not installed.</summary>
-    public static string? Version(string tool, params string[] args)
+    public static string? Version(string tool, params string[] args) =>
+        Output(tool, args) is { } output
+            ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? ""
+            : null;
+
+    /// <summary>What a tool prints (stdout, then stderr) when it succeeds, or null when it is not installed or fails.</summary>
+    public static string? Output(string tool, params string[] args)
     {
         try
         {
@@ -76,7 +90,7 @@ public static class CapabilityProbe
                 return null;
             }
 
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+            return output;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -1,54 +1,108 @@
 using System.Diagnostics;
+using Kernelsmith.Agents.Node.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Execution;
 
-/// <summary>What a sandboxed command should do.</summary>
+/// <summary>What a sandboxed command should do, on which cores, with how many threads per process, for how long.</summary>
 public sealed record SandboxCommand(
     string WorkDirectory,
     IReadOnlyList<string> Command,
     IReadOnlyDictionary<string, string> Environment,
     byte[] Stdin,
     TimeSpan Timeout,
-    int MaxOutputBytes);
+    IReadOnlyList<int> Cores,
+    int Threads);
+
+/// <summary>A limit the job went over, by name (<c>memory</c>, <c>cpu</c>, <c>file_size</c>, <c>disk</c>, <c>output</c>) and as people read it.</summary>
+public sealed record LimitHit(string Name, string Description);
 
 /// <summary>What a sandboxed command did.</summary>
 public sealed record SandboxOutcome(
     bool TimedOut,
+    LimitHit? Limit,
     int ExitCode,
     int Signal,
     byte[] Stdout,
     byte[] Stderr,
     bool StdoutTruncated,
     bool StderrTruncated,
-    TimeSpan Wall);
+    TimeSpan Wall,
+    long PeakPrivateBytes,
+    int PeakProcesses);
+
+/// <summary>What a job's processes used over the last sampling interval.</summary>
+public sealed record ResourceUsage(TimeSpan Elapsed, double CpuPercent, long PrivateBytes, int Processes, long DiskBytes);
+
+/// <summary>Receives a job's telemetry while it runs, one call at a time.</summary>
+public interface ISandboxObserver
+{
+    ValueTask OutputAsync(bool isStderr, ReadOnlyMemory<byte> data);
+
+    ValueTask UsageAsync(ResourceUsage usage);
+}
 
 /// <summary>
-/// Runs untrusted commands under bubblewrap: a read-only system, no network, private /tmp and process
-/// namespace, the work directory the only writable place (seen inside as <c>/sandbox</c>), a scrubbed
-/// environment, and a wall-clock limit that kills the whole process tree — orphans included, since
-/// they die with the namespace.
+/// Runs untrusted commands under bubblewrap: a read-only system, no network, private /tmp, /dev/shm and process
+/// namespace, the work directory the only writable place on disk (seen inside as <c>/sandbox</c>), a scrubbed
+/// environment, kernel limits on CPU time, processes, file size and open files, and a watch on memory, disk and
+/// output that kills the whole job when it goes over. A wall-clock limit kills the whole process tree — orphans
+/// included, since they die with the namespace. When the agent is root, jobs run as an unprivileged user: the
+/// kernel exempts root from the process limit, and a root job could write files the agent later trusts.
 /// </summary>
 public sealed class Sandbox
 {
     public const string InsidePath = "/sandbox";
     private const string SearchPath = "/usr/local/bin:/usr/bin:/bin";
+    private const int SigXcpu = 24;
+    private const int SigXfsz = 25;
+
+    /// <summary>How often the agent looks at a running job: the watch's reaction time.</summary>
+    private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Telemetry goes out every this many ticks.</summary>
+    private const int TicksPerReport = 2;
+
+    /// <summary>The most output per stream sent live; the result carries the rest, up to the output limit.</summary>
+    private const int StreamedBytes = 64 * 1024;
 
     private static readonly string[] s_systemBinds = ["/etc/alternatives", "/etc/ld.so.cache", "/etc/openmpi", "/etc/mpich"];
 
-    private static readonly Lazy<bool> s_available = new(() => Capabilities.CapabilityProbe.Version("bwrap", "--version") is not null);
+    /// <summary>bubblewrap, and util-linux's prlimit, taskset and setpriv around it.</summary>
+    private static readonly Lazy<bool> s_available = new(() =>
+        new[] { "bwrap", "prlimit", "taskset", "setpriv" }.All(tool => Capabilities.CapabilityProbe.Version(tool, "--version") is not null));
+
+    /// <summary>bwrap before 0.7 cannot size a tmpfs; there /tmp and /dev/shm are bounded only by the memory watch.</summary>
+    private static readonly Lazy<bool> s_sizedTmpfs = new(() =>
+        Capabilities.CapabilityProbe.Output("bwrap", "--help")?.Contains("--size", StringComparison.Ordinal) == true);
+
+    private readonly AgentOptions _options;
+
+    public Sandbox(IOptions<AgentOptions> options)
+    {
+        _options = options.Value;
+        JobUid = Environment.IsPrivilegedProcess ? _options.SandboxUid : null;
+    }
 
     public static bool IsAvailable => s_available.Value;
 
-    public async Task<SandboxOutcome> RunAsync(SandboxCommand command, CancellationToken cancellationToken)
+    /// <summary>Whether a tool is on the search path jobs get (everything there lies under /usr, which jobs see).</summary>
+    public static bool IsInstalled(string tool) => SearchPath.Split(':').Any(directory => File.Exists(Path.Combine(directory, tool)));
+
+    /// <summary>The user jobs run as when the agent is root; null when jobs simply run as the agent's own user.</summary>
+    public int? JobUid { get; }
+
+    public async Task<SandboxOutcome> RunAsync(SandboxCommand command, ISandboxObserver? observer, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("bwrap")
+        var launch = LaunchArguments(command).ToList();
+        var info = new ProcessStartInfo(launch[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in BwrapArguments(command))
+        foreach (var argument in launch.Skip(1))
         {
             info.ArgumentList.Add(argument);
         }
@@ -58,46 +112,123 @@ public sealed class Sandbox
         info.Environment["PATH"] = SearchPath;
 
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bwrap did not start");
-        var stdout = new CappedBuffer(command.MaxOutputBytes);
-        var stderr = new CappedBuffer(command.MaxOutputBytes);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{launch[0]} did not start");
+        var stdout = new CappedBuffer(_options.MaxOutputBytes);
+        var stderr = new CappedBuffer(_options.MaxOutputBytes);
         var readOut = stdout.DrainAsync(process.StandardOutput.BaseStream);
         var readErr = stderr.DrainAsync(process.StandardError.BaseStream);
+        var watch = new Watch(process, command, stdout, stderr, _options, observer, clock);
         try
         {
-            await process.StandardInput.BaseStream.WriteAsync(command.Stdin, cancellationToken);
-            process.StandardInput.Close();
+            var feed = FeedAsync(process, command.Stdin, cancellationToken);
+            await watch.RunAsync(cancellationToken);
+            await feed;
         }
-        catch (IOException)
+        finally
         {
-            // The program exited without reading its input.
-        }
-
-        var timedOut = false;
-        using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            limit.CancelAfter(command.Timeout);
-            try
+            if (!process.HasExited)
             {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                timedOut = !cancellationToken.IsCancellationRequested;
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
             }
+
+            await process.WaitForExitAsync(CancellationToken.None);
         }
 
         var wall = clock.Elapsed;
+        // Once the namespace is gone nothing holds the pipes open; the wait only guards against the unforeseen.
         await Task.WhenAll(readOut, readErr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         cancellationToken.ThrowIfCancellationRequested();
+        if (observer is not null)
+        {
+            await watch.ReportOutputAsync();
+        }
+
         var (exitCode, signal) = Decode(process.ExitCode);
-        return new SandboxOutcome(timedOut, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall);
+        var limit = watch.Killed ?? signal switch
+        {
+            SigXcpu => new LimitHit("cpu", $"CPU time limit {CpuSeconds(command)} s"),
+            SigXfsz => new LimitHit("file_size", $"file size limit {SandboxLimits.Bytes(_options.Limits.FileSizeBytes)}"),
+            _ => null,
+        };
+        return new SandboxOutcome(
+            watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
+            watch.PeakPrivateBytes, watch.PeakProcesses);
     }
 
-    private static IEnumerable<string> BwrapArguments(SandboxCommand command)
+    private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
     {
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The program exited, or was killed, without reading all its input.
+        }
+    }
+
+    /// <summary>
+    /// taskset (the job's cores) ▸ setpriv (the job's user, when the agent is root) ▸ bwrap (the sandbox) ▸
+    /// prlimit (kernel limits) ▸ bash (the site's prelude, when there is one) ▸ the command. Each execs the
+    /// next, so the command is bwrap's child and its exit status is the job's.
+    /// </summary>
+    private IEnumerable<string> LaunchArguments(SandboxCommand command)
+    {
+        if (command.Cores.Count > 0)
+        {
+            yield return "taskset";
+            yield return "--cpu-list";
+            yield return CpuList.Format(command.Cores);
+        }
+
+        if (JobUid is { } uid)
+        {
+            yield return "setpriv";
+            yield return $"--reuid={uid}";
+            yield return $"--regid={uid}";
+            yield return "--clear-groups";
+        }
+
+        yield return "bwrap";
+        foreach (var argument in BwrapArguments(command))
+        {
+            yield return argument;
+        }
+
+        yield return "--";
+        var limits = _options.Limits;
+        yield return "prlimit";
+        // The soft CPU limit sends SIGXCPU, which names the cause; the hard one, a second later, kills a program that ignores it.
+        yield return $"--cpu={CpuSeconds(command)}:{CpuSeconds(command) + 1}";
+        yield return $"--nproc={limits.Processes}";
+        yield return $"--fsize={limits.FileSizeBytes}";
+        yield return $"--nofile={limits.OpenFiles}";
+        yield return "--core=0";
+        if (limits.AddressSpaceBytes > 0)
+        {
+            yield return $"--as={limits.AddressSpaceBytes}";
+        }
+
+        yield return "--";
+        if (!string.IsNullOrWhiteSpace(_options.Prelude))
+        {
+            yield return "bash";
+            yield return "-c";
+            yield return _options.Prelude + "\nexec \"$@\"";
+            yield return "kernelsmith-prelude";
+        }
+
+        foreach (var part in command.Command)
+        {
+            yield return part;
+        }
+    }
+
+    private IEnumerable<string> BwrapArguments(SandboxCommand command)
+    {
+        // tmpfs is memory, so /tmp and /dev/shm (where MPI keeps its shared memory) are each capped like the job's memory.
+        string[] sized = s_sizedTmpfs.Value ? ["--size", _options.Limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         string[] fixedArguments =
         [
             "--ro-bind", "/usr", "/usr",
@@ -106,10 +237,11 @@ public sealed class Sandbox
             "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/sbin", "/sbin",
             "--dev", "/dev",
+            .. sized, "--tmpfs", "/dev/shm",
             "--proc", "/proc",
             // Read-only: MPI's hwloc reads the CPU topology here.
             "--ro-bind", "/sys", "/sys",
-            "--tmpfs", "/tmp",
+            .. sized, "--tmpfs", "/tmp",
             "--bind", command.WorkDirectory, InsidePath,
             "--chdir", InsidePath,
             "--unshare-all",
@@ -124,12 +256,24 @@ public sealed class Sandbox
             yield return argument;
         }
 
-        foreach (var bind in s_systemBinds.Where(Path.Exists))
+        foreach (var bind in s_systemBinds.Concat(_options.ReadOnlyPaths).Where(Path.Exists))
         {
             yield return "--ro-bind";
             yield return bind;
             yield return bind;
         }
+
+        // CUDA programs reach the GPU through these device nodes, as flatpak passes them to its sandboxes.
+        foreach (var device in Directory.EnumerateFileSystemEntries("/dev", "nvidia*"))
+        {
+            yield return "--dev-bind";
+            yield return device;
+            yield return device;
+        }
+
+        // Last: the sandbox's root (a tmpfs of its own) must not become a place to fill memory.
+        yield return "--remount-ro";
+        yield return "/";
 
         foreach (var (name, value) in command.Environment)
         {
@@ -137,21 +281,137 @@ public sealed class Sandbox
             yield return name;
             yield return value;
         }
-
-        yield return "--";
-        foreach (var part in command.Command)
-        {
-            yield return part;
-        }
     }
+
+    private long CpuSeconds(SandboxCommand command) => (long)_options.Limits.CpuSeconds * Math.Max(1, command.Threads);
 
     /// <summary>bwrap reports a program killed by signal N as exit code 128 + N, as shells do.</summary>
     private static (int ExitCode, int Signal) Decode(int exitCode) =>
         exitCode > 128 && exitCode < 128 + 65 ? (exitCode, exitCode - 128) : (exitCode, 0);
 
+    /// <summary>
+    /// Looks at a running job every tick: kills it when it outlives its time or goes over its memory, disk or output
+    /// limit, and reports its output and resource use to the observer.
+    /// </summary>
+    private sealed class Watch(
+        Process process, SandboxCommand command, CappedBuffer stdout, CappedBuffer stderr, AgentOptions options, ISandboxObserver? observer, Stopwatch clock)
+    {
+        private long _lastTicks;
+        private TimeSpan _lastSample;
+
+        public bool TimedOut { get; private set; }
+
+        public LimitHit? Killed { get; private set; }
+
+        public long PeakPrivateBytes { get; private set; }
+
+        public int PeakProcesses { get; private set; }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            var exited = process.WaitForExitAsync(CancellationToken.None);
+            for (var tick = 1; ; tick++)
+            {
+                var remaining = command.Timeout - clock.Elapsed;
+                var wait = remaining < s_tick ? remaining : s_tick;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(exited, Task.Delay(wait, cancellationToken));
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (exited.IsCompleted)
+                {
+                    return;
+                }
+
+                if (clock.Elapsed >= command.Timeout)
+                {
+                    TimedOut = true;
+                    Kill();
+                    return;
+                }
+
+                var usage = Measure();
+                if (Over(usage) is { } limit)
+                {
+                    Killed = limit;
+                    Kill();
+                    return;
+                }
+
+                if (observer is not null && tick % TicksPerReport == 0)
+                {
+                    await ReportOutputAsync();
+                    await observer.UsageAsync(usage);
+                }
+            }
+        }
+
+        public async Task ReportOutputAsync()
+        {
+            if (stdout.TakeUnsent(StreamedBytes) is { Length: > 0 } outChunk)
+            {
+                await observer!.OutputAsync(false, outChunk);
+            }
+
+            if (stderr.TakeUnsent(StreamedBytes) is { Length: > 0 } errChunk)
+            {
+                await observer!.OutputAsync(true, errChunk);
+            }
+        }
+
+        private ResourceUsage Measure()
+        {
+            var tree = ProcessTree.Measure(process.Id);
+            var now = clock.Elapsed;
+            var cpuSeconds = (tree.CpuTicks - _lastTicks) / ProcessTree.TicksPerSecond;
+            var interval = (now - _lastSample).TotalSeconds;
+            _lastTicks = tree.CpuTicks;
+            _lastSample = now;
+            PeakPrivateBytes = Math.Max(PeakPrivateBytes, tree.PrivateBytes);
+            PeakProcesses = Math.Max(PeakProcesses, tree.Processes);
+            var cpuPercent = interval > 0 ? Math.Max(0, cpuSeconds / interval * 100) : 0;
+            return new ResourceUsage(now, cpuPercent, tree.PrivateBytes, tree.Processes, Workspace.DiskUsage(command.WorkDirectory));
+        }
+
+        private LimitHit? Over(ResourceUsage usage)
+        {
+            var limits = options.Limits;
+            if (usage.PrivateBytes > limits.MemoryBytes)
+            {
+                return new LimitHit("memory", $"memory limit {SandboxLimits.Bytes(limits.MemoryBytes)}");
+            }
+
+            if (usage.DiskBytes > limits.DiskBytes)
+            {
+                return new LimitHit("disk", $"disk limit {SandboxLimits.Bytes(limits.DiskBytes)} in the work directory");
+            }
+
+            return stdout.Truncated || stderr.Truncated
+                ? new LimitHit("output", $"output limit {SandboxLimits.Bytes(options.MaxOutputBytes)}")
+                : null;
+        }
+
+        private void Kill()
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited on its own meanwhile.
+            }
+        }
+    }
+
+    /// <summary>A pipe drained into memory up to a capacity; what comes after is dropped and noted.</summary>
     private sealed class CappedBuffer(int capacity)
     {
         private readonly MemoryStream _kept = new();
+        private readonly Lock _lock = new();
+        private int _sent;
 
         public bool Truncated { get; private set; }
 
@@ -161,16 +421,42 @@ public sealed class Sandbox
             int read;
             while ((read = await stream.ReadAsync(buffer)) > 0)
             {
-                var room = (int)Math.Min(read, capacity - _kept.Length);
-                if (room > 0)
+                lock (_lock)
                 {
-                    _kept.Write(buffer, 0, room);
-                }
+                    var room = (int)Math.Min(read, capacity - _kept.Length);
+                    if (room > 0)
+                    {
+                        _kept.Write(buffer, 0, room);
+                    }
 
-                Truncated |= room < read;
+                    Truncated |= room < read;
+                }
             }
         }
 
-        public byte[] ToArray() => _kept.ToArray();
+        /// <summary>What arrived since the last call, as long as no more than <paramref name="budget"/> bytes were sent in all.</summary>
+        public byte[] TakeUnsent(int budget)
+        {
+            lock (_lock)
+            {
+                var count = (int)Math.Min(_kept.Length, budget) - _sent;
+                if (count <= 0)
+                {
+                    return [];
+                }
+
+                var chunk = _kept.GetBuffer().AsSpan(_sent, count).ToArray();
+                _sent += count;
+                return chunk;
+            }
+        }
+
+        public byte[] ToArray()
+        {
+            lock (_lock)
+            {
+                return _kept.ToArray();
+            }
+        }
     }
 }

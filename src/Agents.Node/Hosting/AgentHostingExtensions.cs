@@ -18,7 +18,8 @@ public static class AgentHostingExtensions
         builder.Services.AddSingleton<AgentIdentity>();
         builder.Services.AddSingleton<Sandbox>();
         builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));
-        builder.Services.AddSingleton(_ => new CoreLedger(Environment.ProcessorCount));
+        builder.Services.AddSingleton(sp => new CoreLedger(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Cores is { } list && CpuList.TryParse(list, out var cores) ? cores : CpuList.Allowed()));
         builder.Services.AddSingleton<AgentRegistrationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRegistrationService>());
         builder.Services.Configure<KestrelServerOptions>(kestrel =>

@@ -1,13 +1,20 @@
 using Kernelsmith.Agents.Node.Capabilities;
+using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Contracts.Protos;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Hosting;
 
 /// <summary>Who this agent is and what its machine can do, detected once at start.</summary>
-public sealed class AgentIdentity(IOptions<AgentOptions> options)
+public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cores)
 {
-    private readonly Lazy<AgentCapabilities> _capabilities = new(CapabilityProbe.Detect);
+    private readonly Lazy<AgentCapabilities> _capabilities = new(() =>
+    {
+        var detected = CapabilityProbe.Detect();
+        // What the cluster may schedule here: the cores jobs may use, not every core the machine has.
+        detected.Cores = cores.Cores;
+        return detected;
+    });
 
     public string AgentId { get; } = options.Value.Id ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("n")[..6]}";
 

@@ -1,8 +1,9 @@
+using Kernelsmith.Agents.Node.Execution;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Hosting;
 
-/// <summary>How a node agent identifies itself and where it works. Bound from the <c>Agent</c> section.</summary>
+/// <summary>How a node agent identifies itself, where it works and how it confines jobs. Bound from the <c>Agent</c> section.</summary>
 public sealed class AgentOptions
 {
     public const string Section = "Agent";
@@ -19,8 +20,32 @@ public sealed class AgentOptions
     /// <summary>Where build and run directories and the artifact cache live.</summary>
     public string WorkRoot { get; set; } = Path.Combine(Path.GetTempPath(), "kernelsmith-agent");
 
-    /// <summary>The most bytes of stdout and of stderr kept per job.</summary>
+    /// <summary>The most bytes of stdout and of stderr kept per job; a job that writes more is killed.</summary>
     public int MaxOutputBytes { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// The logical CPUs jobs may use, as a list such as <c>2-15</c> or <c>0,2,4-7</c>; by default every CPU the
+    /// agent may run on. Leaving one out keeps it for the agent and the operating system.
+    /// </summary>
+    public string? Cores { get; set; }
+
+    /// <summary>
+    /// Shell lines run by bash inside the sandbox before every build and run, e.g. <c>module load gcc/12</c> or
+    /// <c>source /opt/site/env.sh</c>. What it reads must be visible in the sandbox: see <see cref="ReadOnlyPaths"/>.
+    /// </summary>
+    public string? Prelude { get; set; }
+
+    /// <summary>Host directories the sandbox sees read-only at the same path, e.g. <c>/opt</c> for site software.</summary>
+    public List<string> ReadOnlyPaths { get; set; } = [];
+
+    /// <summary>
+    /// The unprivileged user id jobs run as when the agent runs as root: the kernel does not count root's
+    /// processes against a process limit, and a job must not own the agent's files.
+    /// </summary>
+    public int SandboxUid { get; set; } = 65534;
+
+    /// <summary>The resource limits every build and run gets.</summary>
+    public SandboxLimits Limits { get; set; } = new();
 }
 
 internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
@@ -43,6 +68,43 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"{AgentOptions.Section}:MaxOutputBytes must be at least 1024");
         }
 
+        if (options.Cores is not null && !CpuList.TryParse(options.Cores, out _))
+        {
+            failures.Add($"{AgentOptions.Section}:Cores must be a CPU list such as 0-3,6 (got '{options.Cores}')");
+        }
+
+        if (options.SandboxUid <= 0)
+        {
+            failures.Add($"{AgentOptions.Section}:SandboxUid must be an unprivileged user id (got {options.SandboxUid})");
+        }
+
+        if (Environment.IsPrivilegedProcess && UntraversableAncestor(options.WorkRoot) is { } closed)
+        {
+            failures.Add($"{AgentOptions.Section}:WorkRoot '{options.WorkRoot}' lies in {closed}, which others cannot enter: jobs run as uid {options.SandboxUid} and must reach their directory");
+        }
+
+        failures.AddRange(options.ReadOnlyPaths.Where(p => !Path.IsPathFullyQualified(p))
+            .Select(p => $"{AgentOptions.Section}:ReadOnlyPaths must hold absolute paths (got '{p}')"));
+        failures.AddRange(options.Limits.Problems().Select(p => $"{AgentOptions.Section}:Limits:{p}"));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The first existing directory on the way to <paramref name="path"/>, itself included, that others may not pass through.</summary>
+    private static string? UntraversableAncestor(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        for (var directory = Path.GetFullPath(path); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Directory.Exists(directory) && !File.GetUnixFileMode(directory).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return directory;
+            }
+        }
+
+        return null;
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
+using Kernelsmith.Agents.Node.Capabilities;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Telemetry;
@@ -9,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Services;
 
-/// <summary>The agent's gRPC face: build and run jobs, each streamed back as started, output, result.</summary>
+/// <summary>
+/// The agent's gRPC face: build and run jobs, each streamed back as queued, started, output and resource samples
+/// while it runs, then its result with the job's timeline (cores held, queued, started, finished).
+/// </summary>
 public sealed partial class NodeAgentService(
     Sandbox sandbox,
     Workspace workspace,
@@ -18,13 +23,13 @@ public sealed partial class NodeAgentService(
     IOptions<AgentOptions> options,
     ILogger<NodeAgentService> logger) : NodeAgent.NodeAgentBase
 {
-    private static readonly HashSet<string> s_compilers =
-        ["gcc", "g++", "cc", "c++", "clang", "clang++", "mpicc", "mpicxx", "mpicc.mpich", "mpicxx.mpich", "nvcc"];
+    private static readonly HashSet<string> s_compilers = ["gcc", "g++", "cc", "c++", "clang", "clang++", "nvcc"];
 
     private static readonly HashSet<string> s_compiledExtensions = [".c", ".cc", ".cpp", ".cxx", ".cu"];
 
     public override async Task Build(BuildJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
+        var queued = DateTimeOffset.UtcNow;
         if (Refusal(request.Compiler) is { } refusal)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
@@ -39,39 +44,45 @@ public sealed partial class NodeAgentService(
             return;
         }
 
-        await using var reservation = await cores.ReserveAsync(1, context.CancellationToken);
-        using var sandboxed = AgentInstrumentation.StartSandbox("build", request.JobId, 1);
-        await responseStream.WriteAsync(Started());
+        await responseStream.WriteAsync(Queued(1, exclusive: false, queued));
+        using var reservation = await cores.ReserveAsync(1, context.CancellationToken);
+        using var sandboxed = AgentInstrumentation.StartSandbox("build", request.JobId, reservation.Cores.Count);
+        var started = DateTimeOffset.UtcNow;
+        await responseStream.WriteAsync(Started(reservation.Cores, started));
         var directory = workspace.NewJobDirectory();
+        JobResult result;
         try
         {
             Workspace.WriteFiles(directory, request.Files);
             var sources = request.Files.Select(f => f.Path).Where(p => s_compiledExtensions.Contains(Path.GetExtension(p)));
             List<string> command = [request.Compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
-            var outcome = await sandbox.RunAsync(Command(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs), context.CancellationToken);
-            var result = ToResult(outcome);
+            var outcome = await RunSandboxedAsync(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs, reservation.Cores, 1, responseStream, context);
+            result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             result.Toolchain = toolchain;
             sandboxed.Finished(result);
-            var program = Path.Combine(directory, Workspace.ProgramName);
-            if (!outcome.TimedOut && outcome.ExitCode == 0 && File.Exists(program))
+            if (result.Status == JobResult.Types.Status.Exited && outcome.ExitCode == 0 && Workspace.RegularFile(directory, Workspace.ProgramName) is { } program)
             {
-                workspace.StoreArtifact(artifactId, program);
+                workspace.StoreArtifact(artifactId, program, MpiToolchain.ForCompiler(request.Compiler)?.Launcher);
                 result.ArtifactId = artifactId;
             }
-
-            LogJob("build", request.JobId, result.Status.ToString(), result.ExitCode, outcome.Wall.TotalSeconds);
-            await responseStream.WriteAsync(new JobUpdate { Result = result });
         }
         finally
         {
             Workspace.Delete(directory);
         }
+
+        LogJob("build", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(reservation.Cores));
+        await responseStream.WriteAsync(new JobUpdate { Result = result });
     }
 
     public override async Task Run(RunJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
+        var queued = DateTimeOffset.UtcNow;
         var artifact = workspace.FindArtifact(request.ArtifactId);
-        var refusal = Refusal(null) ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null);
+        var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
+        var refusal = Refusal(null)
+            ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
+            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null);
         if (refusal is not null)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
@@ -79,43 +90,69 @@ public sealed partial class NodeAgentService(
         }
 
         var threads = Math.Max(1, request.Threads);
-        var ranks = Math.Max(1, request.Ranks);
-        var reserved = request.Exclusive ? threads * ranks : 1;
-        await using var reservation = await cores.ReserveAsync(reserved, context.CancellationToken);
-        using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, reserved);
-        await responseStream.WriteAsync(Started());
+        var ranks = mpi is null ? 1 : Math.Max(1, request.Ranks);
+        var wanted = request.Exclusive ? threads * ranks : 1;
+        await responseStream.WriteAsync(Queued(wanted, request.Exclusive, queued));
+        using var reservation = await cores.ReserveAsync(wanted, context.CancellationToken);
+        using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, reservation.Cores.Count);
+        var started = DateTimeOffset.UtcNow;
+        await responseStream.WriteAsync(Started(reservation.Cores, started));
         var directory = workspace.NewJobDirectory();
+        JobResult result;
         try
         {
             File.Copy(artifact!, Path.Combine(directory, Workspace.ProgramName));
             Workspace.WriteFiles(directory, request.InputFiles);
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) };
+            if (mpi is null)
             {
-                ["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
-            List<string> command = request.Launcher == Launchers.MpiRun
-                ? ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "./" + Workspace.ProgramName, .. request.Args]
-                : ["./" + Workspace.ProgramName, .. request.Args];
-            var outcome = await sandbox.RunAsync(Command(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs), context.CancellationToken);
-            var result = ToResult(outcome);
+                // Threads spread over the job's cores, one place per core; under mpirun every rank would pile onto the first ones.
+                environment["OMP_PROC_BIND"] = "close";
+                environment["OMP_PLACES"] = "cores";
+            }
+
+            List<string> command = mpi is null
+                ? ["./" + Workspace.ProgramName, .. request.Args]
+                : [.. mpi.LaunchCommand(ranks), "./" + Workspace.ProgramName, .. request.Args];
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, reservation.Cores, threads, responseStream, context);
+            result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
             {
-                var path = Path.GetFullPath(Path.Combine(directory, name));
-                if (path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(path))
+                if (Workspace.RegularFile(directory, name) is { } path)
                 {
                     var bytes = await File.ReadAllBytesAsync(path, context.CancellationToken);
                     result.OutputFiles.Add(new SourceFile { Path = name, Content = ByteString.CopyFrom(bytes, 0, Math.Min(bytes.Length, options.Value.MaxOutputBytes)) });
                 }
             }
-
-            LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, outcome.Wall.TotalSeconds);
-            await responseStream.WriteAsync(new JobUpdate { Result = result });
         }
         finally
         {
             Workspace.Delete(directory);
         }
+
+        LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(reservation.Cores));
+        await responseStream.WriteAsync(new JobUpdate { Result = result });
+    }
+
+    private async Task<SandboxOutcome> RunSandboxedAsync(
+        string directory,
+        List<string> command,
+        Dictionary<string, string> environment,
+        byte[] stdin,
+        int timeoutMs,
+        IReadOnlyList<int> jobCores,
+        int threads,
+        IServerStreamWriter<JobUpdate> responseStream,
+        ServerCallContext context)
+    {
+        if (sandbox.JobUid is { } uid)
+        {
+            Workspace.HandOver(directory, uid);
+        }
+
+        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads);
+        return await sandbox.RunAsync(job, new StreamingObserver(responseStream), context.CancellationToken);
     }
 
     private string? Refusal(string? compiler)
@@ -125,28 +162,85 @@ public sealed partial class NodeAgentService(
             return "bubblewrap (bwrap) is not installed: this agent runs no untrusted code without its sandbox";
         }
 
-        return compiler is not null && !s_compilers.Contains(compiler) ? $"compiler '{compiler}' is not one this agent runs" : null;
+        if (compiler is null)
+        {
+            return null;
+        }
+
+        if (!s_compilers.Contains(compiler) && MpiToolchain.ForCompiler(compiler) is null)
+        {
+            return $"compiler '{compiler}' is not one this agent runs";
+        }
+
+        // A missing compiler is the agent's shortcoming, not the program's; a site prelude may still bring one in.
+        return string.IsNullOrWhiteSpace(options.Value.Prelude) && !Sandbox.IsInstalled(compiler)
+            ? $"compiler '{compiler}' is not installed on this agent"
+            : null;
     }
 
-    private SandboxCommand Command(string directory, List<string> command, Dictionary<string, string> environment, byte[] stdin, int timeoutMs) =>
-        new(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), options.Value.MaxOutputBytes);
+    private static JobUpdate Queued(int coresRequested, bool exclusive, DateTimeOffset queued) =>
+        new() { Queued = new JobQueued { CoresRequested = coresRequested, Exclusive = exclusive, QueuedUnixMs = queued.ToUnixTimeMilliseconds() } };
 
-    private JobUpdate Started() => new() { Started = new JobStarted { AgentId = identity.AgentId, StartedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } };
+    private JobUpdate Started(IReadOnlyList<int> jobCores, DateTimeOffset started)
+    {
+        var update = new JobStarted { AgentId = identity.AgentId, StartedUnixMs = started.ToUnixTimeMilliseconds() };
+        update.Cores.AddRange(jobCores);
+        return new JobUpdate { Started = update };
+    }
 
     private static JobUpdate Result(JobResult.Types.Status status, string message) => new() { Result = new JobResult { Status = status, Message = message } };
 
-    private static JobResult ToResult(SandboxOutcome outcome) => new()
+    private static JobResult ToResult(SandboxOutcome outcome, int timeoutMs, IReadOnlyList<int> jobCores, DateTimeOffset queued, DateTimeOffset started)
     {
-        Status = outcome.TimedOut ? JobResult.Types.Status.TimedOut : JobResult.Types.Status.Exited,
-        ExitCode = outcome.ExitCode,
-        Signal = outcome.Signal,
-        Stdout = ByteString.CopyFrom(outcome.Stdout),
-        Stderr = ByteString.CopyFrom(outcome.Stderr),
-        StdoutTruncated = outcome.StdoutTruncated,
-        StderrTruncated = outcome.StderrTruncated,
-        WallSeconds = outcome.Wall.TotalSeconds,
-    };
+        var result = new JobResult
+        {
+            Status = outcome.TimedOut ? JobResult.Types.Status.TimedOut
+                : outcome.Limit is not null ? JobResult.Types.Status.KilledByLimit
+                : JobResult.Types.Status.Exited,
+            ExitCode = outcome.ExitCode,
+            Signal = outcome.Signal,
+            Stdout = ByteString.CopyFrom(outcome.Stdout),
+            Stderr = ByteString.CopyFrom(outcome.Stderr),
+            StdoutTruncated = outcome.StdoutTruncated,
+            StderrTruncated = outcome.StderrTruncated,
+            WallSeconds = outcome.Wall.TotalSeconds,
+            Message = outcome.TimedOut ? $"timed out after {timeoutMs / 1000.0:0.###} s: the whole process tree was killed"
+                : outcome.Limit is { } limit ? $"killed: {limit.Description}"
+                : "",
+            Limit = outcome.Limit?.Name ?? "",
+            QueuedUnixMs = queued.ToUnixTimeMilliseconds(),
+            StartedUnixMs = started.ToUnixTimeMilliseconds(),
+            FinishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            PeakRssBytes = outcome.PeakPrivateBytes,
+            PeakProcesses = outcome.PeakProcesses,
+        };
+        result.Cores.AddRange(jobCores);
+        return result;
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {JobId}: {Status} exit {ExitCode} in {Seconds:F3} s")]
-    private partial void LogJob(string kind, string jobId, string status, int exitCode, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {JobId}: {Status} exit {ExitCode} in {Seconds:F3} s on cores {Cores}")]
+    private partial void LogJob(string kind, string jobId, string status, int exitCode, double seconds, string cores);
+
+    /// <summary>Sends a running job's output and resource samples down its gRPC stream.</summary>
+    private sealed class StreamingObserver(IServerStreamWriter<JobUpdate> stream) : ISandboxObserver
+    {
+        public async ValueTask OutputAsync(bool isStderr, ReadOnlyMemory<byte> data) =>
+            await stream.WriteAsync(new JobUpdate
+            {
+                Output = new OutputChunk { Stream = isStderr ? OutputChunk.Types.Stream.Stderr : OutputChunk.Types.Stream.Stdout, Data = ByteString.CopyFrom(data.Span) },
+            });
+
+        public async ValueTask UsageAsync(ResourceUsage usage) =>
+            await stream.WriteAsync(new JobUpdate
+            {
+                Sample = new ResourceSample
+                {
+                    ElapsedMs = (long)usage.Elapsed.TotalMilliseconds,
+                    CpuPercent = usage.CpuPercent,
+                    RssBytes = usage.PrivateBytes,
+                    Processes = usage.Processes,
+                    DiskBytes = usage.DiskBytes,
+                },
+            });
+    }
 }

@@ -46,14 +46,24 @@ public static class AgentInstrumentation
 
         public void Finished(JobResult result)
         {
-            _outcome = result.Status == JobResult.Types.Status.TimedOut ? "timeout" : result.ExitCode == 0 && result.Signal == 0 ? "ok" : "failed";
+            _outcome = result.Status switch
+            {
+                JobResult.Types.Status.TimedOut => "timeout",
+                JobResult.Types.Status.KilledByLimit => "limit",
+                _ => result.ExitCode == 0 && result.Signal == 0 ? "ok" : "failed",
+            };
             _activity?.SetTag("process.exit.code", result.ExitCode);
             _activity?.SetTag("kernelsmith.signal", result.Signal);
             _activity?.SetTag("kernelsmith.outcome", _outcome);
             if (_outcome != "ok")
             {
                 // A failing build or crashing program is the generated code's doing, but it is where the trace should point.
-                _activity?.SetStatus(ActivityStatusCode.Error, _outcome == "timeout" ? "killed at the time limit" : $"exit code {result.ExitCode}, signal {result.Signal}");
+                _activity?.SetStatus(ActivityStatusCode.Error, _outcome switch
+                {
+                    "timeout" => "killed at the time limit",
+                    "limit" => $"killed by a resource limit: {result.Message}",
+                    _ => $"exit code {result.ExitCode}, signal {result.Signal}",
+                });
             }
         }
 

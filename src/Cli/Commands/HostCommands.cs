@@ -11,11 +11,22 @@ internal static class HostCommands
     public static Command Silo()
     {
         var listen = new Option<string>("--listen") { Description = "gRPC address the silo serves agents and clients on", DefaultValueFactory = _ => "http://127.0.0.1:5070" };
-        var command = new Command("silo", "Run a silo") { listen };
+        var redis = new Option<string?>("--redis") { Description = "Redis connection string: join a Redis-backed cluster (default: a single in-memory silo)" };
+        var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port", DefaultValueFactory = _ => 11111 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port", DefaultValueFactory = _ => 30000 };
+        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster", DefaultValueFactory = _ => "kernelsmith" };
+        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls(parse.GetValue(listen)!);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{SiloOptions.Section}:Redis"] = parse.GetValue(redis),
+                [$"{SiloOptions.Section}:SiloPort"] = parse.GetValue(siloPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"{SiloOptions.Section}:GatewayPort"] = parse.GetValue(gatewayPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"{SiloOptions.Section}:ClusterId"] = parse.GetValue(clusterId),
+            });
             builder.AddKernelsmithDefaults("kernelsmith-silo");
             builder.AddKernelsmithSilo();
             var app = builder.Build();

@@ -57,7 +57,7 @@ internal static class RunCommand
                 Markup.Escape(r.Model),
                 r.Technology,
                 r.Sample.ToString(CultureInfo.InvariantCulture),
-                $"[{colour}]{r.Verdict.ToWireName()}[/]",
+                $"[{colour}]{r.Verdict.ToWireName()}[/]" + (r.Parallel == false ? " [yellow](not parallel)[/]" : ""),
                 r.Rounds.ToString(CultureInfo.InvariantCulture),
                 r.Speedup?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
                 r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "ranks" : "threads")}" : "-");

@@ -49,6 +49,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             return new EmbeddedCluster(silo, null, siloUrl);
         }
 
+        // A root agent runs jobs as an unprivileged user, who must pass through here to reach the job directories.
+        Directory.CreateDirectory(workRoot);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(workRoot, File.GetUnixFileMode(workRoot) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
         var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", settings, new()
         {
             [$"{AgentOptions.Section}:Silo"] = siloUrl,

@@ -6,6 +6,7 @@ using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Sweeps;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Embedded;
@@ -18,7 +19,7 @@ internal static class SweepRunner
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken)
     {
-        var sweepId = SweepId(spec, kernels);
+        var sweepId = SweepIds.For(spec, kernels);
         if (spec.Models.Any(m => m.IsSimulated))
         {
             AnsiConsole.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
@@ -38,8 +39,9 @@ internal static class SweepRunner
         async Task<SweepProgress> PollAsync()
         {
             var progress = await sweep.GetProgressAsync();
-            foreach (var record in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
+            foreach (var compact in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
             {
+                var record = compact with { Attempts = await cluster.Grains.GetGrain<IExperimentGrain>(compact.Experiment).GetAttemptsAsync() };
                 results.Append(record);
                 records.Add(record);
                 if (record.Rounds > 1)
@@ -111,12 +113,5 @@ internal static class SweepRunner
     {
         var rounds = record.Attempts.Select(a => $"round {a.Round}: {a.Verdict.ToWireName()}");
         return $"  repaired {record.Kernel} / {record.Model} / {record.Technology} / {record.Sample}: {string.Join(" -> ", rounds)}";
-    }
-
-    /// <summary>The same spec and kernels give the same sweep id, so a resubmission is recognised.</summary>
-    private static string SweepId(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels)
-    {
-        var text = JsonSerializer.Serialize(spec) + string.Join(",", kernels.Select(k => k.ContentHash));
-        return $"{spec.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8]}";
     }
 }

@@ -26,6 +26,12 @@ public interface IAgentRegistryGrain : IGrainWithIntegerKey
     /// <summary>Marks an agent alive; false when the registry does not know it.</summary>
     Task<bool> HeartbeatAsync(string agentId);
 
+    /// <summary>
+    /// Drops an agent a dispatcher could not reach, so no other job is sent there; a live agent learns of it at its
+    /// next heartbeat and registers again.
+    /// </summary>
+    Task ReportUnreachableAsync(string agentId);
+
     /// <summary>Returns the agents that heartbeated recently.</summary>
     Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync();
 }

@@ -7,4 +7,4 @@ namespace Kernelsmith.Contracts.Llm;
 /// several suggestions in one answer gives one sample per suggestion.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.PromptTemplate")]
-public sealed record PromptTemplate(string Name, IReadOnlyList<ChatTurn> Turns, int Suggestions, string Source);
+public sealed record PromptTemplate(string Name, IReadOnlyList<ChatTurn> Turns, int Suggestions);

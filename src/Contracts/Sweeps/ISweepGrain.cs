@@ -21,6 +21,15 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>False once the sweep's budget is used up: no further model calls are made.</summary>
     Task<bool> IsWithinBudgetAsync();
 
+    /// <summary>Stops the sweep: experiments stop at their next step, keeping their state; nothing recorded is lost.</summary>
+    Task CancelAsync();
+
+    /// <summary>Resumes a cancelled sweep: unrecorded experiments continue from the step they had reached.</summary>
+    Task ResumeAsync();
+
+    /// <summary>True while the sweep is cancelled.</summary>
+    Task<bool> IsCancelledAsync();
+
     /// <summary>Returns counts of experiments by state and verdict.</summary>
     Task<SweepProgress> GetProgressAsync();
 

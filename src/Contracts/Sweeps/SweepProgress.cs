@@ -9,7 +9,8 @@ public sealed record SweepProgress(
     int Total,
     int Recorded,
     int Running,
-    IReadOnlyDictionary<Verdict, int> ByVerdict)
+    IReadOnlyDictionary<Verdict, int> ByVerdict,
+    bool Cancelled = false)
 {
     public bool IsComplete => Total > 0 && Recorded == Total;
     public int Failed => Recorded - ByVerdict.GetValueOrDefault(Verdict.Correct);

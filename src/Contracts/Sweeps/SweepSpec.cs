@@ -13,7 +13,13 @@ public sealed record SweepSpec(
     RunSettings Run,
     bool Cache = true,
     BudgetSettings? Budget = null,
-    IReadOnlyList<Llm.PromptTemplate>? Templates = null);
+    IReadOnlyList<Llm.PromptTemplate>? Templates = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null)
+{
+    /// <summary>Whether the sweep runs a kernel with a technology: every pair, unless the kernel is pinned to some.</summary>
+    public bool Runs(string kernel, string technology) =>
+        KernelTechnologies is null || !KernelTechnologies.TryGetValue(kernel, out var pinned) || pinned.Contains(technology);
+}
 
 /// <summary>Limits on what a sweep may spend; reaching one stops the sweep cleanly.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.BudgetSettings")]

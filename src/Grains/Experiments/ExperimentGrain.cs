@@ -10,6 +10,7 @@ using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 using Kernelsmith.Grains.Verification;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Kernelsmith.Grains.Experiments;
 
@@ -21,8 +22,13 @@ public sealed partial class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
     ModelGateway models,
     JobDispatcher dispatcher,
-    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
+    private const string KeepAlive = "keep-alive";
+
+    /// <summary>How often an unfinished experiment is woken up, wherever it lives after a silo died.</summary>
+    public static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(15);
+
     private const int MaxInfraAttempts = 3;
     private Task? _driving;
 
@@ -40,13 +46,35 @@ public sealed partial class ExperimentGrain(
             await state.WriteStateAsync();
         }
 
-        if (S.Stage != ExperimentStage.Done && _driving is null or { IsCompleted: true })
+        if (S.Stage != ExperimentStage.Done)
         {
-            _driving = DriveAsync();
+            await this.RegisterOrUpdateReminder(KeepAlive, KeepAlivePeriod, KeepAlivePeriod);
+            Drive();
         }
     }
 
     public Task<ExperimentStage> GetStageAsync() => Task.FromResult(S.Stage);
+
+    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync() => Task.FromResult<IReadOnlyList<Attempt>>(S.Attempts);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.Spec is null || S.Stage == ExperimentStage.Done)
+        {
+            await this.UnregisterReminder(await this.GetReminder(reminderName) ?? throw new InvalidOperationException("reminder vanished"));
+            return;
+        }
+
+        Drive();
+    }
+
+    private void Drive()
+    {
+        if (_driving is null or { IsCompleted: true })
+        {
+            _driving = DriveAsync();
+        }
+    }
 
     private async Task DriveAsync()
     {
@@ -54,9 +82,16 @@ public sealed partial class ExperimentGrain(
         using var trace = ExperimentTrace.Start(S);
         var kernel = await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).GetKernelAsync(spec.Kernel);
         S.KernelHash = kernel.ContentHash;
+        var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
         while (S.Stage != ExperimentStage.Done)
         {
             DelayDeactivation(TimeSpan.FromMinutes(30));
+            if (S.Stage != ExperimentStage.Record && await sweep.IsCancelledAsync())
+            {
+                // Cancelled: keep the state; a resume (or the reminder after one) continues from here.
+                return;
+            }
+
             Verdict? failure;
             try
             {
@@ -98,6 +133,14 @@ public sealed partial class ExperimentGrain(
             trace.Moved(S);
             await state.WriteStateAsync();
         }
+
+        if (await this.GetReminder(KeepAlive) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        // A finished experiment need not stay in memory: thousands of them would.
+        DeactivateOnIdle();
     }
 
     /// <summary>Runs the current stage; returns the verdict when the stage failed.</summary>
@@ -159,9 +202,16 @@ public sealed partial class ExperimentGrain(
 
         var extraction = CodeExtractor.Extract(S.Answer, Technology, kernel.Language, spec.Sample % suggestions, suggestions);
         S.Files = [.. extraction.Files];
-        return extraction.NoCodeReason is { } reason
-            ? Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.")
-            : null;
+        if (extraction.NoCodeReason is { } reason)
+        {
+            return Fail(Verdict.NoCode, reason, $"No usable program could be taken from your answer: {reason}.");
+        }
+
+        // Not a failure of its own: the program may well be correct, but it never counts as a parallel success.
+        var parallelism = ParallelismCheck.Check(S.Files, Technology);
+        S.Parallel = parallelism.IsParallel;
+        S.Findings.AddRange(ErrorTaxonomy.ClassifyParallelism(parallelism));
+        return null;
     }
 
     private async Task<Verdict?> BuildAsync(KernelDefinition kernel, ExperimentSpec spec)
@@ -175,12 +225,19 @@ public sealed partial class ExperimentGrain(
         S.Toolchain = result.Toolchain;
         if (result.Status == JobResult.Types.Status.TimedOut)
         {
-            return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.");
+            return Fail(Verdict.BuildError, $"the build did not finish within {spec.Run.BuildTimeoutSeconds} s", "The compiler did not finish in time.",
+                ErrorTaxonomy.ClassifyBuild(JobOutcome.From(result)));
+        }
+
+        if (result.Status == JobResult.Types.Status.KilledByLimit)
+        {
+            return Fail(Verdict.BuildError, $"the build was stopped: {result.Message}", $"The build was stopped: {result.Message}.");
         }
 
         if (result.ExitCode != 0 || result.Signal != 0)
         {
-            return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}");
+            return Fail(Verdict.BuildError, FirstErrorLine(S.BuildLog), $"The build failed:\n{Clip(S.BuildLog, 4000)}",
+                ErrorTaxonomy.ClassifyBuild(JobOutcome.From(result)));
         }
 
         S.ArtifactId = result.ArtifactId;
@@ -224,24 +281,30 @@ public sealed partial class ExperimentGrain(
                 var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
                 var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
                 var where = $"at {threads} thread(s), {ranks} rank(s)";
-                if (result.Status == JobResult.Types.Status.TimedOut)
+                if (result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
                 {
                     S.RunLog = Jobs.Log(result);
                     return Fail(Verdict.Timeout, $"{where}: no result within {spec.Run.TimeoutSeconds} s; the process tree was killed",
-                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).");
+                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
+                }
+
+                if (result.Status == JobResult.Types.Status.KilledByLimit)
+                {
+                    S.RunLog = Jobs.Log(result);
+                    return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
                 }
 
                 if (result.ExitCode != 0 || result.Signal != 0)
                 {
                     S.RunLog = Jobs.Log(result);
                     var how = result.Signal != 0 ? $"killed by signal {result.Signal}" : $"exit code {result.ExitCode}";
-                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}");
+                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}",
+                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
                 }
 
-                if (repetition == 0)
-                {
-                    S.Outputs[$"{threads}x{ranks}"] = Jobs.ProducedOutput(result);
-                }
+                S.Outputs[OutputKey(threads, ranks, repetition)] = Jobs.ProducedOutput(result);
 
                 times.Add(result.WallSeconds);
             }
@@ -260,12 +323,14 @@ public sealed partial class ExperimentGrain(
         var reference = S.Outputs["reference"];
         foreach (var run in S.Runs)
         {
-            var comparison = OutputComparer.Compare(reference, S.Outputs[$"{run.Threads}x{run.Ranks}"], kernel.Compare);
-            if (!comparison.Matches)
+            var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
+            var repetitions = Enumerable.Range(0, run.Repetitions).Select(r => S.Outputs[OutputKey(run.Threads, run.Ranks, r)]).ToList();
+            var findings = ErrorTaxonomy.ClassifyOutputs(reference, repetitions, kernel.Compare, where);
+            if (findings.Count > 0)
             {
-                var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
-                return Fail(Verdict.WrongOutput, $"{where}: output differs from the sequential reference",
-                    $"The output {where} differs from the sequential program's:\n{comparison.Detail}");
+                var detail = OutputComparer.Compare(reference, repetitions[0], kernel.Compare).Detail;
+                return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
+                    $"The output {where} differs from the sequential program's:\n{(detail.Length > 0 ? detail : findings[0].Message)}", findings);
             }
         }
 
@@ -273,6 +338,8 @@ public sealed partial class ExperimentGrain(
         S.Reason = "";
         return null;
     }
+
+    private static string OutputKey(int threads, int ranks, int repetition) => $"{threads}x{ranks}#{repetition}";
 
     private async Task<Verdict?> RecordAsync(ExperimentSpec spec)
     {
@@ -308,6 +375,7 @@ public sealed partial class ExperimentGrain(
             S.Attempts)
         {
             CostUsd = S.CostUsd,
+            Parallel = S.Parallel,
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
         };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
@@ -315,12 +383,25 @@ public sealed partial class ExperimentGrain(
         return null;
     }
 
-    private Verdict Fail(Verdict verdict, string reason, string feedback)
+    /// <summary>
+    /// Ends the round with a verdict. The classified findings (the taxonomy) are kept with their raw messages and
+    /// summarised at the top of the feedback; without any, the verdict itself is the finding.
+    /// </summary>
+    private Verdict Fail(Verdict verdict, string reason, string feedback, IReadOnlyList<ErrorFinding>? findings = null)
     {
         S.Verdict = verdict;
         S.Reason = reason;
-        S.Feedback = feedback;
-        S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+        if (findings is { Count: > 0 })
+        {
+            S.Findings.AddRange(findings);
+            S.Feedback = $"{RepairFeedback.Describe(findings)}\n\n{feedback}";
+        }
+        else
+        {
+            S.Findings.Add(new ErrorFinding(S.Stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Clip(reason, 2000)));
+            S.Feedback = feedback;
+        }
+
         ExperimentTrace.Failed(verdict, reason);
         return verdict;
     }

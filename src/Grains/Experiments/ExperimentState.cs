@@ -34,6 +34,7 @@ public sealed class ExperimentState
     [Id(24)] public int InfraFailures { get; set; }
     [Id(25)] public double? CostUsd { get; set; }
     [Id(26)] public string? ChosenTechnology { get; set; }
+    [Id(27)] public bool? Parallel { get; set; }
 
     /// <summary>W3C traceparent of the experiment's root span: a resumed activation continues this trace.</summary>
     [Id(40)] public string RootSpan { get; set; } = "";

@@ -112,7 +112,7 @@ public sealed partial class PromptLibrary
             throw new InputFileException(file, lines.Length, "(template)", "a template must end with a '--- user ---' turn");
         }
 
-        return new PromptTemplate(name, turns, suggestions, file);
+        return new PromptTemplate(name, turns, suggestions);
 
         void Flush()
         {

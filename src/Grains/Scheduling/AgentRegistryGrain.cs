@@ -28,6 +28,12 @@ public sealed class AgentRegistryGrain(TimeProvider clock) : Grain, IAgentRegist
         return Task.FromResult(true);
     }
 
+    public Task ReportUnreachableAsync(string agentId)
+    {
+        _agents.Remove(agentId);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync()
     {
         var now = clock.GetUtcNow();

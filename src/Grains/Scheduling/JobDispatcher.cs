@@ -17,6 +17,7 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
 {
     private static readonly TimeSpan s_agentWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
+    private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
     /// <summary>An agent that can run the technology, preferring <paramref name="preferred"/> while it is alive.</summary>
     public async Task<AgentInfo> SelectAgentAsync(string technology, string? preferred, CancellationToken cancellationToken)
@@ -27,8 +28,11 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
         {
             var agents = await registry.GetLiveAgentsAsync();
             var able = agents.Where(a => a.Technologies.Contains(technology)).ToList();
+            // An experiment stays on its agent (its artifact and reference time are there); a new one goes to the
+            // agent with the least work in flight from this silo per core.
             var chosen = able.FirstOrDefault(a => a.AgentId == preferred)
-                ?? able.OrderBy(a => a.AgentId, StringComparer.Ordinal).FirstOrDefault();
+                ?? able.OrderBy(a => (double)_inFlight.GetValueOrDefault(a.AgentId) / Math.Max(1, a.Cores))
+                    .ThenBy(a => a.AgentId, StringComparer.Ordinal).FirstOrDefault();
             if (chosen is not null)
             {
                 return chosen;
@@ -56,6 +60,7 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
         var client = new NodeAgent.NodeAgentClient(_channels.GetOrAdd(agent.Address, address => GrpcChannel.ForAddress(address)));
         using var job = JobTelemetry.Start(agent, kind);
         JobResult? result = null;
+        _inFlight.AddOrUpdate(agent.AgentId, 1, (_, n) => n + 1);
         try
         {
             using var call = start(client);
@@ -81,7 +86,16 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
             LogAgentFailed(agent.AgentId, kind, e.Status.Detail);
+            if (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+            {
+                await grains.GetGrain<IAgentRegistryGrain>(0).ReportUnreachableAsync(agent.AgentId);
+            }
+
             throw new AgentUnavailableException($"agent {agent.AgentId} failed during {kind}: {e.Status.StatusCode} {e.Status.Detail}", e);
+        }
+        finally
+        {
+            _inFlight.AddOrUpdate(agent.AgentId, 0, (_, n) => n - 1);
         }
 
         if (result is null)

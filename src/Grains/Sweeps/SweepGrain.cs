@@ -17,6 +17,7 @@ public sealed class SweepState
     [Id(4)] public HashSet<string> Recorded { get; set; } = [];
     [Id(5)] public long TokensSpent { get; set; }
     [Id(6)] public double CostSpent { get; set; }
+    [Id(7)] public bool Cancelled { get; set; }
 }
 
 /// <summary>Expands a sweep into experiments, starts them, and collects one final record per experiment.</summary>
@@ -39,8 +40,31 @@ public sealed class SweepGrain(
             throw new InvalidOperationException($"sweep '{this.GetPrimaryKeyString()}' was already started with a different spec");
         }
 
+        if (!S.Cancelled)
+        {
+            await StartUnrecordedAsync();
+        }
+    }
+
+    public async Task CancelAsync()
+    {
+        S.Cancelled = true;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ResumeAsync()
+    {
+        S.Cancelled = false;
+        await state.WriteStateAsync();
+        await StartUnrecordedAsync();
+    }
+
+    public Task<bool> IsCancelledAsync() => Task.FromResult(S.Cancelled);
+
+    /// <summary>Starting is idempotent: experiments already recorded are left alone, the others (re)start.</summary>
+    private async Task StartUnrecordedAsync()
+    {
         using var activity = GrainsInstrumentation.StartSweep(this.GetPrimaryKeyString(), S.Experiments.Count);
-        // Starting is idempotent: experiments already recorded are left alone, the others (re)start.
         await Task.WhenAll(S.Experiments
             .Where(e => !S.Recorded.Contains(e.ExperimentId))
             .Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
@@ -58,7 +82,8 @@ public sealed class SweepGrain(
             return false;
         }
 
-        S.Records.Add(record);
+        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record.
+        S.Records.Add(record with { Attempts = [] });
         await state.WriteStateAsync();
         return true;
     }
@@ -79,7 +104,7 @@ public sealed class SweepGrain(
     {
         var byVerdict = S.Records.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count());
         return Task.FromResult(new SweepProgress(
-            this.GetPrimaryKeyString(), S.Experiments.Count, S.Records.Count, S.Experiments.Count - S.Records.Count, byVerdict));
+            this.GetPrimaryKeyString(), S.Experiments.Count, S.Records.Count, S.Experiments.Count - S.Records.Count, byVerdict, S.Cancelled));
     }
 
     public Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
@@ -93,6 +118,7 @@ public sealed class SweepGrain(
         (from kernel in spec.Kernels
          from technology in spec.Technologies
          where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
+         where spec.Runs(kernel, technology)
          from model in spec.Models
          from prompt in spec.Prompts
          from sample in Enumerable.Range(0, spec.Samples)

@@ -8,7 +8,7 @@ using Kernelsmith.Grains.Yaml;
 namespace Kernelsmith.Grains.Sweeps;
 
 /// <summary>Reads and validates a sweep spec (YAML); every mistake names the file, line and field.</summary>
-public static class SweepSpecLoader
+public static partial class SweepSpecLoader
 {
     public static SweepSpec Load(string path, KernelCatalog catalog, PromptLibrary? prompts = null)
     {
@@ -43,6 +43,20 @@ public static class SweepSpecLoader
             throw yaml.Error("technologies", $"unknown technology '{technology}' (known: {string.Join(", ", Technologies.All)}, or auto to let the model choose)");
         }
 
+        var pinned = yaml.ListsByName("kernel_technologies");
+        foreach (var (kernel, pins) in pinned)
+        {
+            if (!kernels.Contains(kernel))
+            {
+                throw yaml.Error("kernel_technologies", $"'{kernel}' is not one of the sweep's kernels");
+            }
+
+            foreach (var technology in pins.Where(t => !technologies.Contains(t)))
+            {
+                throw yaml.Error("kernel_technologies", $"{kernel}: '{technology}' is not one of the sweep's technologies ({string.Join(", ", technologies)})");
+            }
+        }
+
         var models = ReadModels(yaml);
         var promptNames = yaml.Has("prompts") ? yaml.Strings("prompts", required: true) : [PromptLibrary.Plain];
         var templates = new List<PromptTemplate>();
@@ -60,7 +74,7 @@ public static class SweepSpecLoader
         var cache = yaml.OptionalString("cache") is not { } cacheText || ReadBool(yaml, "cache", cacheText);
         var budget = ReadBudget(yaml.Section("budget"));
         yaml.RejectUnknownFields();
-        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates);
+        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)
@@ -97,7 +111,7 @@ public static class SweepSpecLoader
 
     private static ModelSpec ReadOpenAi(YamlSection section, string id)
     {
-        var endpoint = section.RequiredString("endpoint");
+        var endpoint = Expand(section, "endpoint", section.RequiredString("endpoint"));
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw section.Error("endpoint", $"'{endpoint}' is not an http(s) URL");
@@ -114,7 +128,7 @@ public static class SweepSpecLoader
             id,
             ModelProviders.OpenAi,
             Endpoint: endpoint,
-            Model: section.RequiredString("model"),
+            Model: Expand(section, "model", section.RequiredString("model")),
             ApiKeyEnv: apiKeyEnv,
             Temperature: section.Has("temperature") ? section.Double("temperature", 0, min: 0) : null,
             TopP: section.Has("top_p") ? section.Double("top_p", 1, min: 0) : null,
@@ -125,6 +139,19 @@ public static class SweepSpecLoader
             Limits: ReadLimits(section),
             Prices: ReadPrices(section.Section("price")));
     }
+
+    /// <summary>
+    /// <c>${NAME}</c> and <c>${NAME:-default}</c> are read from the environment, so one spec serves several sites;
+    /// API keys are never written this way (they stay in apiKeyEnv or apiKeyFile, read only when a call is made).
+    /// </summary>
+    private static string Expand(YamlSection section, string key, string text) =>
+        EnvironmentReference().Replace(text, match =>
+            Environment.GetEnvironmentVariable(match.Groups["name"].Value) is { Length: > 0 } value ? value
+            : match.Groups["default"].Success ? match.Groups["default"].Value
+            : throw section.Error(key, $"environment variable {match.Groups["name"].Value} is not set (write ${{{match.Groups["name"].Value}:-default}} to give a default)"));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}")]
+    private static partial System.Text.RegularExpressions.Regex EnvironmentReference();
 
     private static ModelLimits ReadLimits(YamlSection section)
     {

@@ -150,6 +150,25 @@ public sealed class YamlSection
         }
     }
 
+    /// <summary>A mapping of names to lists of values, e.g. <c>{ shellsort: [openmp], karatsuba: [mpi] }</c>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ListsByName(string key)
+    {
+        var section = Section(key);
+        if (section is null)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (keyNode, _) in section._node.Children)
+        {
+            var name = (keyNode as YamlScalarNode)?.Value ?? "";
+            lists[name] = section.Strings(name, required: true);
+        }
+
+        return lists;
+    }
+
     public IReadOnlyList<int> Ints(string key, int min, IReadOnlyList<int> fallback)
     {
         if (!Has(key))

@@ -11,11 +11,26 @@ public sealed class SiloOptions
 
     public string ServiceId { get; set; } = "kernelsmith";
 
+    /// <summary>
+    /// A StackExchange.Redis connection string (e.g. <c>127.0.0.1:6379</c>). When set, the silo joins a Redis-backed
+    /// cluster with Redis grain storage and reminders; when not, it runs alone on localhost with in-memory storage.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>The address other silos reach this one at (Redis clustering only).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     /// <summary>Silo-to-silo port.</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>Port Orleans clients connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Kernel catalog folders the silo knows besides those a submission carries.</summary>
+    public string[] Kernels { get; set; } = [];
+
+    /// <summary>Prompt template folders the silo knows besides those a submission carries.</summary>
+    public string[] Prompts { get; set; } = [];
 
     /// <summary>Where answers of real model endpoints are cached, so a re-run replays them at no cost.</summary>
     public string ResponseCache { get; set; } = Path.Combine(

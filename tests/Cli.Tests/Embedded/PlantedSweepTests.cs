@@ -85,7 +85,9 @@ public sealed class PlantedSweepTests(PlantedSweepFixture sweep) : IClassFixture
         Assert.Equal(Verdict.BuildError, record.Verdict);
         Assert.Contains("matrix_size", record.Reason, StringComparison.Ordinal);
         Assert.Contains("undeclared", File.ReadAllText(Path.Combine(AttemptFolder(record), "build.log")), StringComparison.Ordinal);
-        Assert.Contains(record.Taxonomy, t => t.Category == "build_error");
+        var finding = Assert.Single(record.Taxonomy);
+        Assert.Equal("undeclared_identifier", finding.Category);
+        Assert.Contains("matrix_size", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

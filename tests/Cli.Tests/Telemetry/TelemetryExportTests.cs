@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Kernelsmith.Cli.Embedded;
+using Kernelsmith.Cli.Tests.Cluster;
 using Kernelsmith.Cli.Tests.Llm;
 using Kernelsmith.Cli.Tests.Telemetry.Otlp;
 using Kernelsmith.Contracts.Agents;
@@ -40,7 +41,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             ? $"Fixed:\n```c\n{expert}\n```"
             : $"Here it is:\n```c\n{expert}\nint broken = undeclared_in_this_scope;\n```";
         Environment.SetEnvironmentVariable(KeyVariable, Secret);
-        var work = Directory.CreateTempSubdirectory("kernelsmith-telemetry-").FullName;
+        var work = ClusterFixture.EnterableDirectory();
         var prometheusPort = FreePort();
         var cluster = await EmbeddedCluster.StartAsync(work, CancellationToken.None, startAgent: false, new Dictionary<string, string?>
         {
@@ -65,7 +66,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             });
             try
             {
-                await WaitForAgentAsync(cluster);
+                await WaitForAgentAsync(cluster, agent);
                 Records = await RunSweepAsync(cluster, await WriteSpecAsync(work, model.Endpoint));
                 using var http = new HttpClient();
                 Scrape = await http.GetStringAsync($"http://localhost:{prometheusPort}/metrics");
@@ -111,13 +112,13 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
         return spec;
     }
 
-    private static async Task WaitForAgentAsync(EmbeddedCluster cluster)
+    private static async Task WaitForAgentAsync(EmbeddedCluster cluster, AgentProcess agent)
     {
         var registry = cluster.Grains.GetGrain<IAgentRegistryGrain>(0);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!(await registry.GetLiveAgentsAsync()).Any(a => a.Pool == Pool))
         {
-            Assert.True(DateTime.UtcNow < deadline, "the out-of-process agent did not register within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, $"the out-of-process agent did not register within 60 s:\n{agent.Output}");
             await Task.Delay(250);
         }
     }

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Kernelsmith.Agents.Node.Capabilities;
+
+/// <summary>
+/// One MPI installation as a build names it: its compiler wrappers and the launcher that must start what they
+/// built. Debian installs Open MPI and MPICH side by side (<c>mpicc.openmpi</c>, <c>mpicc.mpich</c>) and points the
+/// plain names (<c>mpicc</c>, <c>mpirun</c>) at one of them; a site's module system usually gives only the plain names.
+/// </summary>
+public sealed record MpiToolchain(string Implementation, string Version, string Launcher, IReadOnlyList<string> Compilers)
+{
+    public const string OpenMpi = "openmpi";
+    public const string Mpich = "mpich";
+
+    private static readonly Lazy<IReadOnlyList<MpiToolchain>> s_detected = new(Detect);
+
+    /// <summary>What this machine has; the plain-named toolchain, when there is one, comes first.</summary>
+    public static IReadOnlyList<MpiToolchain> Installed => s_detected.Value;
+
+    /// <summary>The toolchain whose compiler wrapper this is, or null when it is not an MPI wrapper here.</summary>
+    public static MpiToolchain? ForCompiler(string compiler) => Installed.FirstOrDefault(t => t.Compilers.Contains(compiler));
+
+    /// <summary>The toolchain a launcher name belongs to, or the default one when the name is unknown.</summary>
+    public static MpiToolchain? ForLauncher(string? launcher) =>
+        Installed.FirstOrDefault(t => t.Launcher == launcher) ?? Installed.FirstOrDefault();
+
+    /// <summary>
+    /// The command that starts <paramref name="ranks"/> copies of a program. MPI's own binding is off: it ignores the
+    /// cores the agent pinned the job to, so the job's affinity mask does the pinning. Jobs never run as root (see
+    /// <see cref="Execution.Sandbox"/>), so Open MPI needs no --allow-run-as-root; it needs --oversubscribe because it counts the whole machine's
+    /// cores, not the job's. Hydra (MPICH) forks its ranks locally rather than looking for ssh.
+    /// </summary>
+    public IReadOnlyList<string> LaunchCommand(int ranks)
+    {
+        var count = ranks.ToString(CultureInfo.InvariantCulture);
+        return Implementation == OpenMpi
+            ? [Launcher, "--oversubscribe", "--bind-to", "none", "-np", count]
+            : [Launcher, "-launcher", "fork", "-np", count];
+    }
+
+    private static List<MpiToolchain> Detect()
+    {
+        var found = new List<MpiToolchain>();
+        if (Identify("mpirun") is { } plain)
+        {
+            found.Add(new MpiToolchain(plain.Implementation, plain.Version, "mpirun", ["mpicc", "mpicxx", "mpic++"]));
+        }
+
+        foreach (var implementation in new[] { OpenMpi, Mpich })
+        {
+            var launcher = $"mpirun.{implementation}";
+            if (Identify(launcher) is { } named && named.Implementation == implementation)
+            {
+                found.Add(new MpiToolchain(implementation, named.Version, launcher, [$"mpicc.{implementation}", $"mpicxx.{implementation}", $"mpic++.{implementation}"]));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Which MPI a launcher belongs to, from what it says about its version.</summary>
+    private static (string Implementation, string Version)? Identify(string launcher)
+    {
+        var text = CapabilityProbe.Output(launcher, "--version");
+        if (text is null)
+        {
+            return null;
+        }
+
+        var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // Open MPI's launcher names itself after its runtime when called by another name: "mpirun.openmpi (OpenRTE) 4.1.4".
+        if (lines.FirstOrDefault(l => l.Contains("(Open MPI)", StringComparison.Ordinal) || l.Contains("(OpenRTE)", StringComparison.Ordinal)) is { } openMpi)
+        {
+            return (OpenMpi, "Open MPI " + openMpi[(openMpi.LastIndexOf(' ') + 1)..]);
+        }
+
+        // Hydra, MPICH's launcher, prints its build details; its version is MPICH's.
+        if (lines.FirstOrDefault(l => l.StartsWith("Version:", StringComparison.Ordinal)) is { } hydra && text.Contains("HYDRA", StringComparison.Ordinal))
+        {
+            return (Mpich, "MPICH " + hydra["Version:".Length..].Trim());
+        }
+
+        return null;
+    }
+}

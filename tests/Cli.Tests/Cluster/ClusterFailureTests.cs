@@ -1,0 +1,98 @@
+using Kernelsmith.Contracts.Experiments;
+
+namespace Kernelsmith.Cli.Tests.Cluster;
+
+/// <summary>
+/// Failure tests on a real three-silo Redis cluster with two agents: whatever dies, every experiment ends with
+/// exactly one final record. Each test restores what it killed, so the order does not matter.
+/// </summary>
+public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan s_sweepLimit = TimeSpan.FromMinutes(6);
+
+    [Fact]
+    public async Task Sweep_SiloKilledMidSweep_CompletesWithExactlyOneRecordPerExperiment()
+    {
+        var sweep = await cluster.SubmitAsync("silo-kill", samples: 200);
+        await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
+
+        var beforeKill = (await cluster.StatusAsync(sweep))!.Recorded;
+        cluster.Kill("silo1");
+        try
+        {
+            Assert.True(beforeKill < 150, $"the sweep was nearly over ({beforeKill} of 200) before the silo died");
+            await cluster.WaitForRecordedAsync(sweep, 200, s_sweepLimit);
+            await AssertCompleteAsync(sweep, 200, silo: 2);
+        }
+        finally
+        {
+            cluster.StartSilo(1);
+        }
+    }
+
+    [Fact]
+    public async Task Sweep_AgentKilledMidRun_JobsCompleteElsewhere()
+    {
+        var sweep = await cluster.SubmitAsync("agent-kill", samples: 60);
+        await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
+
+        cluster.Kill("agent-a");
+        try
+        {
+            await cluster.WaitForRecordedAsync(sweep, 60, s_sweepLimit);
+            var records = await AssertCompleteAsync(sweep, 60, silo: 0);
+            Assert.Contains(records, r => r.Provenance.Agent == "agent-b");
+        }
+        finally
+        {
+            cluster.StartAgent("agent-a", silo: 0);
+            await cluster.WaitForAgentsAsync(2);
+        }
+    }
+
+    [Fact]
+    public async Task Sweep_RedisRestartedMidSweep_ClusterRecoversAndCompletes()
+    {
+        var sweep = await cluster.SubmitAsync("redis-restart", samples: 60);
+        await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
+
+        cluster.StopRedis();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        cluster.StartRedis();
+        await cluster.WaitForRecordedAsync(sweep, 60, s_sweepLimit);
+
+        await AssertCompleteAsync(sweep, 60, silo: 0);
+    }
+
+    [Fact]
+    public async Task Sweep_CancelledThenResumed_NothingRecordedIsRepeatedOrLost()
+    {
+        var sweep = await cluster.SubmitAsync("cancel-resume", samples: 80);
+        await cluster.WaitForRecordedAsync(sweep, 10, TimeSpan.FromMinutes(3));
+
+        Assert.Contains("cancelled", await cluster.CliAsync("cancel", sweep, "--cluster", cluster.SiloUrl(0)), StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var settled = (await cluster.StatusAsync(sweep))!.Recorded;
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Equal(settled, (await cluster.StatusAsync(sweep))!.Recorded);
+        Assert.True(settled < 80, "the sweep finished before it could be cancelled");
+
+        await cluster.CliAsync("resume", sweep, "--cluster", cluster.SiloUrl(1));
+        await cluster.WaitForRecordedAsync(sweep, 80, s_sweepLimit);
+
+        await AssertCompleteAsync(sweep, 80, silo: 0);
+    }
+
+    private async Task<IReadOnlyList<ExperimentRecord>> AssertCompleteAsync(string sweep, int experiments, int silo)
+    {
+        var status = await cluster.StatusAsync(sweep);
+        Assert.Equal(experiments, status!.Total);
+        Assert.Equal(experiments, status.Recorded);
+        var records = await cluster.ResultsAsync(sweep, silo);
+        Assert.Equal(experiments, records.Count);
+        Assert.Equal(experiments, records.Select(r => r.Experiment).Distinct().Count());
+        Assert.True(records.Count(r => r.Verdict == Verdict.Correct) >= experiments * 9 / 10,
+            $"verdicts: {string.Join(", ", records.GroupBy(r => r.Verdict).Select(g => $"{g.Key} {g.Count()}"))}");
+        return records;
+    }
+}

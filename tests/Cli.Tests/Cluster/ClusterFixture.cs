@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Kernelsmith.Contracts.Protos;
+
+namespace Kernelsmith.Cli.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on loopback, as separate processes: Redis (append-only file on), three silos that cluster
+/// through it, and two node agents. Tests kill and restart its parts.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("n")[..8];
+    private readonly Dictionary<string, Process> _processes = [];
+
+    public string Work { get; } = EnterableDirectory();
+
+    public int RedisPort { get; } = FreePort();
+
+    public IReadOnlyList<int> SiloPorts { get; } = [FreePort(), FreePort(), FreePort()];
+
+    public string SiloUrl(int silo) => $"http://127.0.0.1:{SiloPorts[silo]}";
+
+    public async Task InitializeAsync()
+    {
+        StartRedis();
+        await WaitUntilAsync(() => Task.FromResult(RedisAnswers()), TimeSpan.FromSeconds(20), "redis to start");
+        for (var silo = 0; silo < 3; silo++)
+        {
+            StartSilo(silo);
+        }
+
+        StartAgent("agent-a", silo: 0);
+        StartAgent("agent-b", silo: 2);
+        await WaitForAgentsAsync(2);
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var process in _processes.Values)
+        {
+            Kill(process);
+        }
+
+        Run("redis-cli", $"-p {RedisPort} shutdown nosave");
+        return Task.CompletedTask;
+    }
+
+    public void StartRedis() => Start("redis", "redis-server",
+        $"--port {RedisPort} --bind 127.0.0.1 --dir {Work} --appendonly yes --appendfsync always --save \"\"");
+
+    public void StopRedis()
+    {
+        Run("redis-cli", $"-p {RedisPort} shutdown");
+        _processes.Remove("redis");
+    }
+
+    public void StartSilo(int silo) => Start($"silo{silo}", "dotnet",
+        $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {FreePort()} --cluster-id {_clusterId}");
+
+    public void StartAgent(string id, int silo) => Start(id, "dotnet",
+        $"{Kernelsmith} agent --silo {SiloUrl(silo)} --pool {id} --id {id}", ("Agent__WorkRoot", Path.Combine(Work, id)));
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill(string name)
+    {
+        Kill(_processes[name]);
+        _processes.Remove(name);
+    }
+
+    public async Task<string> SubmitAsync(string name, int samples)
+    {
+        var spec = Path.Combine(Work, name + ".yaml");
+        await File.WriteAllTextAsync(spec, $"""
+            name: {name}
+            kernels: [gemm]
+            technologies: [openmp]
+            models:
+              - {"{"} id: expert, provider: sim, behaviour: expert {"}"}
+            samples: {samples}
+            run:
+              input: tiny
+              threads: [1, 2]
+              repetitions: 2
+              timeout: 30
+            """);
+        // As a user would, retry while a restarted part of the cluster is still settling.
+        var output = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("submit", spec, "--cluster", SiloUrl(0), "--kernels", Repository.Kernels);
+            output = exit == 0 ? stdout : stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"submit of {name}: {output}");
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+
+    /// <summary>Runs a CLI verb against the cluster, retrying while a restarted part of it is still settling.</summary>
+    public async Task<string> CliAsync(params string[] args)
+    {
+        var output = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(args);
+            output = exit == 0 ? stdout : stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"kernelsmith {string.Join(' ', args)}: {output}");
+        return output;
+    }
+
+    /// <summary>The sweep's status through any silo that answers; null while none does.</summary>
+    public async Task<SweepStatus?> StatusAsync(string sweepId)
+    {
+        foreach (var silo in Enumerable.Range(0, 3).Where(s => _processes.ContainsKey($"silo{s}")))
+        {
+            try
+            {
+                using var channel = GrpcChannel.ForAddress(SiloUrl(silo));
+                return await new SweepService.SweepServiceClient(channel).StatusAsync(new SweepRef { SweepId = sweepId }, deadline: DateTime.UtcNow.AddSeconds(20));
+            }
+            catch (Grpc.Core.RpcException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    public Task WaitForRecordedAsync(string sweepId, int recorded, TimeSpan limit) => WaitUntilAsync(
+        async () => await StatusAsync(sweepId) is { } status && status.Recorded >= recorded, limit, $"{recorded} records of {sweepId}");
+
+    /// <summary>
+    /// Fetches the results as a user would, retrying while the cluster has not yet declared a killed silo dead
+    /// (until then, grains that lived there do not answer).
+    /// </summary>
+    public async Task<IReadOnlyList<Contracts.Experiments.ExperimentRecord>> ResultsAsync(string sweepId, int silo)
+    {
+        var output = Path.Combine(Work, "results-" + Guid.NewGuid().ToString("n")[..6]);
+        var failure = "";
+        await WaitUntilAsync(async () =>
+        {
+            var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("results", sweepId, "--cluster", SiloUrl(silo), "--out", output);
+            failure = stdout + stderr;
+            return exit == 0;
+        }, TimeSpan.FromMinutes(2), $"results of {sweepId}: {failure}");
+        return new Kernelsmith.Cli.Results.ResultsDirectory(output).ReadRecords();
+    }
+
+    public async Task WaitForAgentsAsync(int count) => await WaitUntilAsync(async () =>
+    {
+        var (exit, stdout, _) = await CommandLineTests.KernelsmithAsync("agents", "--cluster", SiloUrl(0));
+        return exit == 0 && stdout.Contains($"{count} agent(s)", StringComparison.Ordinal);
+    }, TimeSpan.FromMinutes(2), $"{count} agents to register");
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"waited {limit} for {what}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static string Kernelsmith => Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll");
+
+    private void Start(string name, string program, string arguments, params (string Name, string Value)[] environment)
+    {
+        var log = Path.Combine(Work, name + ".log");
+        var info = new ProcessStartInfo("bash") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"exec {program} {arguments} >> {log} 2>&1");
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        _processes[name] = Process.Start(info)!;
+    }
+
+    private bool RedisAnswers() => Run("redis-cli", $"-p {RedisPort} ping").Contains("PONG", StringComparison.Ordinal);
+
+    private static string Run(string program, string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit(10_000);
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "";
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Agents run jobs as an unprivileged user, who must be able to pass through to the work directories.</summary>
+    internal static string EnterableDirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("kernelsmith-cluster-");
+        if (!OperatingSystem.IsWindows())
+        {
+            directory.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
+        }
+
+        return directory.FullName;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
