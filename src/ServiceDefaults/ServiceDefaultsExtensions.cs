@@ -1,3 +1,4 @@
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -44,6 +45,8 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddHealthChecks();
+        builder.Services.AddOptions<ClusterTokenOptions>().BindConfiguration(ClusterTokenOptions.Section);
+        builder.Services.AddSingleton<ClusterTokenInterceptor>();
         return builder;
     }
 

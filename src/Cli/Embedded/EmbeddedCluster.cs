@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Registration;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Silo.Hosting;
 
@@ -24,11 +25,17 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
+    public string SiloUrl { get; private init; } = "";
+
     public static async Task<EmbeddedCluster> StartAsync(string workRoot, CancellationToken cancellationToken)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
+        // Even in one process the agent is reached over loopback, so it and the silo still prove themselves.
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var silo = Build("kernelsmith-silo", siloUrl, new()
         {
+            [$"{ClusterTokenOptions.Section}:Token"] = token,
             [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
@@ -44,6 +51,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
         var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", new()
         {
+            [$"{ClusterTokenOptions.Section}:Token"] = token,
             [$"{AgentOptions.Section}:Silo"] = siloUrl,
             [$"{AgentOptions.Section}:Pool"] = "embedded",
             [$"{AgentOptions.Section}:Id"] = $"embedded-{Environment.MachineName}",
@@ -53,7 +61,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
         await silo.StartAsync(cancellationToken);
         await agent.StartAsync(cancellationToken);
-        var cluster = new EmbeddedCluster(silo, agent);
+        var cluster = new EmbeddedCluster(silo, agent) { SiloUrl = siloUrl };
         try
         {
             await agent.Services.GetRequiredService<AgentRegistrationService>().Registered.Task
