@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -62,6 +63,8 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddHealthChecks();
+        builder.Services.AddOptions<ClusterTokenOptions>().BindConfiguration(ClusterTokenOptions.Section);
+        builder.Services.AddSingleton<ClusterTokenInterceptor>();
         return builder;
     }
 

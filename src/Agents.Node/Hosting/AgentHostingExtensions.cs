@@ -2,6 +2,7 @@ using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Agents.Node.Services;
 using Kernelsmith.ServiceDefaults;
+using Kernelsmith.Contracts.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ public static class AgentHostingExtensions
     {
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc().AddServiceOptions<NodeAgentService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
         builder.Services.AddSingleton<AgentIdentity>();
         builder.Services.AddSingleton<Sandbox>();
         builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));

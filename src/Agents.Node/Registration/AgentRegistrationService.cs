@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Contracts.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed partial class AgentRegistrationService(
     IServer server,
     IHostApplicationLifetime lifetime,
     IOptions<AgentOptions> options,
+    IOptions<ClusterTokenOptions> token,
     ILogger<AgentRegistrationService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
@@ -36,7 +38,7 @@ public sealed partial class AgentRegistrationService(
             {
                 if (!registered)
                 {
-                    var reply = await registry.RegisterAsync(Registration(address), cancellationToken: stoppingToken);
+                    var reply = await registry.RegisterAsync(Registration(address), token.Value.Headers(), cancellationToken: stoppingToken);
                     if (!reply.Accepted)
                     {
                         LogRefused(reply.Message);
@@ -52,7 +54,7 @@ public sealed partial class AgentRegistrationService(
                 else
                 {
                     var beat = await registry.HeartbeatAsync(
-                        new AgentHeartbeat { AgentId = identity.AgentId, BusyCores = cores.Busy }, cancellationToken: stoppingToken);
+                        new AgentHeartbeat { AgentId = identity.AgentId, BusyCores = cores.Busy }, token.Value.Headers(), cancellationToken: stoppingToken);
                     registered = beat.Known;
                 }
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kernelsmith.Agents.Node.Hosting;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Silo.Hosting;
 
@@ -15,7 +16,8 @@ internal static class HostCommands
         var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port", DefaultValueFactory = _ => 30000 };
         var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster", DefaultValueFactory = _ => "kernelsmith" };
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId };
+        var tokenFile = TokenFileOption();
+        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -26,6 +28,7 @@ internal static class HostCommands
                 [$"{SiloOptions.Section}:SiloPort"] = parse.GetValue(siloPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [$"{SiloOptions.Section}:GatewayPort"] = parse.GetValue(gatewayPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [$"{SiloOptions.Section}:ClusterId"] = parse.GetValue(clusterId),
+                [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
             });
             builder.AddKernelsmithDefaults("kernelsmith-silo");
             builder.AddKernelsmithSilo();
@@ -37,13 +40,18 @@ internal static class HostCommands
         return command;
     }
 
+    /// <summary>Silos and agents share a secret; without one (and without Cluster__Token) the cluster is open.</summary>
+    private static Option<string?> TokenFileOption() =>
+        new("--token-file") { Description = "File holding the token silos and agents share (or set Cluster__Token)" };
+
     public static Command Agent()
     {
         var silo = new Option<string>("--silo") { Description = "The silo's gRPC URL", Required = true };
         var pool = new Option<string>("--pool") { Description = "The pool this agent serves", DefaultValueFactory = _ => "default" };
         var listen = new Option<string>("--listen") { Description = "gRPC address the agent listens on", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var id = new Option<string?>("--id") { Description = "Agent id (default: host name and a random suffix)" };
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id };
+        var tokenFile = TokenFileOption();
+        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, tokenFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -53,6 +61,7 @@ internal static class HostCommands
                 [$"{AgentOptions.Section}:Silo"] = parse.GetValue(silo),
                 [$"{AgentOptions.Section}:Pool"] = parse.GetValue(pool),
                 [$"{AgentOptions.Section}:Id"] = parse.GetValue(id),
+                [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
             });
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();

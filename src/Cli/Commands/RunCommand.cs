@@ -60,7 +60,7 @@ internal static class RunCommand
                 $"[{colour}]{r.Verdict.ToWireName()}[/]" + (r.Parallel == false ? " [yellow](not parallel)[/]" : ""),
                 r.Rounds.ToString(CultureInfo.InvariantCulture),
                 r.Speedup?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
-                r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "ranks" : "threads")}" : "-");
+                r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "rank" : "thread")}{(n == 1 ? "" : "s")}" : "-");
         }
 
         return table;

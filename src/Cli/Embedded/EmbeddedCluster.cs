@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Registration;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Silo.Hosting;
 
@@ -16,17 +17,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     private readonly WebApplication _silo;
     private readonly WebApplication? _agent;
 
-    private EmbeddedCluster(WebApplication silo, WebApplication? agent, string siloUrl)
+    private EmbeddedCluster(WebApplication silo, WebApplication? agent)
     {
         _silo = silo;
         _agent = agent;
-        SiloUrl = siloUrl;
     }
 
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>Where agents register: an agent in another process joins with <c>kernelsmith agent --silo URL</c>.</summary>
-    public string SiloUrl { get; }
+    /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
+    public string SiloUrl { get; private init; } = "";
+
+    /// <summary>The cluster's token: an agent in another process joins with <c>Cluster__Token</c> set to it.</summary>
+    public string Token { get; private init; } = "";
 
     /// <summary>
     /// Starts the silo and, unless <paramref name="startAgent"/> is false (agents from other processes will join), the
@@ -36,8 +39,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
+        // Even in one process the agent is reached over loopback, so it and the silo still prove themselves.
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var silo = Build("kernelsmith-silo", siloUrl, settings, new()
         {
+            [$"{ClusterTokenOptions.Section}:Token"] = token,
             [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
@@ -46,7 +52,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         await silo.StartAsync(cancellationToken);
         if (!startAgent)
         {
-            return new EmbeddedCluster(silo, null, siloUrl);
+            return new EmbeddedCluster(silo, null) { SiloUrl = siloUrl, Token = token };
         }
 
         // A root agent runs jobs as an unprivileged user, who must pass through here to reach the job directories.
@@ -58,6 +64,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
         var agent = Build("kernelsmith-agent", "http://127.0.0.1:0", settings, new()
         {
+            [$"{ClusterTokenOptions.Section}:Token"] = token,
             [$"{AgentOptions.Section}:Silo"] = siloUrl,
             [$"{AgentOptions.Section}:Pool"] = "embedded",
             [$"{AgentOptions.Section}:Id"] = $"embedded-{Environment.MachineName}",
@@ -69,7 +76,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         agent.MapNodeAgent();
 
         await agent.StartAsync(cancellationToken);
-        var cluster = new EmbeddedCluster(silo, agent, siloUrl);
+        var cluster = new EmbeddedCluster(silo, agent) { SiloUrl = siloUrl, Token = token };
         try
         {
             await agent.Services.GetRequiredService<AgentRegistrationService>().Registered.Task

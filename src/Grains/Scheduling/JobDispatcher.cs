@@ -4,6 +4,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Contracts.Security;
+using Microsoft.Extensions.Options;
 using Kernelsmith.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +15,7 @@ namespace Kernelsmith.Grains.Scheduling;
 public sealed class AgentUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Picks agents for jobs and sends them build and run work over gRPC.</summary>
-public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispatcher> logger) : IDisposable
+public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<ClusterTokenOptions> token, ILogger<JobDispatcher> logger) : IDisposable
 {
     private static readonly TimeSpan s_agentWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
@@ -49,10 +51,10 @@ public sealed partial class JobDispatcher(IGrainFactory grains, ILogger<JobDispa
     }
 
     public Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken) =>
-        CallAsync(agent, "build", client => client.Build(job, cancellationToken: cancellationToken), cancellationToken);
+        CallAsync(agent, "build", client => client.Build(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
     public Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken) =>
-        CallAsync(agent, "run", client => client.Run(job, cancellationToken: cancellationToken), cancellationToken);
+        CallAsync(agent, "run", client => client.Run(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
     private async Task<JobResult> CallAsync(
         AgentInfo agent, string kind, Func<NodeAgent.NodeAgentClient, AsyncServerStreamingCall<JobUpdate>> start, CancellationToken cancellationToken)

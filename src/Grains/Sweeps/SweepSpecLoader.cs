@@ -220,9 +220,9 @@ public static partial class SweepSpecLoader
     {
         var directory = section.RequiredString("directory");
         var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(section.File)) ?? ".", directory));
-        if (!Directory.Exists(full))
+        if (!Directory.Exists(full) && !(File.Exists(full) && full.EndsWith(".jsonl", StringComparison.Ordinal)))
         {
-            throw section.Error("directory", $"replay directory '{directory}' not found (looked at {full})");
+            throw section.Error("directory", $"replay directory or .jsonl recording '{directory}' not found (looked at {full})");
         }
 
         return full;

@@ -2,6 +2,7 @@ using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.ServiceDefaults;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Silo.Services;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -67,7 +68,7 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddSingleton<ModelGateway>();
         builder.AddPrometheusScrapeEndpoint();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc().AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
         return builder;

@@ -83,6 +83,23 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
         await AssertCompleteAsync(sweep, 80, silo: 0);
     }
 
+    [Fact]
+    public async Task Sweep_ModelConcurrencyLimit_HoldsAcrossAllSilos()
+    {
+        await using var server = await Llm.FakeOpenAiServer.StartAsync();
+        var expert = await File.ReadAllTextAsync(Path.Combine(Repository.Kernels, "gemm", "solutions", "openmp", "gemm.c"));
+        server.DefaultAnswer = _ => $"```c\n{expert}\n```";
+        server.AnswerDelay = TimeSpan.FromMilliseconds(400);
+
+        var sweep = await cluster.SubmitAsync("model-quota", samples: 16,
+            model: $"{{ id: gpt, provider: openai, endpoint: \"{server.Endpoint}\", model: m, concurrency: 2, temperature: 0.7 }}");
+        await cluster.WaitForRecordedAsync(sweep, 16, s_sweepLimit);
+
+        await AssertCompleteAsync(sweep, 16, silo: 1);
+        Assert.Equal(16, server.Requests.Count);
+        Assert.Equal(2, server.PeakInFlight);
+    }
+
     private async Task<IReadOnlyList<ExperimentRecord>> AssertCompleteAsync(string sweep, int experiments, int silo)
     {
         var status = await cluster.StatusAsync(sweep);

@@ -70,7 +70,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove(name);
     }
 
-    public async Task<string> SubmitAsync(string name, int samples)
+    public async Task<string> SubmitAsync(string name, int samples, string model = "{ id: expert, provider: sim, behaviour: expert }")
     {
         var spec = Path.Combine(Work, name + ".yaml");
         await File.WriteAllTextAsync(spec, $"""
@@ -78,7 +78,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             kernels: [gemm]
             technologies: [openmp]
             models:
-              - {"{"} id: expert, provider: sim, behaviour: expert {"}"}
+              - {model}
             samples: {samples}
             run:
               input: tiny

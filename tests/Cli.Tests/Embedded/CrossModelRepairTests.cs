@@ -23,3 +23,22 @@ public sealed class CrossModelRepairTests
         Assert.Equal(1, Assert.Single(records, r => r.Model.StartsWith("expert ", StringComparison.Ordinal)).Rounds);
     }
 }
+
+/// <summary>Chat completions recorded elsewhere (a JSONL of OpenAI responses) are re-verified here, round by round.</summary>
+public sealed class ReplayRecordingTests
+{
+    [Fact]
+    public async Task Run_RecordedChatCompletions_AreVerifiedWithTheirTokenUsage()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "kernelsmith-tests", "replay-" + Guid.NewGuid().ToString("n")[..8]);
+
+        await RunCommand.RunAsync(new FileInfo(Repository.TestData("replay-jsonl.yaml")), new DirectoryInfo(output), [Repository.Kernels], CancellationToken.None);
+
+        var record = Assert.Single(new ResultsDirectory(output).ReadRecords());
+        Assert.Equal(Verdict.Correct, record.Verdict);
+        Assert.Equal(2, record.Rounds);
+        Assert.Equal(new TokenUsage(812, 640), record.Tokens);
+        Assert.True(record.Provenance.Simulated);
+        Assert.StartsWith("wrong_output", File.ReadAllText(Path.Combine(output, ResultsDirectory.AttemptsFolder(record), "round-0", "verdict.txt")), StringComparison.Ordinal);
+    }
+}

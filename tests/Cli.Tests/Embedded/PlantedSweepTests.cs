@@ -85,9 +85,12 @@ public sealed class PlantedSweepTests(PlantedSweepFixture sweep) : IClassFixture
         Assert.Equal(Verdict.BuildError, record.Verdict);
         Assert.Contains("matrix_size", record.Reason, StringComparison.Ordinal);
         Assert.Contains("undeclared", File.ReadAllText(Path.Combine(AttemptFolder(record), "build.log")), StringComparison.Ordinal);
-        var finding = Assert.Single(record.Taxonomy);
+        var finding = Assert.Single(record.Taxonomy, t => t.Stage == "build");
         Assert.Equal("undeclared_identifier", finding.Category);
         Assert.Contains("matrix_size", finding.Message, StringComparison.Ordinal);
+        // The planted program has no OpenMP directive either: flagged, whatever its verdict.
+        Assert.Contains(record.Taxonomy, t => t.Category == "not_parallel");
+        Assert.False(record.Parallel);
     }
 
     [Fact]

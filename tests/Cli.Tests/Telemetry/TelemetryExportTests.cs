@@ -31,6 +31,9 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
 
     public string AgentOutput { get; private set; } = "";
 
+    /// <summary>The secret silo and agent share: no more exportable than the API key.</summary>
+    public string ClusterToken { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         Receiver = await OtlpReceiver.StartAsync();
@@ -53,6 +56,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             ["OTEL_EXPORTER_PROMETHEUS_PORT"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:ResponseCache"] = Path.Combine(work, "cache"),
         });
+        ClusterToken = cluster.Token;
         try
         {
             await using var agent = AgentProcess.Start(cluster.SiloUrl, Pool, $"telemetry-{Guid.NewGuid():n}"[..20], Path.Combine(work, "agent"), new Dictionary<string, string>
@@ -63,6 +67,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
                 ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
                 ["Logging__Console__FormatterName"] = "json",
+                ["Cluster__Token"] = cluster.Token,
             });
             try
             {
@@ -251,18 +256,22 @@ public sealed class TelemetryExportTests(TelemetryExportFixture sweep) : IClassF
         });
     }
 
-    [Fact]
-    public void Sweep_Export_NeverContainsTheApiKey()
+    [Theory]
+    [InlineData(TelemetryExportFixture.Secret)]
+    [InlineData(null)]
+    public void Sweep_Export_NeverContainsTheApiKeyOrTheClusterToken(string? secret)
     {
+        secret ??= sweep.ClusterToken;
         static IEnumerable<KeyValue> Everywhere(Span span) =>
             span.Attributes.Concat(span.Links.SelectMany(l => l.Attributes)).Concat(span.Events.SelectMany(e => e.Attributes));
 
         Assert.NotEmpty(sweep.Receiver.Spans);
-        Assert.All(sweep.Receiver.Spans.SelectMany(s => Everywhere(s.Span)), kv => Assert.DoesNotContain(TelemetryExportFixture.Secret, kv.Value.AsString(), StringComparison.Ordinal));
-        Assert.All(sweep.Receiver.Spans, s => Assert.DoesNotContain(TelemetryExportFixture.Secret, s.Span.Status?.Message ?? "", StringComparison.Ordinal));
-        Assert.All(sweep.Receiver.Metrics.SelectMany(m => m.Attributes.Values), v => Assert.DoesNotContain(TelemetryExportFixture.Secret, v, StringComparison.Ordinal));
-        Assert.All(sweep.Receiver.Logs, l => Assert.DoesNotContain(TelemetryExportFixture.Secret, l.Body + string.Concat(l.Attributes.Values), StringComparison.Ordinal));
-        Assert.DoesNotContain(TelemetryExportFixture.Secret, sweep.Scrape, StringComparison.Ordinal);
+        Assert.NotEqual("", secret);
+        Assert.All(sweep.Receiver.Spans.SelectMany(s => Everywhere(s.Span)), kv => Assert.DoesNotContain(secret, kv.Value.AsString(), StringComparison.Ordinal));
+        Assert.All(sweep.Receiver.Spans, s => Assert.DoesNotContain(secret, s.Span.Status?.Message ?? "", StringComparison.Ordinal));
+        Assert.All(sweep.Receiver.Metrics.SelectMany(m => m.Attributes.Values), v => Assert.DoesNotContain(secret, v, StringComparison.Ordinal));
+        Assert.All(sweep.Receiver.Logs, l => Assert.DoesNotContain(secret, l.Body + string.Concat(l.Attributes.Values), StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, sweep.Scrape, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Contracts.Security;
+
+/// <summary>
+/// The secret silos and agents share to know each other: the silo refuses agents without it, an agent refuses work
+/// without it. From <c>Cluster:Token</c> (env <c>Cluster__Token</c>) or a file named by <c>Cluster:TokenFile</c>.
+/// No token configured means an open cluster, for a single trusted machine.
+/// </summary>
+public sealed class ClusterTokenOptions
+{
+    public const string Section = "Cluster";
+    public const string Header = "authorization";
+
+    public string? Token { get; set; }
+
+    public string? TokenFile { get; set; }
+
+    /// <summary>The token in force, or null for an open cluster.</summary>
+    public string? Resolve() => TokenFile is { Length: > 0 } file
+        ? File.Exists(file) ? File.ReadAllText(file).Trim() : throw new InvalidOperationException($"{Section}:TokenFile {file} not found")
+        : string.IsNullOrWhiteSpace(Token) ? null : Token.Trim();
+
+    /// <summary>The call headers that present the token, for the calling side.</summary>
+    public Metadata Headers() => Resolve() is { } token ? new Metadata { { Header, $"Bearer {token}" } } : [];
+}
+
+/// <summary>Rejects calls that do not present the cluster token, before they reach the service.</summary>
+public sealed class ClusterTokenInterceptor(IOptions<ClusterTokenOptions> options) : Interceptor
+{
+    private readonly string? _expected = options.Value.Resolve();
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(request, context);
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(request, responseStream, context);
+    }
+
+    private void Check(ServerCallContext context)
+    {
+        if (_expected is null)
+        {
+            return;
+        }
+
+        var presented = context.RequestHeaders.GetValue(ClusterTokenOptions.Header);
+        if (!string.Equals(presented, $"Bearer {_expected}", StringComparison.Ordinal))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "the cluster token is missing or wrong"));
+        }
+    }
+}
