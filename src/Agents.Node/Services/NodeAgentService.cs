@@ -92,11 +92,14 @@ public sealed partial class NodeAgentService(
         var threads = Math.Max(1, request.Threads);
         var ranks = mpi is null ? 1 : Math.Max(1, request.Ranks);
         var wanted = request.Exclusive ? threads * ranks : 1;
-        await responseStream.WriteAsync(Queued(wanted, request.Exclusive, queued));
-        using var reservation = await cores.ReserveAsync(wanted, context.CancellationToken);
-        using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, reservation.Cores.Count);
+        var held = request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
+        await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
+        using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
+        // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
+        IReadOnlyList<int> pinned = [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
+        using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, pinned.Count);
         var started = DateTimeOffset.UtcNow;
-        await responseStream.WriteAsync(Started(reservation.Cores, started));
+        await responseStream.WriteAsync(Started(pinned, started));
         var directory = workspace.NewJobDirectory();
         JobResult result;
         try
@@ -114,8 +117,8 @@ public sealed partial class NodeAgentService(
             List<string> command = mpi is null
                 ? ["./" + Workspace.ProgramName, .. request.Args]
                 : [.. mpi.LaunchCommand(ranks), "./" + Workspace.ProgramName, .. request.Args];
-            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, reservation.Cores, threads, responseStream, context);
-            result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context);
+            result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
             sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
             {
@@ -131,7 +134,7 @@ public sealed partial class NodeAgentService(
             Workspace.Delete(directory);
         }
 
-        LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(reservation.Cores));
+        LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(pinned));
         await responseStream.WriteAsync(new JobUpdate { Result = result });
     }
 

@@ -43,6 +43,35 @@ public sealed class ExclusiveTimingTests(AgentFixture fixture)
     }
 
     [Fact]
+    public async Task Build_SubmittedDuringOneThreadTimingRun_WaitsBecauseTheTimingRunOwnsTheNode()
+    {
+        var timed = AgentHost.Job(await Agent.BuildProgramAsync("cores"), 20_000, "1500");
+        timed.Exclusive = true;
+        timed.Threads = 1;
+        var timingStarted = new TaskCompletionSource();
+        var timing = AgentHost.CallAsync(Agent.Client.Run(timed), update =>
+        {
+            if (update.UpdateCase == JobUpdate.UpdateOneofCase.Started)
+            {
+                timingStarted.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+        await timingStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var build = await Agent.BuildAsync("hello", "gcc", [], $"/* {Guid.NewGuid()} */\n");
+        var timingResult = (await timing).Result;
+
+        Assert.Equal(0, timingResult.ExitCode);
+        var core = Assert.Single(timingResult.Cores);
+        Assert.Equal([core], PrintedCpus(timingResult));
+        Assert.True(build.QueuedUnixMs < timingResult.FinishedUnixMs, "the build arrived while the timing run ran");
+        Assert.True(build.StartedUnixMs >= timingResult.FinishedUnixMs,
+            $"the build started at {build.StartedUnixMs}, while the one-thread timing run (finished {timingResult.FinishedUnixMs}) owned the node");
+    }
+
+    [Fact]
     public async Task Run_CorrectnessRun_IsPinnedToTheOneCoreItHolds()
     {
         var call = await Agent.RunAsync(await Agent.BuildProgramAsync("cores"), 10_000, "0");
