@@ -114,9 +114,14 @@ public sealed partial class NodeAgentService(
                 environment["OMP_PLACES"] = "cores";
             }
 
+            foreach (var (name, value) in request.Environment.Where(v => IsSafeVariable(v.Key)))
+            {
+                environment[name] = value;
+            }
+
             List<string> command = mpi is null
-                ? ["./" + Workspace.ProgramName, .. request.Args]
-                : [.. mpi.LaunchCommand(ranks), "./" + Workspace.ProgramName, .. request.Args];
+                ? [.. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args]
+                : [.. mpi.LaunchCommand(ranks), .. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args];
             var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context);
             result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
             sandboxed.Finished(result);
@@ -137,6 +142,11 @@ public sealed partial class NodeAgentService(
         LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(pinned));
         await responseStream.WriteAsync(new JobUpdate { Result = result });
     }
+
+    /// <summary>Job variables tune the program (sanitizer options); none may change what runs or where it looks.</summary>
+    private static bool IsSafeVariable(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_')
+        && !name.StartsWith("LD_", StringComparison.Ordinal) && name is not ("PATH" or "HOME" or "TMPDIR" or "BASH_ENV" or "ENV");
 
     private async Task<SandboxOutcome> RunSandboxedAsync(
         string directory,

@@ -18,7 +18,8 @@ public sealed record ExperimentSpec(
     RunSettings Run,
     ModelSpec? RepairModel = null,
     bool UseCache = true,
-    Llm.PromptTemplate? Template = null);
+    Llm.PromptTemplate? Template = null,
+    VerifySettings? Verify = null);
 
 /// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]

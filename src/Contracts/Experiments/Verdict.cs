@@ -32,15 +32,19 @@ public static class VerdictNames
 }
 
 /// <summary>The steps of an experiment's state machine, in the order they normally run.</summary>
+/// <remarks>Values are persisted: a new stage gets a new number, existing numbers never change.</remarks>
 public enum ExperimentStage
 {
-    Pending,
-    Generate,
-    Extract,
-    Build,
-    Run,
-    Verify,
-    Repair,
-    Record,
-    Done,
+    Pending = 0,
+    Generate = 1,
+    Extract = 2,
+    Build = 3,
+    Run = 4,
+    Verify = 5,
+
+    /// <summary>Untimed sanitizer runs (data races, memory errors) after the output was verified.</summary>
+    Sanitize = 9,
+    Repair = 6,
+    Record = 7,
+    Done = 8,
 }

@@ -14,11 +14,19 @@ public sealed record SweepSpec(
     bool Cache = true,
     BudgetSettings? Budget = null,
     IReadOnlyList<Llm.PromptTemplate>? Templates = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null,
+    VerifySettings? Verify = null)
 {
     /// <summary>Whether the sweep runs a kernel with a technology: every pair, unless the kernel is pinned to some.</summary>
     public bool Runs(string kernel, string technology) =>
         KernelTechnologies is null || !KernelTechnologies.TryGetValue(kernel, out var pinned) || pinned.Contains(technology);
+}
+
+/// <summary>Extra verification: sanitizer runs (<c>thread</c>, <c>memory</c>), untimed, after the output matched.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.VerifySettings")]
+public sealed record VerifySettings(IReadOnlyList<string> Sanitizers)
+{
+    public static readonly IReadOnlyList<string> Known = ["thread", "memory"];
 }
 
 /// <summary>Limits on what a sweep may spend; reaching one stops the sweep cleanly.</summary>

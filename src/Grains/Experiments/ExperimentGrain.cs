@@ -118,7 +118,7 @@ public sealed partial class ExperimentGrain(
             }
 
             var stage = S.Stage;
-            if (stage == ExperimentStage.Verify && failure is null || failure is not null)
+            if (stage == ExperimentStage.Sanitize && failure is null || failure is not null)
             {
                 CloseRound();
             }
@@ -152,6 +152,7 @@ public sealed partial class ExperimentGrain(
         ExperimentStage.Build => await BuildAsync(kernel, spec),
         ExperimentStage.Run => await RunAsync(kernel, spec),
         ExperimentStage.Verify => Verify(kernel),
+        ExperimentStage.Sanitize => await SanitizeAsync(kernel, spec),
         ExperimentStage.Repair => null,
         ExperimentStage.Record => await RecordAsync(spec),
         _ => null,
@@ -336,6 +337,56 @@ public sealed partial class ExperimentGrain(
 
         S.Verdict = Verdict.Correct;
         S.Reason = "";
+        return null;
+    }
+
+    /// <summary>
+    /// Untimed runs of sanitizer builds at the largest configuration: a data race or memory error fails the round
+    /// even when the output happened to match. A sanitizer build that fails says nothing about the program.
+    /// </summary>
+    private async Task<Verdict?> SanitizeAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        var wanted = spec.Verify?.Sanitizers ?? [];
+        var sanitizers = BuildRecipe.SanitizersFor(Technology).Where(s => wanted.Contains(s == Sanitizer.Thread ? "thread" : "memory")).ToList();
+        if (sanitizers.Count == 0)
+        {
+            return null;
+        }
+
+        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
+        var (threads, ranks) = Configurations(spec, Technology).Last();
+        foreach (var sanitizer in sanitizers)
+        {
+            using var activity = GrainsInstrumentation.Source.StartActivity("sanitize");
+            activity?.SetTag("kernelsmith.sanitizer", sanitizer.ToString());
+            var recipe = BuildRecipe.ForSanitizer(kernel, Technology, sanitizer);
+            var build = await dispatcher.BuildAsync(
+                agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/{sanitizer}-build", S.Files, recipe, spec.Run.BuildTimeoutSeconds), CancellationToken.None);
+            if (build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
+            {
+                S.Findings.Add(new ErrorFinding(FindingStages.Sanitize, ErrorCategories.Other,
+                    Clip($"{sanitizer} sanitizer build failed, run skipped: {FirstErrorLine(Jobs.Log(build))}", 2000)));
+                continue;
+            }
+
+            // Sanitizers slow a program down several times; the run is untimed, so it gets a longer limit.
+            var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/{sanitizer}", build.ArtifactId, kernel.Inputs[spec.Run.Input], threads, ranks,
+                spec.Run.TimeoutSeconds * 10, exclusive: false, Technology);
+            job.Environment.Add(recipe.RunEnvironment.ToDictionary());
+            job.Wrapper.AddRange(recipe.RunWrapper);
+            var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+            if (result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0)
+            {
+                continue;
+            }
+
+            S.RunLog = Jobs.Log(result);
+            var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology, FindingStages.Sanitize);
+            var where = $"at {threads} thread(s), {ranks} rank(s)";
+            return Fail(Verdict.RuntimeError, $"{sanitizer} sanitizer {where}: {findings.FirstOrDefault()?.Category ?? "the run failed"}",
+                $"Your program printed the right output, but a {sanitizer} sanitizer run {where} found a problem:\n{Clip(S.RunLog, 3000)}", findings);
+        }
+
         return null;
     }
 

@@ -72,9 +72,10 @@ public static partial class SweepSpecLoader
         var run = ReadRun(yaml, yaml.Section("run"), kernels.Select(k => catalog.TryGet(k, out var d) ? d : null!).ToList());
 
         var cache = yaml.OptionalString("cache") is not { } cacheText || ReadBool(yaml, "cache", cacheText);
+        var verify = ReadVerify(yaml.Section("verify"));
         var budget = ReadBudget(yaml.Section("budget"));
         yaml.RejectUnknownFields();
-        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null);
+        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null, verify);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)
@@ -162,6 +163,23 @@ public static partial class SweepSpecLoader
             section.Has("tokens_per_minute") ? section.Int("tokens_per_minute", 0, min: 1) : null,
             section.Double("timeout", defaults.TimeoutSeconds, min: 0.1),
             section.Int("max_retries", defaults.MaxRetries, min: 0, max: 20));
+    }
+
+    private static VerifySettings? ReadVerify(YamlSection? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+
+        var sanitizers = section.Strings("sanitizers");
+        foreach (var sanitizer in sanitizers.Where(s => !VerifySettings.Known.Contains(s)))
+        {
+            throw section.Error("sanitizers", $"unknown sanitizer '{sanitizer}' (known: {string.Join(", ", VerifySettings.Known)})");
+        }
+
+        section.RejectUnknownFields();
+        return new VerifySettings(sanitizers);
     }
 
     private static BudgetSettings? ReadBudget(YamlSection? section)

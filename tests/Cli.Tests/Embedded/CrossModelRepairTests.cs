@@ -42,3 +42,26 @@ public sealed class ReplayRecordingTests
         Assert.StartsWith("wrong_output", File.ReadAllText(Path.Combine(output, ResultsDirectory.AttemptsFolder(record), "round-0", "verdict.txt")), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Sanitizer runs: a data race fails the verdict even when the output is right; a clean program passes.</summary>
+public sealed class SanitizerTests
+{
+    [Fact]
+    public async Task Run_RaceWithRightOutput_IsCaughtByThreadSanitizer_AndTheExpertPasses()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "kernelsmith-tests", "sanitizers-" + Guid.NewGuid().ToString("n")[..8]);
+
+        await RunCommand.RunAsync(new FileInfo(Repository.TestData("sanitizers.yaml")), new DirectoryInfo(output), [Repository.Kernels], CancellationToken.None);
+
+        var records = new ResultsDirectory(output).ReadRecords();
+        var expert = Assert.Single(records, r => r.Model.StartsWith("expert ", StringComparison.Ordinal));
+        var racy = Assert.Single(records, r => r.Model.StartsWith("racy ", StringComparison.Ordinal));
+        Assert.Equal(Verdict.Correct, expert.Verdict);
+        Assert.DoesNotContain(expert.Taxonomy, t => t.Stage == "sanitize");
+        Assert.Equal(Verdict.RuntimeError, racy.Verdict);
+        var race = Assert.Single(racy.Taxonomy, t => t.Category == "data_race");
+        Assert.Equal("sanitize", race.Stage);
+        Assert.Contains("ThreadSanitizer", race.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(racy.Taxonomy, t => t.Category == "wrong_output");
+    }
+}
