@@ -18,6 +18,7 @@ var root = new RootCommand("Kernelsmith: measure whether language models can por
     ExportCommand.Create(kernels),
     HostCommands.Silo(),
     HostCommands.Agent(),
+    BenchCommand.Create(),
 };
 foreach (var command in ClusterCommands.Create(kernels))
 {

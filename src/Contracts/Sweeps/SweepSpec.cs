@@ -55,7 +55,8 @@ public sealed record ModelSpec(
     bool Stream = false,
     ModelLimits? Limits = null,
     ModelPrices? Prices = null,
-    string? Fault = null)
+    string? Fault = null,
+    int? LatencyMs = null)
 {
     /// <summary>The limits in force: the spec's, or the defaults.</summary>
     public ModelLimits EffectiveLimits => Limits ?? ModelLimits.Default;

@@ -16,8 +16,14 @@ public sealed class SimModel : IModelProvider
 
     public string Provider => ModelProviders.Sim;
 
-    public Task<ModelAnswer> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
+    public async Task<ModelAnswer> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
+        // A fixed latency stands in for a real endpoint's, for benchmarks of the orchestration itself.
+        if (request.Model.LatencyMs is > 0 and var latency)
+        {
+            await Task.Delay(latency, cancellationToken);
+        }
+
         var kernel = request.Kernel;
         // Free to choose, the simulated model takes the first technology the catalog has a solution for.
         var technology = request.Experiment.Technology == Technologies.Auto
@@ -37,7 +43,7 @@ public sealed class SimModel : IModelProvider
             ? $"[simulated] The catalog has no expert {technology} solution for {kernel.Id}, so I cannot give one."
             : $"Technology: {technology}\n[simulated: sim {request.Model.Behaviour}] Here is the {technology} version of {kernel.Id}.\n\n" +
               string.Join("\n", Enumerable.Range(1, suggestions).Select(i => (suggestions > 1 ? $"Suggestion {i}:\n" : "") + program));
-        return Task.FromResult(new ModelAnswer(text, TokenUsage.None, "stop"));
+        return new ModelAnswer(text, TokenUsage.None, "stop");
     }
 
     /// <summary>

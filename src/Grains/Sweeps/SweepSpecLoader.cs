@@ -231,7 +231,9 @@ public static partial class SweepSpecLoader
                 : $"unknown fault '{fault}' (known: {string.Join(", ", Mutations.All.Select(m => m.Name))})");
         }
 
-        return new ModelSpec(id, ModelProviders.Sim, Behaviour: behaviour, Seed: section.OptionalInt("seed"), Fault: fault);
+        return new ModelSpec(id, ModelProviders.Sim, Behaviour: behaviour, Seed: section.OptionalInt("seed"), Fault: fault,
+            LatencyMs: section.Has("latency_ms") ? section.Int("latency_ms", 0, min: 0, max: 600_000) : null,
+            Limits: section.Has("concurrency") ? ModelLimits.Default with { Concurrency = section.Int("concurrency", 1, min: 1, max: 10_000) } : null);
     }
 
     private static string ReadReplayDirectory(YamlSection section)

@@ -77,6 +77,7 @@ public sealed class ExperimentTrace : IDisposable
         _verdict = state.Verdict;
         if (state.Stage != _stage)
         {
+            GrainsInstrumentation.ExperimentTransitions.Add(1);
             GrainsInstrumentation.ExperimentsActive.Add(-1, Stage(_stage));
             if (state.Stage != ExperimentStage.Done)
             {

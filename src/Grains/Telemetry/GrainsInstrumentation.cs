@@ -31,6 +31,15 @@ public static class GrainsInstrumentation
     public static readonly Histogram<double> JobSeconds =
         s_meter.CreateHistogram<double>("kernelsmith.job.duration", "s", "Build and run jobs as seen by the dispatcher, queueing included, by pool, kind and status");
 
+    public static readonly Histogram<double> JobDispatchSeconds =
+        s_meter.CreateHistogram<double>("kernelsmith.job.dispatch_latency", "s", "From the dispatcher sending a job to the agent starting it (queueing for cores included), by pool and kind");
+
+    public static readonly Histogram<double> JobWallSeconds =
+        s_meter.CreateHistogram<double>("kernelsmith.job.wall", "s", "What the agent measured a job's processes taking, by pool and kind");
+
+    public static readonly Counter<long> ExperimentTransitions =
+        s_meter.CreateCounter<long>("kernelsmith.experiment.transitions", "{transition}", "State-machine steps taken by experiments");
+
     public static readonly Histogram<double> ModelSeconds =
         s_meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Model calls, by model and error type");
 

@@ -34,6 +34,7 @@ public sealed class JobTelemetry : IDisposable
         if (!_started)
         {
             _started = true;
+            GrainsInstrumentation.JobDispatchSeconds.Record(_clock.Elapsed.TotalSeconds, _tags);
             GrainsInstrumentation.JobsQueued.Add(-1, _tags);
             GrainsInstrumentation.JobsRunning.Add(1, _tags);
             _activity?.AddEvent(new ActivityEvent("started"));
@@ -44,6 +45,7 @@ public sealed class JobTelemetry : IDisposable
     public void Finished(JobResult result)
     {
         _status = result.Status.ToString().ToLowerInvariant();
+        GrainsInstrumentation.JobWallSeconds.Record(result.WallSeconds, _tags);
         _activity?.SetTag("kernelsmith.job.status", _status);
         _activity?.SetTag("process.exit.code", result.ExitCode);
         _activity?.SetTag("kernelsmith.job.wall_seconds", result.WallSeconds);
