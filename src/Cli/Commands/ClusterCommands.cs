@@ -78,11 +78,12 @@ internal static class ClusterCommands
         var spec = SweepSpecLoader.Load(specFile.FullName, catalog, PromptLibrary.Load(promptRoots));
 
         var request = new SubmitRequest { SpecName = specFile.Name, SpecYaml = await File.ReadAllTextAsync(specFile.FullName, cancellationToken) };
-        foreach (var folder in KernelFolders(kernelRoots).Where(f => spec.Kernels.Contains(f.Id)))
+        foreach (var id in spec.Kernels)
         {
-            foreach (var file in Directory.EnumerateFiles(folder.Path, "*", SearchOption.AllDirectories))
+            var folder = catalog.FolderOf(id);
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
             {
-                request.Files.Add(new SourceFile { Path = $"kernels/{folder.Id}/{Path.GetRelativePath(folder.Path, file)}", Content = ByteString.CopyFrom(await File.ReadAllBytesAsync(file, cancellationToken)) });
+                request.Files.Add(new SourceFile { Path = $"kernels/{id}/{Path.GetRelativePath(folder, file)}", Content = ByteString.CopyFrom(await File.ReadAllBytesAsync(file, cancellationToken)) });
             }
         }
 
@@ -176,12 +177,6 @@ internal static class ClusterCommands
         AnsiConsole.WriteLine($"{list.Agents.Count} agent(s)");
         return 0;
     }
-
-    private static IEnumerable<(string Id, string Path)> KernelFolders(IEnumerable<string> roots) =>
-        roots.Where(Directory.Exists)
-            .SelectMany(root => File.Exists(Path.Combine(root, KernelCatalog.DescriptorFile)) ? [root] : Directory.GetDirectories(root))
-            .Where(folder => File.Exists(Path.Combine(folder, KernelCatalog.DescriptorFile)))
-            .Select(folder => (KernelCatalog.LoadFolder(folder).Id, folder));
 
     private static string Describe(SweepStatus status)
     {

@@ -79,14 +79,8 @@ public static class Metrics
     /// <summary>The median; null for no values.</summary>
     public static double? Median(IEnumerable<double> values)
     {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return null;
-        }
-
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        var list = values.ToList();
+        return list.Count == 0 ? null : Grains.Scheduling.Jobs.Median(list);
     }
 
     private static void CheckSamples(int n, int k)

@@ -80,9 +80,9 @@ public sealed partial class ExperimentGrain(
     {
         var spec = S.Spec!;
         using var trace = ExperimentTrace.Start(S);
-        var kernel = await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).GetKernelAsync(spec.Kernel);
-        S.KernelHash = kernel.ContentHash;
         var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
+        var kernel = await sweep.GetKernelAsync(spec.Kernel);
+        S.KernelHash = kernel.ContentHash;
         while (S.Stage != ExperimentStage.Done)
         {
             DelayDeactivation(TimeSpan.FromMinutes(30));

@@ -15,16 +15,26 @@ public sealed class KernelCatalog
     public const string DescriptorFile = "kernel.yaml";
     private readonly Dictionary<string, KernelDefinition> _kernels;
 
-    private KernelCatalog(Dictionary<string, KernelDefinition> kernels) => _kernels = kernels;
+    private readonly Dictionary<string, string> _folders;
+
+    private KernelCatalog(Dictionary<string, KernelDefinition> kernels, Dictionary<string, string> folders)
+    {
+        _kernels = kernels;
+        _folders = folders;
+    }
 
     public IReadOnlyCollection<KernelDefinition> Kernels => _kernels.Values;
 
     public bool TryGet(string id, out KernelDefinition kernel) => _kernels.TryGetValue(id, out kernel!);
 
+    /// <summary>The folder a kernel was loaded from, e.g. to ship it to a cluster.</summary>
+    public string FolderOf(string id) => _folders[id];
+
     /// <summary>Loads every kernel folder under the given roots; later roots may not redefine a kernel.</summary>
     public static KernelCatalog Load(IEnumerable<string> roots)
     {
         var kernels = new Dictionary<string, KernelDefinition>(StringComparer.Ordinal);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
             if (!Directory.Exists(root))
@@ -42,10 +52,12 @@ public sealed class KernelCatalog
                 {
                     throw new InputFileException(Path.Combine(folder, DescriptorFile), 0, "id", $"kernel '{kernel.Id}' is defined twice");
                 }
+
+                paths[kernel.Id] = folder;
             }
         }
 
-        return new KernelCatalog(kernels);
+        return new KernelCatalog(kernels, paths);
     }
 
     /// <summary>Reads one kernel folder; every problem names the folder, file and field.</summary>
