@@ -52,6 +52,12 @@ public sealed class AgentOptions
     /// </summary>
     public bool TimingRunsOwnTheNode { get; set; } = true;
 
+    /// <summary>
+    /// Offer the cluster only these of the detected technologies (e.g. <c>mpi</c>, to keep an MPI node for MPI work);
+    /// empty offers all that were detected.
+    /// </summary>
+    public List<string> Technologies { get; set; } = [];
+
     /// <summary>The resource limits every build and run gets.</summary>
     public SandboxLimits Limits { get; set; } = new();
 }
@@ -91,6 +97,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"{AgentOptions.Section}:WorkRoot '{options.WorkRoot}' lies in {closed}, which others cannot enter: jobs run as uid {options.SandboxUid} and must reach their directory");
         }
 
+        failures.AddRange(options.Technologies.Where(t => !Contracts.Sweeps.Technologies.All.Contains(t))
+            .Select(t => $"{AgentOptions.Section}:Technologies: unknown technology '{t}' (known: {string.Join(", ", Contracts.Sweeps.Technologies.All)})"));
         failures.AddRange(options.ReadOnlyPaths.Where(p => !Path.IsPathFullyQualified(p))
             .Select(p => $"{AgentOptions.Section}:ReadOnlyPaths must hold absolute paths (got '{p}')"));
         failures.AddRange(options.Limits.Problems().Select(p => $"{AgentOptions.Section}:Limits:{p}"));

@@ -40,7 +40,15 @@ public sealed partial class NodeAgentService(
         var toolchain = identity.ToolVersion(request.Compiler);
         if (workspace.FindArtifact(artifactId) is not null)
         {
-            await responseStream.WriteAsync(new JobUpdate { Result = new JobResult { ArtifactId = artifactId, Toolchain = toolchain, Message = "cached" } });
+            var now = queued.ToUnixTimeMilliseconds();
+            await responseStream.WriteAsync(new JobUpdate
+            {
+                Result = new JobResult
+                {
+                    ArtifactId = artifactId, Toolchain = toolchain, Message = "cached", Cached = true,
+                    QueuedUnixMs = now, StartedUnixMs = now, FinishedUnixMs = now,
+                },
+            });
             return;
         }
 

@@ -50,8 +50,13 @@ internal static class HostCommands
         var pool = new Option<string>("--pool") { Description = "The pool this agent serves", DefaultValueFactory = _ => "default" };
         var listen = new Option<string>("--listen") { Description = "gRPC address the agent listens on", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var id = new Option<string?>("--id") { Description = "Agent id (default: host name and a random suffix)" };
+        var technologies = new Option<string[]>("--technologies")
+        {
+            Description = "Offer only these of the detected technologies, e.g. mpi to keep an MPI node for MPI work (default: all detected)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var tokenFile = TokenFileOption();
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, tokenFile };
+        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, tokenFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -63,6 +68,9 @@ internal static class HostCommands
                 [$"{AgentOptions.Section}:Id"] = parse.GetValue(id),
                 [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
             });
+            var offered = (parse.GetValue(technologies) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            builder.Configuration.AddInMemoryCollection(offered.Select((technology, i) =>
+                KeyValuePair.Create($"{AgentOptions.Section}:{nameof(AgentOptions.Technologies)}:{i}", (string?)technology)));
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();
             var app = builder.Build();

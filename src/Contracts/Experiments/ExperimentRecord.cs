@@ -19,7 +19,8 @@ public sealed record ExperimentSpec(
     ModelSpec? RepairModel = null,
     bool UseCache = true,
     Llm.PromptTemplate? Template = null,
-    VerifySettings? Verify = null);
+    VerifySettings? Verify = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null);
 
 /// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]
@@ -60,6 +61,23 @@ public sealed record Provenance(
     [property: JsonPropertyName("agent")] string Agent,
     [property: JsonPropertyName("toolchain")] string Toolchain,
     [property: JsonPropertyName("hardware")] string Hardware);
+
+/// <summary>
+/// One build or run job as the agent saw it: when it arrived, when it got its cores (it may have waited for a timing
+/// run that owned the node) and when it finished; a build answered from the agent's artifact cache ran nothing.
+/// The record's list of them is the experiment's job timeline.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.JobSpan")]
+public sealed record JobSpan(
+    [property: JsonPropertyName("job")] string Job,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("agent")] string Agent,
+    [property: JsonPropertyName("exclusive")] bool Exclusive,
+    [property: JsonPropertyName("cores")] IReadOnlyList<int> Cores,
+    [property: JsonPropertyName("queued_unix_ms")] long QueuedUnixMs,
+    [property: JsonPropertyName("started_unix_ms")] long StartedUnixMs,
+    [property: JsonPropertyName("finished_unix_ms")] long FinishedUnixMs,
+    [property: JsonPropertyName("cached")] bool Cached = false);
 
 /// <summary>One round of generate, build, run and verify, kept so a reader can see what happened.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.Attempt")]
@@ -114,4 +132,8 @@ public sealed record ExperimentRecord(
     /// <summary>True when the sweep let the model choose the technology (<c>auto</c>); <see cref="Technology"/> is its choice.</summary>
     [Id(103), JsonPropertyName("technology_chosen_by_model")]
     public bool TechnologyChosenByModel { get; init; }
+
+    /// <summary>Every build and run job of the experiment, in order, with its queue, start and finish times on the agent.</summary>
+    [Id(104), JsonPropertyName("jobs")]
+    public IReadOnlyList<JobSpan> Jobs { get; init; } = [];
 }

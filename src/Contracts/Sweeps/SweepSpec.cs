@@ -15,7 +15,8 @@ public sealed record SweepSpec(
     BudgetSettings? Budget = null,
     IReadOnlyList<Llm.PromptTemplate>? Templates = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null,
-    VerifySettings? Verify = null)
+    VerifySettings? Verify = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null)
 {
     /// <summary>Whether the sweep runs a kernel with a technology: every pair, unless the kernel is pinned to some.</summary>
     public bool Runs(string kernel, string technology) =>

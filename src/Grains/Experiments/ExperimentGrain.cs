@@ -220,9 +220,9 @@ public sealed partial class ExperimentGrain(
     {
         using var activity = GrainsInstrumentation.Source.StartActivity("build");
         var recipe = BuildRecipe.For(kernel, Technology);
-        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
+        var agent = await SelectAgentAsync();
         S.AgentId = agent.AgentId;
-        var result = await dispatcher.BuildAsync(agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/build", S.Files, recipe, spec.Run.BuildTimeoutSeconds), CancellationToken.None);
+        var result = await BuildOnAsync(agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/build", S.Files, recipe, spec.Run.BuildTimeoutSeconds));
         S.BuildLog = Jobs.Log(result);
         S.Toolchain = result.Toolchain;
         if (result.Status == JobResult.Types.Status.TimedOut)
@@ -249,7 +249,7 @@ public sealed partial class ExperimentGrain(
     /// <summary>The agent holding this round's artifact; when that agent is gone, the program is built again on another.</summary>
     private async Task<(AgentInfo Agent, Verdict? BuildFailure)> AgentWithArtifactAsync(KernelDefinition kernel, ExperimentSpec spec)
     {
-        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
+        var agent = await SelectAgentAsync();
         if (agent.AgentId == S.AgentId)
         {
             return (agent, null);
@@ -261,7 +261,7 @@ public sealed partial class ExperimentGrain(
             return (agent, buildFailure);
         }
 
-        return (await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None), null);
+        return (await SelectAgentAsync(), null);
     }
 
     private async Task<Verdict?> RunAsync(KernelDefinition kernel, ExperimentSpec spec)
@@ -292,7 +292,7 @@ public sealed partial class ExperimentGrain(
             for (var repetition = 0; repetition < spec.Run.Repetitions; repetition++)
             {
                 var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
-                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                var result = await RunOnAsync(agent, job);
                 if (RunFailure(result, $"at {threads} thread(s), {ranks} rank(s)", spec.Run.TimeoutSeconds) is { } failure)
                 {
                     return failure;
@@ -310,6 +310,27 @@ public sealed partial class ExperimentGrain(
         S.Outputs["reference"] = reference.Stdout;
         return null;
     }
+
+    /// <summary>An agent for this experiment's technology, in the pools the sweep pinned it to; its current one while alive.</summary>
+    private Task<AgentInfo> SelectAgentAsync() =>
+        dispatcher.SelectAgentAsync(Technology, S.Spec!.Pools?.GetValueOrDefault(Technology), S.AgentId, CancellationToken.None);
+
+    private async Task<JobResult> BuildOnAsync(AgentInfo agent, BuildJob job)
+    {
+        var result = await dispatcher.BuildAsync(agent, job, CancellationToken.None);
+        S.Jobs.Add(Span(job.JobId, "build", agent, exclusive: false, result));
+        return result;
+    }
+
+    private async Task<JobResult> RunOnAsync(AgentInfo agent, RunJob job)
+    {
+        var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+        S.Jobs.Add(Span(job.JobId, "run", agent, job.Exclusive, result));
+        return result;
+    }
+
+    private static JobSpan Span(string jobId, string kind, AgentInfo agent, bool exclusive, JobResult result) =>
+        new(jobId, kind, agent.AgentId, exclusive, [.. result.Cores], result.QueuedUnixMs, result.StartedUnixMs, result.FinishedUnixMs, result.Cached);
 
     /// <summary>The verdict of a run that did not exit cleanly, or null when it did.</summary>
     private Verdict? RunFailure(JobResult result, string where, double timeoutSeconds)
@@ -392,7 +413,7 @@ public sealed partial class ExperimentGrain(
                 activity?.SetTag("kernelsmith.ranks", ranks);
                 var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/{input.Name}/t{threads}n{ranks}", S.ArtifactId!, input, threads, ranks,
                     spec.Run.TimeoutSeconds, exclusive: false, Technology);
-                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                var result = await RunOnAsync(agent, job);
                 var where = $"on the amplified input '{input.Name}' (arguments: {string.Join(' ', input.Args)}) at {threads} thread(s), {ranks} rank(s)";
                 if (RunFailure(result, where, spec.Run.TimeoutSeconds) is { } failure)
                 {
@@ -429,15 +450,15 @@ public sealed partial class ExperimentGrain(
             return null;
         }
 
-        var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
+        var agent = await SelectAgentAsync();
         var (threads, ranks) = Configurations(spec, Technology).Last();
         foreach (var sanitizer in sanitizers)
         {
             using var activity = GrainsInstrumentation.Source.StartActivity("sanitize");
             activity?.SetTag("kernelsmith.sanitizer", sanitizer.ToString());
             var recipe = BuildRecipe.ForSanitizer(kernel, Technology, sanitizer);
-            var build = await dispatcher.BuildAsync(
-                agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/{sanitizer}-build", S.Files, recipe, spec.Run.BuildTimeoutSeconds), CancellationToken.None);
+            var build = await BuildOnAsync(
+                agent, Jobs.Build($"{spec.ExperimentId}/r{S.Round}/{sanitizer}-build", S.Files, recipe, spec.Run.BuildTimeoutSeconds));
             if (build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
             {
                 S.Findings.Add(new ErrorFinding(FindingStages.Sanitize, ErrorCategories.Other,
@@ -454,7 +475,7 @@ public sealed partial class ExperimentGrain(
                     spec.Run.TimeoutSeconds * 10, exclusive: false, Technology);
                 job.Environment.Add(recipe.RunEnvironment.ToDictionary());
                 job.Wrapper.AddRange(recipe.RunWrapper);
-                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                var result = await RunOnAsync(agent, job);
                 if (result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0)
                 {
                     continue;
@@ -513,6 +534,7 @@ public sealed partial class ExperimentGrain(
             CostUsd = S.CostUsd,
             Parallel = S.Parallel,
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
+            Jobs = S.Jobs,
         };
         await GrainFactory.GetGrain<ISweepGrain>(spec.SweepId).RecordAsync(record);
         ExperimentTrace.Recorded(record);
@@ -556,7 +578,9 @@ public sealed partial class ExperimentGrain(
     private async Task<PromptContext> PromptContextAsync(KernelDefinition kernel)
     {
         var agents = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
-        var target = agents.FirstOrDefault(a => S.Spec!.Technology == Technologies.Auto || a.Technologies.Contains(S.Spec.Technology));
+        var pools = S.Spec!.Pools?.GetValueOrDefault(S.Spec.Technology);
+        var target = agents.FirstOrDefault(a => (S.Spec.Technology == Technologies.Auto || a.Technologies.Contains(S.Spec.Technology))
+            && (pools is not { Count: > 0 } || pools.Contains(a.Pool)));
         var offered = agents.SelectMany(a => a.Technologies).ToHashSet();
         return new PromptContext(
             target is null ? "unknown" : $"{target.Hardware}; {target.Toolchain}",

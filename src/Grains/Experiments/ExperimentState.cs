@@ -36,6 +36,9 @@ public sealed class ExperimentState
     [Id(26)] public string? ChosenTechnology { get; set; }
     [Id(27)] public bool? Parallel { get; set; }
 
+    /// <summary>Every job of every round, as the agents timed it.</summary>
+    [Id(28)] public List<JobSpan> Jobs { get; set; } = [];
+
     /// <summary>W3C traceparent of the experiment's root span: a resumed activation continues this trace.</summary>
     [Id(40)] public string RootSpan { get; set; } = "";
 

@@ -21,15 +21,18 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
-    /// <summary>An agent that can run the technology, preferring <paramref name="preferred"/> while it is alive.</summary>
-    public async Task<AgentInfo> SelectAgentAsync(string technology, string? preferred, CancellationToken cancellationToken)
+    /// <summary>
+    /// An agent that can run the technology, in one of <paramref name="pools"/> when the sweep pinned the technology
+    /// to some, preferring <paramref name="preferred"/> while it is alive.
+    /// </summary>
+    public async Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken)
     {
         var registry = grains.GetGrain<IAgentRegistryGrain>(0);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var agents = await registry.GetLiveAgentsAsync();
-            var able = agents.Where(a => a.Technologies.Contains(technology)).ToList();
+            var able = agents.Where(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))).ToList();
             // An experiment stays on its agent (its artifact and reference time are there); a new one goes to the
             // agent with the least work in flight from this silo per core.
             var chosen = able.FirstOrDefault(a => a.AgentId == preferred)
@@ -42,8 +45,9 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
 
             if (deadline.Elapsed > s_agentWait)
             {
+                var where = pools is { Count: > 0 } ? $" in pool {string.Join(" or ", pools)}" : "";
                 throw new AgentUnavailableException(
-                    $"no live agent can run {technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} [{string.Join(",", a.Technologies)}]")))})");
+                    $"no live agent{where} can run {technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} in {a.Pool} [{string.Join(",", a.Technologies)}]")))})");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);

@@ -126,7 +126,7 @@ public sealed class SweepGrain(
              $"{sweepId}/{kernel}/{technology}/{model.Id}/{prompt}/{sample}",
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
-             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify)).ToList();
+             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools)).ToList();
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
         a.Name == b.Name && a.Kernels.SequenceEqual(b.Kernels) && a.Technologies.SequenceEqual(b.Technologies)

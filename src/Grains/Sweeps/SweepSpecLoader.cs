@@ -57,6 +57,21 @@ public static partial class SweepSpecLoader
             }
         }
 
+        // Technologies pinned to agent pools, e.g. cuda: [gpu-a100]: their jobs go only to agents of those pools.
+        var pools = yaml.ListsByName("pools");
+        foreach (var (technology, names) in pools)
+        {
+            if (!Technologies.All.Contains(technology))
+            {
+                throw yaml.Error("pools", $"'{technology}' is not a technology (known: {string.Join(", ", Technologies.All)})");
+            }
+
+            if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
+            {
+                throw yaml.Error("pools", $"{technology}: name at least one pool, e.g. {technology}: [my-pool]");
+            }
+        }
+
         var models = ReadModels(yaml);
         var promptNames = yaml.Has("prompts") ? yaml.Strings("prompts", required: true) : [PromptLibrary.Plain];
         var templates = new List<PromptTemplate>();
@@ -75,7 +90,8 @@ public static partial class SweepSpecLoader
         var verify = ReadVerify(yaml.Section("verify"));
         var budget = ReadBudget(yaml.Section("budget"));
         yaml.RejectUnknownFields();
-        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null, verify);
+        return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null, verify,
+            pools.Count > 0 ? pools : null);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)

@@ -33,10 +33,10 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static AgentProcess Start(string siloUrl, string pool, string id, string workRoot, IReadOnlyDictionary<string, string> environment)
+    public static AgentProcess Start(string siloUrl, string pool, string id, string workRoot, IReadOnlyDictionary<string, string> environment, params string[] options)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll"), "agent", "--silo", siloUrl, "--pool", pool, "--id", id })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll"), "agent", "--silo", siloUrl, "--pool", pool, "--id", id }.Concat(options))
         {
             info.ArgumentList.Add(arg);
         }

@@ -3,13 +3,11 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Kernelsmith.Cli.Embedded;
 using Kernelsmith.Cli.Tests.Cluster;
+using Kernelsmith.Cli.Tests.Embedded;
 using Kernelsmith.Cli.Tests.Llm;
 using Kernelsmith.Cli.Tests.Telemetry.Otlp;
-using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
-using Kernelsmith.Grains.Kernels;
-using Kernelsmith.Grains.Sweeps;
 
 namespace Kernelsmith.Cli.Tests.Telemetry;
 
@@ -71,8 +69,8 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             });
             try
             {
-                await WaitForAgentAsync(cluster, agent);
-                Records = await RunSweepAsync(cluster, await WriteSpecAsync(work, model.Endpoint));
+                await ExternalAgents.WaitForPoolsAsync(cluster, [agent], Pool);
+                Records = await ExternalAgents.RunSweepAsync(cluster, await WriteSpecAsync(work, model.Endpoint));
                 using var http = new HttpClient();
                 Scrape = await http.GetStringAsync($"http://localhost:{prometheusPort}/metrics");
             }
@@ -115,33 +113,6 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             run: { input: tiny, threads: [1, 2], repetitions: 1, timeout: 20 }
             """);
         return spec;
-    }
-
-    private static async Task WaitForAgentAsync(EmbeddedCluster cluster, AgentProcess agent)
-    {
-        var registry = cluster.Grains.GetGrain<IAgentRegistryGrain>(0);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await registry.GetLiveAgentsAsync()).Any(a => a.Pool == Pool))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the out-of-process agent did not register within 60 s:\n{agent.Output}");
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task<IReadOnlyList<ExperimentRecord>> RunSweepAsync(EmbeddedCluster cluster, string specFile)
-    {
-        var catalog = KernelCatalog.Load([Repository.Kernels]);
-        var spec = SweepSpecLoader.Load(specFile, catalog);
-        var sweep = cluster.Grains.GetGrain<ISweepGrain>($"telemetry-{Guid.NewGuid():n}");
-        await sweep.StartAsync(spec, spec.Kernels.Select(id => catalog.TryGet(id, out var kernel) ? kernel : throw new KeyNotFoundException(id)).ToList());
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (await sweep.GetProgressAsync() is var progress && progress.Recorded < progress.Total)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the sweep did not finish within 3 minutes");
-            await Task.Delay(250);
-        }
-
-        return await sweep.GetRecordsAsync(0, 100);
     }
 
     private static int FreePort()
