@@ -42,9 +42,9 @@ public static partial class Mutations
         new("missing_single", "openmp", code => RemoveLine(code, OmpSingle()), ["differs", "race"]),
         new("wrong_mpi_rank", "mpi", code => Replace(code, RankIsZero(), "$1 == 1"), ["differs", "printed nothing", "rank"]),
         // An off-by-one element count in a broadcast, gather, reduction or send: the receivers miss the last element.
-        new("wrong_mpi_count", "mpi", code => Replace(code, MpiCount(), "${call}${count} - 1"), ["differs", "receive buffer", "count"]),
+        new("wrong_mpi_count", "mpi", code => Shift(code, MpiCount(), "count", -1), ["differs", "receive buffer", "count"]),
         // The send's tag matches no receive, so the receiving rank waits for ever: a deadlock the run's time limit ends.
-        new("unmatched_send_recv", "mpi", code => Replace(code, MpiSendTag(), "${call}${tag} + 1"), ["deadlock"]),
+        new("unmatched_send_recv", "mpi", code => Shift(code, MpiSendTag(), "tag", +1), ["deadlock"]),
         new("host_call_in_device", "cuda", code => Replace(code, GlobalFunctionBody(), "$0\n    exit(1);"), ["__host__", "exit"]),
         // A kernel launched with the host array instead of its device copy: an illegal address on the GPU.
         new("host_array_in_kernel", "cuda", PassHostArray, ["host array", "illegal memory access", "IllegalAddress", "Invalid __global__"]),
@@ -65,6 +65,22 @@ public static partial class Mutations
 
     private static string? Replace(string code, Regex pattern, string replacement) =>
         pattern.IsMatch(code) ? pattern.Replace(code, replacement, 1) : null;
+
+    /// <summary>The pattern's first match with its named value moved by delta: "1" becomes "0", "rows" becomes "rows - 1".</summary>
+    private static string? Shift(string code, Regex pattern, string group, int delta)
+    {
+        var match = pattern.Match(code);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var value = match.Groups[group];
+        var shifted = int.TryParse(value.Value, System.Globalization.CultureInfo.InvariantCulture, out var literal)
+            ? (literal + delta).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : $"{value.Value} {(delta < 0 ? '-' : '+')} {Math.Abs(delta)}";
+        return code[..value.Index] + shifted + code[(value.Index + value.Length)..];
+    }
 
     private static string? InsertInMain(string code, string statement)
     {
@@ -130,11 +146,11 @@ public static partial class Mutations
     private const string Argument = @"(?:[^,()]|\((?:[^()]|\([^()]*\))*\))+?";
 
     /// <summary>The element count of a call that has one right after its buffer(s).</summary>
-    [GeneratedRegex(@"(?<call>\bMPI_(?:Bcast|Gatherv?|Send|Isend)\s*\(\s*" + Argument + @",\s*|\bMPI_(?:Reduce|Allreduce)\s*\(\s*" + Argument + @",\s*" + Argument + @",\s*)(?<count>" + Argument + @")(?=\s*,)")]
+    [GeneratedRegex(@"(?:\bMPI_(?:Bcast|Gatherv?|Send|Isend)\s*\(\s*" + Argument + @",\s*|\bMPI_(?:Reduce|Allreduce)\s*\(\s*" + Argument + @",\s*" + Argument + @",\s*)(?<count>" + Argument + @")(?=\s*,)")]
     private static partial Regex MpiCount();
 
     /// <summary>The tag of a point-to-point send: the fifth argument of MPI_Send, MPI_Isend, MPI_Ssend and MPI_Sendrecv.</summary>
-    [GeneratedRegex(@"(?<call>\bMPI_(?:Send|Isend|Ssend|Sendrecv)\s*\(\s*(?:" + Argument + @",\s*){4})(?<tag>" + Argument + @")(?=\s*,)")]
+    [GeneratedRegex(@"\bMPI_(?:Send|Isend|Ssend|Sendrecv)\s*\(\s*(?:" + Argument + @",\s*){4}(?<tag>" + Argument + @")(?=\s*,)")]
     private static partial Regex MpiSendTag();
 
     [GeneratedRegex(@"cudaMemcpy\s*\(\s*(?<dst>&?\w+)\s*,\s*(?<src>&?\w+)\s*,[^;]*?cudaMemcpy(?<direction>HostToDevice|DeviceToHost)")]
