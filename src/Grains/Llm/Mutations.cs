@@ -40,7 +40,7 @@ public static partial class Mutations
         },
         new("missing_reduction", "openmp", code => Replace(code, ReductionClause(), ""), ["differs", "race"]),
         new("missing_single", "openmp", code => RemoveLine(code, OmpSingle()), ["differs", "race"]),
-        new("wrong_mpi_rank", "mpi", code => Replace(code, RankIsZero(), "$1 == 1"), ["differs", "printed nothing", "rank"]),
+        new("wrong_mpi_rank", "mpi", code => Replace(code, RankIsZero(), "$1 == 1"), ["differs", "printed nothing", "rank", "segmentation fault"]),
         // An off-by-one element count in a broadcast, gather, reduction or send: the receivers miss the last element.
         new("wrong_mpi_count", "mpi", code => Shift(code, MpiCount(), "count", -1), ["differs", "receive buffer", "count"]),
         // The send's tag matches no receive, so the receiving rank waits for ever: a deadlock the run's time limit ends.
@@ -132,7 +132,8 @@ public static partial class Mutations
     [GeneratedRegex(@"^[ \t]*#[ \t]*pragma[ \t]+omp[ \t]+single[^\n]*\n", RegexOptions.Multiline)]
     private static partial Regex OmpSingle();
 
-    [GeneratedRegex(@"\b(rank|my_rank|myrank|world_rank)\s*==\s*0\b")]
+    /// <summary>A test for rank 0 that matters: not one that only picks who prints the usage or an error message.</summary>
+    [GeneratedRegex(@"\b(rank|my_rank|myrank|world_rank)\s*==\s*0\b(?![^\n]*fprintf\s*\(\s*stderr)")]
     private static partial Regex RankIsZero();
 
     [GeneratedRegex(@"__global__[^{;]*\{")]
