@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Scheduling;
 
 namespace Kernelsmith.Grains.Llm;
 
@@ -62,7 +63,7 @@ public sealed class SimModel : IModelProvider
         }
 
         var main = solution[0];
-        var applicable = Mutations.Applicable(main.Content, technology)
+        var applicable = Mutations.Applicable(main.Content, technology, BuildRecipe.For(request.Kernel, technology).Flags)
             .Where(m => request.Model.Fault is null || m.Mutation.Name == request.Model.Fault)
             .ToList();
         if (applicable.Count == 0)

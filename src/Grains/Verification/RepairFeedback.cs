@@ -59,7 +59,7 @@ public static partial class RepairFeedback
             CudaLaunchError => $"a kernel launch failed ({FirstLine(message)}): check the grid and block sizes (at most 1024 threads per block) and the resources a block uses.",
             CudaError => $"a CUDA call failed: {FirstLine(message)}.",
             DataRace => "a data race: threads update shared data without synchronisation; make the variable private, use a reduction, or protect the update (atomic, critical).",
-            MemoryError => $"invalid memory access ({Kind(message)}): check array bounds and the lifetime of buffers.",
+            MemoryError => $"invalid memory access ({Kind(message)}): {(OnGpu().IsMatch(message) ? "check array bounds, and that every array a kernel gets is device memory (its cudaMalloc copy), not the host array" : "check array bounds and the lifetime of buffers")}.",
             MemoryLeak => "memory is allocated and never freed (harmless to the results, but free it).",
             UndefinedBehaviour => $"undefined behaviour: {what}.",
             WrongOutput => $"wrong result: {FlatClip(message)}.",
@@ -121,6 +121,10 @@ public static partial class RepairFeedback
 
     [GeneratedRegex(@"(?:Sanitizer: (?<kind>[\w-]+(?: on unknown address)?)|runtime error: (?<kind>.*)|^=+\s+(?<kind>.*))")]
     private static partial Regex ReportKind();
+
+    /// <summary>A memory error on the GPU: the CUDA runtime's illegal address, or compute-sanitizer's report of a kernel's access.</summary>
+    [GeneratedRegex(@"illegal memory access|IllegalAddress|ILLEGAL_ADDRESS|Invalid __(?:global|device|shared)__")]
+    private static partial Regex OnGpu();
 
     [GeneratedRegex(@"(?<file>[\w./-]+\.(?:c|h|cc|cpp|cxx|hpp|cu|cuh))(?::(?<line>\d+)|\((?<line>\d+)\))")]
     private static partial Regex SourceLocation();

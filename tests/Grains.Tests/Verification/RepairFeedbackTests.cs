@@ -67,6 +67,12 @@ public sealed class RepairFeedbackTests
     }
 
     [Fact]
+    public void Sentence_CudaIllegalAddress_AsksWhetherAKernelGotAHostArray() =>
+        Assert.Equal(
+            "heat2d.cu line 64: invalid memory access (CUDA error an illegal memory access was encountered at heat2d.cu:64): check array bounds, and that every array a kernel gets is device memory (its cudaMalloc copy), not the host array.",
+            RepairFeedback.Sentence(new ErrorFinding(FindingStages.Run, ErrorCategories.MemoryError, "CUDA error an illegal memory access was encountered at heat2d.cu:64")));
+
+    [Fact]
     public void Sentence_UnknownError_KeepsTheCompilersWords() =>
         Assert.Equal("other.c line 8: other: #error \"needs OpenMP\".", RepairFeedback.Sentence(Build("other.c:8:2: error: #error \"needs OpenMP\"")));
 
