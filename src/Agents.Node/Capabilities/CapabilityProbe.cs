@@ -58,6 +58,8 @@ public static class CapabilityProbe
             capabilities.Technologies.Add("cuda");
         }
 
+        capabilities.Hardware = HardwareProbe.Detect();
+
         return capabilities;
     }
 

@@ -12,6 +12,7 @@ public sealed class CoreLedger
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _admission = new(1, 1);
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiting;
 
     public CoreLedger(IReadOnlyList<int> cores)
     {
@@ -37,11 +38,24 @@ public sealed class CoreLedger
         }
     }
 
+    /// <summary>Jobs waiting for cores: the agent's queue, reported in its heartbeat.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>Waits until <paramref name="count"/> cores (at most all of them) are free and takes them.</summary>
     public async Task<CoreReservation> ReserveAsync(int count, CancellationToken cancellationToken)
     {
         count = Math.Clamp(count, 1, Cores);
-        await _admission.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _admission.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw;
+        }
+
         try
         {
             while (true)
@@ -57,13 +71,22 @@ public sealed class CoreLedger
                             _held[index] = true;
                         }
 
+                        Interlocked.Decrement(ref _waiting);
                         return new CoreReservation(this, free);
                     }
 
                     released = _released.Task;
                 }
 
-                await released.WaitAsync(cancellationToken);
+                try
+                {
+                    await released.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Decrement(ref _waiting);
+                    throw;
+                }
             }
         }
         finally

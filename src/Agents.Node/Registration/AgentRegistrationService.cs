@@ -54,7 +54,7 @@ public sealed partial class AgentRegistrationService(
                 else
                 {
                     var beat = await registry.HeartbeatAsync(
-                        new AgentHeartbeat { AgentId = identity.AgentId, BusyCores = cores.Busy }, token.Value.Headers(), cancellationToken: stoppingToken);
+                        new AgentHeartbeat { AgentId = identity.AgentId, BusyCores = cores.Busy, QueuedJobs = cores.Waiting }, token.Value.Headers(), cancellationToken: stoppingToken);
                     registered = beat.Known;
                 }
             }

@@ -160,7 +160,7 @@ internal static class ClusterCommands
     {
         using var channel = GrpcChannel.ForAddress(cluster);
         var list = await Call(() => new SweepService.SweepServiceClient(channel).ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "pool", "address", "technologies", "hardware", "tools", "last heartbeat");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "pool", "address", "technologies", "hardware", "sanitizers", "load", "tools", "last heartbeat");
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
         {
             table.AddRow(
@@ -168,7 +168,9 @@ internal static class ClusterCommands
                 Markup.Escape(agent.Pool),
                 Markup.Escape(agent.Address),
                 string.Join(", ", agent.Technologies),
-                Markup.Escape($"{agent.CpuModel}, {agent.Cores} cores, {agent.MemoryBytes / (1L << 30)} GiB"),
+                Markup.Escape(agent.Hardware),
+                string.Join(", ", agent.Sanitizers),
+                $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} queued",
                 Markup.Escape(string.Join("; ", agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}: {t.Value}"))),
                 DateTimeOffset.FromUnixTimeMilliseconds(agent.LastHeartbeatUnixMs).ToString("HH:mm:ss", CultureInfo.InvariantCulture));
         }

@@ -13,9 +13,31 @@ public sealed record AgentInfo(
     IReadOnlyDictionary<string, string> Tools,
     DateTimeOffset LastHeartbeat)
 {
-    public string Hardware => $"{CpuModel}, {Cores} cores, {MemoryBytes / (1L << 30)} GiB";
+    /// <summary>The machine in one line (sockets, cores, caches, NUMA, memory, GPUs), as provenance and prompts show it.</summary>
+    [Id(100)]
+    public string Description { get; init; } = "";
+
+    [Id(101)]
+    public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
+
+    /// <summary>Sanitizers that build and link here: thread, memory, compute-sanitizer.</summary>
+    [Id(102)]
+    public IReadOnlyList<string> Sanitizers { get; init; } = [];
+
+    /// <summary>Load at the last heartbeat: cores held by jobs, and jobs waiting for cores.</summary>
+    [Id(103)]
+    public int BusyCores { get; init; }
+
+    [Id(104)]
+    public int QueuedJobs { get; init; }
+
+    public string Hardware => Description.Length > 0 ? Description : $"{CpuModel}, {Cores} cores, {MemoryBytes / (1L << 30)} GiB";
     public string Toolchain => string.Join("; ", Tools.OrderBy(t => t.Key).Select(t => $"{t.Key} {t.Value}"));
 }
+
+/// <summary>One GPU of an agent.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.GpuInfo")]
+public sealed record GpuInfo(int Index, string Name, long MemoryBytes, string ComputeCapability);
 
 /// <summary>The cluster's list of live agents.</summary>
 public interface IAgentRegistryGrain : IGrainWithIntegerKey
@@ -23,8 +45,8 @@ public interface IAgentRegistryGrain : IGrainWithIntegerKey
     /// <summary>Adds or refreshes an agent.</summary>
     Task RegisterAsync(AgentInfo agent);
 
-    /// <summary>Marks an agent alive; false when the registry does not know it.</summary>
-    Task<bool> HeartbeatAsync(string agentId);
+    /// <summary>Marks an agent alive and notes its load; false when the registry does not know it.</summary>
+    Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs);
 
     /// <summary>
     /// Drops an agent a dispatcher could not reach, so no other job is sent there; a live agent learns of it at its

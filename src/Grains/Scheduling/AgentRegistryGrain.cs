@@ -17,14 +17,14 @@ public sealed class AgentRegistryGrain(TimeProvider clock) : Grain, IAgentRegist
         return Task.CompletedTask;
     }
 
-    public Task<bool> HeartbeatAsync(string agentId)
+    public Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs)
     {
         if (!_agents.TryGetValue(agentId, out var agent))
         {
             return Task.FromResult(false);
         }
 
-        _agents[agentId] = agent with { LastHeartbeat = clock.GetUtcNow() };
+        _agents[agentId] = agent with { LastHeartbeat = clock.GetUtcNow(), BusyCores = busyCores, QueuedJobs = queuedJobs };
         return Task.FromResult(true);
     }
 

@@ -27,13 +27,18 @@ public sealed partial class AgentRegistryService(IGrainFactory grains, TimeProvi
             capabilities.CpuModel,
             capabilities.MemoryBytes,
             capabilities.Tools.ToDictionary(t => t.Name, t => t.Version),
-            clock.GetUtcNow()));
+            clock.GetUtcNow())
+        {
+            Description = HardwareDescription.Describe(capabilities),
+            Gpus = [.. capabilities.Hardware?.Gpus.Select(g => new GpuInfo(g.Index, g.Name, g.MemoryBytes, g.ComputeCapability)) ?? []],
+            Sanitizers = [.. capabilities.Hardware?.Sanitizers ?? []],
+        });
         LogRegistered(request.AgentId, request.Pool, request.Address, string.Join(",", capabilities.Technologies));
         return new RegistrationReply { Accepted = true, HeartbeatIntervalMs = HeartbeatIntervalMs };
     }
 
     public override async Task<HeartbeatReply> Heartbeat(AgentHeartbeat request, ServerCallContext context) =>
-        new() { Known = await grains.GetGrain<IAgentRegistryGrain>(0).HeartbeatAsync(request.AgentId) };
+        new() { Known = await grains.GetGrain<IAgentRegistryGrain>(0).HeartbeatAsync(request.AgentId, request.BusyCores, request.QueuedJobs) };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} (pool {Pool}) registered at {Address}: {Technologies}")]
     private partial void LogRegistered(string agentId, string pool, string address, string technologies);

@@ -131,7 +131,11 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
                 CpuModel = agent.CpuModel,
                 MemoryBytes = agent.MemoryBytes,
                 LastHeartbeatUnixMs = agent.LastHeartbeat.ToUnixTimeMilliseconds(),
+                Hardware = agent.Hardware,
+                BusyCores = agent.BusyCores,
+                QueuedJobs = agent.QueuedJobs,
             };
+            summary.Sanitizers.AddRange(agent.Sanitizers);
             summary.Technologies.AddRange(agent.Technologies);
             summary.Tools.Add(agent.Tools.ToDictionary());
             list.Agents.Add(summary);
