@@ -6,13 +6,21 @@ using Microsoft.Extensions.Options;
 namespace Kernelsmith.Agents.Node.Hosting;
 
 /// <summary>Who this agent is and what its machine can do, detected once at start.</summary>
-public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cores)
+public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cores, SlurmLauncher slurm)
 {
+    /// <summary>The capability report's entry for the Slurm cluster the agent can reach (partitions, MPI plugins, how it submits).</summary>
+    public const string SlurmTool = "slurm";
+
     private readonly Lazy<AgentCapabilities> _capabilities = new(() =>
     {
         var detected = CapabilityProbe.Detect();
         // What the cluster may schedule here: the cores jobs may use, not every core the machine has.
         detected.Cores = cores.Cores;
+        if (slurm.Describe() is { } cluster)
+        {
+            detected.Tools.Add(new ToolVersion { Name = SlurmTool, Version = cluster });
+        }
+
         return detected;
     });
 

@@ -17,6 +17,7 @@ namespace Kernelsmith.Agents.Node.Services;
 /// </summary>
 public sealed partial class NodeAgentService(
     Sandbox sandbox,
+    SlurmLauncher slurm,
     Workspace workspace,
     CoreLedger cores,
     AgentIdentity identity,
@@ -82,7 +83,8 @@ public sealed partial class NodeAgentService(
         var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
         var refusal = Refusal(null)
             ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
-            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null);
+            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null)
+            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null);
         if (refusal is not null)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
@@ -92,11 +94,12 @@ public sealed partial class NodeAgentService(
         var threads = Math.Max(1, request.Threads);
         var ranks = mpi is null ? 1 : Math.Max(1, request.Ranks);
         var wanted = request.Exclusive ? threads * ranks : 1;
-        var held = request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
+        // Through Slurm the program runs on the cluster's cores; here it takes one for srun or sbatch, which only wait.
+        var held = slurm.Enabled ? 1 : request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
         await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
         using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
         // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
-        IReadOnlyList<int> pinned = [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
+        IReadOnlyList<int> pinned = slurm.Enabled ? [] : [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
         using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, pinned.Count);
         var started = DateTimeOffset.UtcNow;
         await responseStream.WriteAsync(Started(pinned, started));
@@ -119,10 +122,12 @@ public sealed partial class NodeAgentService(
                 environment[name] = value;
             }
 
-            List<string> command = mpi is null
+            // Under Slurm srun starts the ranks, each in a sandbox of its own; locally mpirun starts them inside one.
+            List<string> command = mpi is null || slurm.Enabled
                 ? [.. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args]
                 : [.. mpi.LaunchCommand(ranks), .. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args];
-            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context);
+            var placement = slurm.Enabled ? new SlurmPlacement(ranks, threads, mpi, request.Exclusive) : null;
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context, placement);
             result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
             sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
@@ -157,14 +162,15 @@ public sealed partial class NodeAgentService(
         IReadOnlyList<int> jobCores,
         int threads,
         IServerStreamWriter<JobUpdate> responseStream,
-        ServerCallContext context)
+        ServerCallContext context,
+        SlurmPlacement? placement = null)
     {
         if (sandbox.JobUid is { } uid)
         {
             Workspace.HandOver(directory, uid);
         }
 
-        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads);
+        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, placement);
         return await sandbox.RunAsync(job, new StreamingObserver(responseStream), context.CancellationToken);
     }
 
