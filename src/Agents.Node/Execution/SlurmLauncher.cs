@@ -46,6 +46,22 @@ public sealed partial class SlurmLauncher(IOptions<AgentOptions> options, ILogge
             : null;
 
     /// <summary>
+    /// The compiler a build uses. Through Slurm the plain MPI wrappers (<c>mpicc</c>, <c>mpicxx</c>: what sweeps ask
+    /// for) build with MPICH when they belong to Open MPI here, so that srun can start the program; a wrapper named
+    /// for its MPI (<c>mpicc.openmpi</c>) is taken at its word.
+    /// </summary>
+    public string Compiler(string requested)
+    {
+        if (!Enabled || MpiToolchain.ForCompiler(requested) is not { Launcher: "mpirun", Implementation: MpiToolchain.OpenMpi } plain
+            || MpiToolchain.Installed.FirstOrDefault(t => t.Implementation == MpiToolchain.Mpich && t.Launcher != "mpirun") is not { } mpich)
+        {
+            return requested;
+        }
+
+        return mpich.Compilers[plain.Compilers.ToList().IndexOf(requested)];
+    }
+
+    /// <summary>
     /// The variables the agent's Slurm commands get, and pass on to the job's tasks: the search path and where
     /// slurm.conf is. Nothing else of the agent's environment (tokens, keys) reaches the cluster or the program.
     /// </summary>

@@ -31,14 +31,15 @@ public sealed partial class NodeAgentService(
     public override async Task Build(BuildJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
         var queued = DateTimeOffset.UtcNow;
-        if (Refusal(request.Compiler) is { } refusal)
+        var compiler = slurm.Compiler(request.Compiler);
+        if (Refusal(compiler) is { } refusal)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
             return;
         }
 
         var artifactId = Workspace.ArtifactId(request);
-        var toolchain = identity.ToolVersion(request.Compiler);
+        var toolchain = identity.ToolVersion(compiler);
         if (workspace.FindArtifact(artifactId) is not null)
         {
             await responseStream.WriteAsync(new JobUpdate { Result = new JobResult { ArtifactId = artifactId, Toolchain = toolchain, Message = "cached" } });
@@ -56,14 +57,14 @@ public sealed partial class NodeAgentService(
         {
             Workspace.WriteFiles(directory, request.Files);
             var sources = request.Files.Select(f => f.Path).Where(p => s_compiledExtensions.Contains(Path.GetExtension(p)));
-            List<string> command = [request.Compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
+            List<string> command = [compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
             var outcome = await RunSandboxedAsync(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs, reservation.Cores, 1, responseStream, context);
             result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             result.Toolchain = toolchain;
             sandboxed.Finished(result);
             if (result.Status == JobResult.Types.Status.Exited && outcome.ExitCode == 0 && Workspace.RegularFile(directory, Workspace.ProgramName) is { } program)
             {
-                workspace.StoreArtifact(artifactId, program, MpiToolchain.ForCompiler(request.Compiler)?.Launcher);
+                workspace.StoreArtifact(artifactId, program, MpiToolchain.ForCompiler(compiler)?.Launcher);
                 result.ArtifactId = artifactId;
             }
         }

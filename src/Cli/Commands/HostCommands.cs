@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
@@ -51,7 +52,11 @@ internal static class HostCommands
         var listen = new Option<string>("--listen") { Description = "gRPC address the agent listens on", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var id = new Option<string?>("--id") { Description = "Agent id (default: host name and a random suffix)" };
         var tokenFile = TokenFileOption();
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, tokenFile };
+        var slurm = new Option<string?>("--slurm") { Description = "On a Slurm login node: run jobs on the cluster with srun or sbatch (more under Agent__Slurm__*)" };
+        slurm.AcceptOnlyFromAmong(SlurmLauncher.Srun, SlurmLauncher.Sbatch);
+        var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm)" };
+        var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm)" };
+        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, tokenFile, slurm, partition, account };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -63,6 +68,14 @@ internal static class HostCommands
                 [$"{AgentOptions.Section}:Id"] = parse.GetValue(id),
                 [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
             });
+            // Given only when set: Agent__Slurm__* in the environment or appsettings may carry them instead.
+            var slurmSettings = new Dictionary<string, string?>
+            {
+                [$"{AgentOptions.Section}:Slurm:Submit"] = parse.GetValue(slurm),
+                [$"{AgentOptions.Section}:Slurm:Partition"] = parse.GetValue(partition),
+                [$"{AgentOptions.Section}:Slurm:Account"] = parse.GetValue(account),
+            };
+            builder.Configuration.AddInMemoryCollection(slurmSettings.Where(setting => setting.Value is not null));
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();
             var app = builder.Build();

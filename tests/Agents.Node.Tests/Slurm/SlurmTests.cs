@@ -15,14 +15,18 @@ namespace Kernelsmith.Agents.Node.Tests.Slurm;
 public sealed class SlurmTests(SlurmFixture fixture)
 {
     [Theory]
-    [InlineData(SlurmLauncher.Srun)]
-    [InlineData(SlurmLauncher.Sbatch)]
-    public async Task Run_MpichAtTwoRanks_RunsEachRankAsATaskOfOneSlurmJob(string submit)
+    [InlineData(SlurmLauncher.Srun, "mpicc.mpich")]
+    [InlineData(SlurmLauncher.Sbatch, "mpicc.mpich")]
+    // What sweeps ask for: whichever MPI the plain wrapper belongs to here, a Slurm agent builds with MPICH.
+    [InlineData(SlurmLauncher.Srun, "mpicc")]
+    public async Task Run_MpichAtTwoRanks_RunsEachRankAsATaskOfOneSlurmJob(string submit, string compiler)
     {
         var agent = fixture.Agent(submit);
-        var artifact = await agent.BuildProgramAsync("slurm_ranks", "mpicc.mpich");
+        var build = await agent.BuildAsync("slurm_ranks", compiler, []);
+        Assert.True(build.ArtifactId.Length > 0, build.Stderr.ToStringUtf8());
+        Assert.Contains("MPICH 4", build.Toolchain);
 
-        var call = await agent.RunAsync(MpiJob(artifact, 2, 60_000));
+        var call = await agent.RunAsync(MpiJob(build.ArtifactId, 2, 60_000));
 
         Assert.True(call.Result.Status == JobResult.Types.Status.Exited && call.Result.ExitCode == 0,
             $"{call.Result.Status} {call.Result.ExitCode} {call.Result.Message}\n{call.Result.Stderr.ToStringUtf8()}\n{call.Stdout}");
