@@ -21,7 +21,7 @@ public sealed record SandboxCommand(
 /// <summary>A limit the job went over, by name (<c>memory</c>, <c>cpu</c>, <c>file_size</c>, <c>disk</c>, <c>output</c>) and as people read it.</summary>
 public sealed record LimitHit(string Name, string Description);
 
-/// <summary>What a sandboxed command did.</summary>
+/// <summary>What a sandboxed command did; <see cref="Fault"/> says why the agent could not run it (a Slurm job refused or never started), which is no verdict on the program.</summary>
 public sealed record SandboxOutcome(
     bool TimedOut,
     LimitHit? Limit,
@@ -33,7 +33,8 @@ public sealed record SandboxOutcome(
     bool StderrTruncated,
     TimeSpan Wall,
     long PeakPrivateBytes,
-    int PeakProcesses);
+    int PeakProcesses,
+    string? Fault = null);
 
 /// <summary>What a job's processes used over the last sampling interval.</summary>
 public sealed record ResourceUsage(TimeSpan Elapsed, double CpuPercent, long PrivateBytes, int Processes, long DiskBytes);
@@ -167,7 +168,7 @@ public sealed class Sandbox
         var stderr = new CappedBuffer(_options.MaxOutputBytes);
         var readOut = stdout.DrainAsync(process.StandardOutput.BaseStream);
         var readErr = stderr.DrainAsync(process.StandardError.BaseStream);
-        var watch = new Watch(process, command, stdout, stderr, slurm, _options, observer, clock);
+        var watch = new Watch(process, command, stdout, stderr, slurm, _slurm, _options, observer, clock);
         try
         {
             // A batch job reads its input from a file; sbatch itself gets none.
@@ -184,13 +185,14 @@ public sealed class Sandbox
 
             await process.WaitForExitAsync(CancellationToken.None);
             // Killing srun or sbatch leaves the job on the cluster: it is cancelled, and gone, before the run returns.
-            if (slurm is not null && (watch.TimedOut || watch.Killed is not null || cancellationToken.IsCancellationRequested))
+            if (slurm is not null && (watch.TimedOut || watch.Killed is not null || watch.Fault is not null || cancellationToken.IsCancellationRequested))
             {
                 await _slurm.CancelAsync(slurm, SearchPath);
             }
         }
 
-        var wall = clock.Elapsed;
+        // Under Slurm the run's time starts once the job left the queue.
+        var wall = clock.Elapsed - watch.Queued;
         // Once the namespace is gone nothing holds the pipes open; the wait only guards against the unforeseen.
         await Task.WhenAll(readOut, readErr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         cancellationToken.ThrowIfCancellationRequested();
@@ -199,6 +201,9 @@ public sealed class Sandbox
             await watch.ReportOutputAsync();
         }
 
+        var fault = watch.Fault ?? (slurm is not null && process.ExitCode != 0 && !watch.TimedOut
+            ? SlurmLauncher.Refused(System.Text.Encoding.UTF8.GetString(stderr.ToArray()))
+            : null);
         if (slurm is { StdoutFile: { } outFile, StderrFile: { } errFile })
         {
             // sbatch said nothing when it succeeded; the job's output is in the files the cluster wrote.
@@ -215,7 +220,7 @@ public sealed class Sandbox
         };
         return new SandboxOutcome(
             watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
-            watch.PeakPrivateBytes, watch.PeakProcesses);
+            watch.PeakPrivateBytes, watch.PeakProcesses, fault);
     }
 
     private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
@@ -377,12 +382,24 @@ public sealed class Sandbox
         CappedBuffer stdout,
         CappedBuffer stderr,
         SlurmLaunch? slurm,
+        SlurmLauncher launcher,
         AgentOptions options,
         ISandboxObserver? observer,
         Stopwatch clock)
     {
+        /// <summary>How often a Slurm job is looked up in the queue until it runs.</summary>
+        private static readonly TimeSpan s_queuePoll = TimeSpan.FromSeconds(1);
+
         private long _lastTicks;
         private TimeSpan _lastSample;
+        private TimeSpan _nextQueuePoll = s_queuePoll;
+        private bool _left;
+
+        /// <summary>How long a Slurm job was last seen waiting in the queue: its run's clock starts there.</summary>
+        public TimeSpan Queued { get; private set; }
+
+        /// <summary>Why the agent gave up on a Slurm job that could not start.</summary>
+        public string? Fault { get; private set; }
 
         public bool TimedOut { get; private set; }
 
@@ -397,7 +414,7 @@ public sealed class Sandbox
             var exited = process.WaitForExitAsync(CancellationToken.None);
             for (var tick = 1; ; tick++)
             {
-                var remaining = command.Timeout - clock.Elapsed;
+                var remaining = command.Timeout + Queued - clock.Elapsed;
                 var wait = remaining < s_tick ? remaining : s_tick;
                 if (wait > TimeSpan.Zero)
                 {
@@ -410,7 +427,14 @@ public sealed class Sandbox
                     return;
                 }
 
-                if (clock.Elapsed >= command.Timeout)
+                if (slurm is not null && !_left && clock.Elapsed >= _nextQueuePoll && await QueueFaultAsync() is { } fault)
+                {
+                    Fault = fault;
+                    Kill();
+                    return;
+                }
+
+                if (clock.Elapsed - Queued >= command.Timeout)
                 {
                     TimedOut = true;
                     Kill();
@@ -431,6 +455,31 @@ public sealed class Sandbox
                     await observer.UsageAsync(usage);
                 }
             }
+        }
+
+        /// <summary>
+        /// Follows a Slurm job until it leaves the queue, moving the start of its wall clock along while it waits;
+        /// returns why it never will start, when it will not.
+        /// </summary>
+        private async Task<string?> QueueFaultAsync()
+        {
+            var state = await launcher.StateAsync(slurm!, SearchPath);
+            _nextQueuePoll = clock.Elapsed + s_queuePoll;
+            if (state is null)
+            {
+                // Not submitted yet, or already gone: look again.
+                return null;
+            }
+
+            if (!state.Pending)
+            {
+                _left = true;
+                return null;
+            }
+
+            Queued = clock.Elapsed;
+            return SlurmLauncher.NeverStarts(state)
+                ?? (Queued > launcher.MaxQueueWait ? $"waited {Queued.TotalSeconds:0} s in Slurm's queue (pending: {state.Reason})" : null);
         }
 
         public async Task ReportOutputAsync()

@@ -14,6 +14,12 @@ public sealed record SlurmPlacement(int Tasks, int CpusPerTask, MpiToolchain? Mp
 /// </summary>
 public sealed record SlurmLaunch(IReadOnlyList<string> Command, string JobName, string? StdoutFile, string? StderrFile);
 
+/// <summary>Where a job stands in the queue (<c>PENDING</c>, <c>RUNNING</c>, <c>COMPLETING</c> ...) and why, as squeue says.</summary>
+public sealed record SlurmJobState(string State, string Reason)
+{
+    public bool Pending => State == "PENDING";
+}
+
 /// <summary>
 /// Everything the agent knows about Slurm, in one place: which jobs it submits and how, the MPI plugin each MPI
 /// needs, cancelling a job the agent gave up on, and what the cluster offers. srun and sbatch run outside the
@@ -33,6 +39,19 @@ public sealed partial class SlurmLauncher(IOptions<AgentOptions> options, ILogge
 
     /// <summary>How long the agent waits for a cancelled job to leave the queue (its processes are gone by then).</summary>
     private static readonly TimeSpan s_cancelWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reasons a pending job gives when it can never start as asked (more nodes or time than the partition has, an
+    /// account or QOS it may not use): waiting would only end at the queue limit.
+    /// </summary>
+    private static readonly HashSet<string> s_neverStarts =
+    [
+        "PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "BadConstraints", "InvalidAccount", "InvalidQOS",
+        "AccountNotAllowed", "QOSNotAllowed", "DependencyNeverSatisfied",
+    ];
+
+    /// <summary>The prefixes of what srun and sbatch say when the cluster refuses a job outright.</summary>
+    private static readonly string[] s_refusals = ["srun: error: Unable to allocate resources", "sbatch: error: Batch job submission failed"];
 
     private SlurmOptions Slurm => options.Value.Slurm;
 
@@ -127,6 +146,24 @@ public sealed partial class SlurmLauncher(IOptions<AgentOptions> options, ILogge
         return new SlurmLaunch([Sbatch, "--wait", "--quiet", .. job, $"--output={stdout}", $"--error={stderr}", script], jobName, stdout, stderr);
     }
 
+    /// <summary>How long a job may wait in the queue before the agent gives up on it (the queue is not the program's fault).</summary>
+    public TimeSpan MaxQueueWait => TimeSpan.FromSeconds(Slurm.MaxQueueSeconds);
+
+    /// <summary>Where the job stands in the queue, or null when squeue does not list it (not submitted yet, or gone).</summary>
+    public async Task<SlurmJobState?> StateAsync(SlurmLaunch launch, string searchPath)
+    {
+        var line = (await ClientAsync(searchPath, "squeue", "--noheader", $"--name={launch.JobName}", "--format=%T|%r"))?.Trim();
+        return line?.Split('|') is [var state, var reason] ? new SlurmJobState(state, reason) : null;
+    }
+
+    /// <summary>Why a pending job will never start as asked, or null while it may still start.</summary>
+    public static string? NeverStarts(SlurmJobState state) =>
+        state.Pending && s_neverStarts.Contains(state.Reason) ? $"Slurm cannot start this job as asked (pending: {state.Reason})" : null;
+
+    /// <summary>What srun or sbatch said when the cluster refused the job outright, or null when it did not.</summary>
+    public static string? Refused(string stderr) =>
+        stderr.Split('\n').FirstOrDefault(line => s_refusals.Any(prefix => line.StartsWith(prefix, StringComparison.Ordinal)))?.Trim();
+
     /// <summary>Cancels a job the agent gave up on and waits until it has left the queue, so that none of its processes outlive the run.</summary>
     public async Task CancelAsync(SlurmLaunch launch, string searchPath)
     {
@@ -177,6 +214,11 @@ public sealed partial class SlurmLauncher(IOptions<AgentOptions> options, ILogge
         if (!string.IsNullOrEmpty(slurm.Submit) && slurm.Submit is not (Srun or Sbatch))
         {
             yield return $"Submit must be '{Srun}', '{Sbatch}' or empty (got '{slurm.Submit}')";
+        }
+
+        if (slurm.MaxQueueSeconds < 1)
+        {
+            yield return $"MaxQueueSeconds must be at least 1 (got {slurm.MaxQueueSeconds})";
         }
 
         if (!string.IsNullOrEmpty(slurm.Config) && !File.Exists(slurm.Config))

@@ -80,6 +80,12 @@ public sealed class SlurmOptions
     /// <summary>Further srun/sbatch options the site needs, one per entry, e.g. <c>--qos=short</c> or <c>--constraint=skylake</c>.</summary>
     public List<string> ExtraArgs { get; set; } = [];
 
+    /// <summary>
+    /// How long a run may wait in the queue; its wall-clock limit and measured time start only once it runs. A run
+    /// that waits longer, or that Slurm can never start as asked, is the agent's failure, not the program's.
+    /// </summary>
+    public int MaxQueueSeconds { get; set; } = 3600;
+
     /// <summary>The slurm.conf the agent's Slurm commands read (as <c>SLURM_CONF</c>); empty: Slurm's own default.</summary>
     public string? Config { get; set; }
 }

@@ -214,7 +214,8 @@ public sealed partial class NodeAgentService(
     {
         var result = new JobResult
         {
-            Status = outcome.TimedOut ? JobResult.Types.Status.TimedOut
+            Status = outcome.Fault is not null ? JobResult.Types.Status.AgentError
+                : outcome.TimedOut ? JobResult.Types.Status.TimedOut
                 : outcome.Limit is not null ? JobResult.Types.Status.KilledByLimit
                 : JobResult.Types.Status.Exited,
             ExitCode = outcome.ExitCode,
@@ -224,7 +225,8 @@ public sealed partial class NodeAgentService(
             StdoutTruncated = outcome.StdoutTruncated,
             StderrTruncated = outcome.StderrTruncated,
             WallSeconds = outcome.Wall.TotalSeconds,
-            Message = outcome.TimedOut ? $"timed out after {timeoutMs / 1000.0:0.###} s: the whole process tree was killed"
+            Message = outcome.Fault is { } fault ? fault
+                : outcome.TimedOut ? $"timed out after {timeoutMs / 1000.0:0.###} s: the whole process tree was killed"
                 : outcome.Limit is { } limit ? $"killed: {limit.Description}"
                 : "",
             Limit = outcome.Limit?.Name ?? "",

@@ -111,6 +111,49 @@ public sealed class SlurmTests(SlurmFixture fixture)
     }
 
     [Fact]
+    public async Task Run_WhileTheNodeIsBusy_WaitsInTheQueueWithoutSpendingItsTime()
+    {
+        var agent = fixture.Agent(SlurmLauncher.Srun);
+        var artifact = await agent.BuildProgramAsync("slurm_task");
+        // Another user's job holds the whole node for 6 s; ours, with 3 s to run, waits behind it.
+        await fixture.Cluster.CommandAsync("sbatch", "--exclusive", "--job-name=ks-occupier", "--output=/dev/null", "--wrap=sleep 6");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var call = await agent.RunAsync(artifact, 3_000);
+
+        Assert.True(call.Result.Status == JobResult.Types.Status.Exited && call.Result.ExitCode == 0, $"{call.Result.Status} {call.Result.Message}");
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(3), $"the run did not wait for the node: {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.InRange(call.Result.WallSeconds, 0, 2.5);
+        Assert.Equal("", await fixture.Cluster.QueueAsync());
+    }
+
+    [Fact]
+    public async Task Run_MoreRanksThanTheClusterHas_IsTheAgentsFailureNotTheProgramsAndLeavesNoJob()
+    {
+        var agent = fixture.Agent(SlurmLauncher.Srun);
+        var artifact = await agent.BuildProgramAsync("slurm_ranks", "mpicc.mpich");
+
+        var call = await agent.RunAsync(MpiJob(artifact, 2 * Environment.ProcessorCount + 1, 30_000));
+
+        Assert.Equal(JobResult.Types.Status.AgentError, call.Result.Status);
+        Assert.Equal("Slurm cannot start this job as asked (pending: PartitionConfig)", call.Result.Message);
+        Assert.Equal("", await fixture.Cluster.QueueAsync());
+    }
+
+    [Theory]
+    [InlineData(SlurmLauncher.Srun, "srun: error: Unable to allocate resources: Invalid partition name specified")]
+    [InlineData(SlurmLauncher.Sbatch, "sbatch: error: Batch job submission failed: Invalid partition name specified")]
+    public async Task Run_ToAPartitionThatDoesNotExist_IsRefusedAsTheAgentsFailure(string submit, string message)
+    {
+        await using var agent = await fixture.StartAgentAsync(submit, new Dictionary<string, string?> { [$"{AgentOptions.Section}:Slurm:Partition"] = "no-such-partition" });
+
+        var call = await agent.RunAsync(await agent.BuildProgramAsync("slurm_task"), 30_000);
+
+        Assert.Equal(JobResult.Types.Status.AgentError, call.Result.Status);
+        Assert.Equal(message, call.Result.Message);
+    }
+
+    [Fact]
     public void Capabilities_OnALoginNode_ListSlurmWithItsPartitionAndMpiPlugins()
     {
         var slurm = Assert.Single(fixture.Agent(SlurmLauncher.Srun).Capabilities.Tools, t => t.Name == AgentIdentity.SlurmTool).Version;
