@@ -9,6 +9,7 @@ using Kernelsmith.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kernelsmith.Agents.Node.Tests;
@@ -58,6 +59,9 @@ public sealed class AgentHost : IAsyncDisposable
     }
 
     public NodeAgent.NodeAgentClient Client { get; }
+
+    /// <summary>What the agent reports about itself when it registers with a silo.</summary>
+    public AgentCapabilities Capabilities => _app.Services.GetRequiredService<AgentIdentity>().Capabilities;
 
     public int Port { get; }
 

@@ -70,11 +70,23 @@ public static class CapabilityProbe
             : null;
 
     /// <summary>What a tool prints (stdout, then stderr) when it succeeds, or null when it is not installed or fails.</summary>
-    public static string? Output(string tool, params string[] args)
+    public static string? Output(string tool, params string[] args) => Output(null, tool, args);
+
+    /// <summary>The same, with only the given environment when there is one.</summary>
+    public static string? Output(IReadOnlyDictionary<string, string>? environment, string tool, params string[] args)
     {
         try
         {
             var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+            if (environment is not null)
+            {
+                info.Environment.Clear();
+                foreach (var (name, value) in environment)
+                {
+                    info.Environment[name] = value;
+                }
+            }
+
             foreach (var arg in args)
             {
                 info.ArgumentList.Add(arg);
@@ -86,7 +98,9 @@ public static class CapabilityProbe
                 return null;
             }
 
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            // Both pipes drain at once: a tool that fills one while the other is read would never exit.
+            var stderr = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd() + stderr.GetAwaiter().GetResult();
             if (!process.WaitForExit(10_000) || process.ExitCode != 0)
             {
                 return null;

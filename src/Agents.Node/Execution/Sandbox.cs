@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Execution;
 
-/// <summary>What a sandboxed command should do, on which cores, with how many threads per process, for how long.</summary>
+/// <summary>
+/// What a sandboxed command should do, on which cores, with how many threads per process, for how long; with a
+/// Slurm placement it runs as a Slurm job instead, one sandbox per task, wherever the cluster puts them.
+/// </summary>
 public sealed record SandboxCommand(
     string WorkDirectory,
     IReadOnlyList<string> Command,
@@ -12,12 +15,13 @@ public sealed record SandboxCommand(
     byte[] Stdin,
     TimeSpan Timeout,
     IReadOnlyList<int> Cores,
-    int Threads);
+    int Threads,
+    SlurmPlacement? Slurm = null);
 
 /// <summary>A limit the job went over, by name (<c>memory</c>, <c>cpu</c>, <c>file_size</c>, <c>disk</c>, <c>output</c>) and as people read it.</summary>
 public sealed record LimitHit(string Name, string Description);
 
-/// <summary>What a sandboxed command did.</summary>
+/// <summary>What a sandboxed command did; <see cref="Fault"/> says why the agent could not run it (a Slurm job refused or never started), which is no verdict on the program.</summary>
 public sealed record SandboxOutcome(
     bool TimedOut,
     LimitHit? Limit,
@@ -29,7 +33,8 @@ public sealed record SandboxOutcome(
     bool StderrTruncated,
     TimeSpan Wall,
     long PeakPrivateBytes,
-    int PeakProcesses);
+    int PeakProcesses,
+    string? Fault = null);
 
 /// <summary>What a job's processes used over the last sampling interval.</summary>
 public sealed record ResourceUsage(TimeSpan Elapsed, double CpuPercent, long PrivateBytes, int Processes, long DiskBytes);
@@ -49,6 +54,8 @@ public interface ISandboxObserver
 /// output that kills the whole job when it goes over. A wall-clock limit kills the whole process tree — orphans
 /// included, since they die with the namespace. When the agent is root, jobs run as an unprivileged user: the
 /// kernel exempts root from the process limit, and a root job could write files the agent later trusts.
+/// Through Slurm (see <see cref="SlurmLauncher"/>) the cluster starts the sandboxes; the agent's memory watch then
+/// sees only srun, so memory is the cluster's to limit.
 /// </summary>
 public sealed class Sandbox
 {
@@ -76,11 +83,17 @@ public sealed class Sandbox
     private static readonly Lazy<bool> s_sizedTmpfs = new(() =>
         Capabilities.CapabilityProbe.Output("bwrap", "--help")?.Contains("--size", StringComparison.Ordinal) == true);
 
-    private readonly AgentOptions _options;
+    /// <summary>The job's shared /tmp and /dev/shm under Slurm, inside its work directory: tasks in separate sandboxes must meet there.</summary>
+    private const string SlurmTmp = ".slurm-tmp";
+    private const string SlurmShm = ".slurm-shm";
 
-    public Sandbox(IOptions<AgentOptions> options)
+    private readonly AgentOptions _options;
+    private readonly SlurmLauncher _slurm;
+
+    public Sandbox(IOptions<AgentOptions> options, SlurmLauncher slurm)
     {
         _options = options.Value;
+        _slurm = slurm;
         JobUid = Environment.IsPrivilegedProcess ? _options.SandboxUid : null;
     }
 
@@ -94,7 +107,42 @@ public sealed class Sandbox
 
     public async Task<SandboxOutcome> RunAsync(SandboxCommand command, ISandboxObserver? observer, CancellationToken cancellationToken)
     {
-        var launch = LaunchArguments(command).ToList();
+        var controlDirectory = command.WorkDirectory + ".slurm";
+        try
+        {
+            return await RunLaunchedAsync(command, controlDirectory, observer, cancellationToken);
+        }
+        finally
+        {
+            if (Directory.Exists(controlDirectory))
+            {
+                Workspace.Delete(controlDirectory);
+            }
+        }
+    }
+
+    private async Task<SandboxOutcome> RunLaunchedAsync(SandboxCommand command, string controlDirectory, ISandboxObserver? observer, CancellationToken cancellationToken)
+    {
+        SlurmLaunch? slurm = null;
+        List<string> launch;
+        if (command.Slurm is { } placement)
+        {
+            foreach (var shared in new[] { SlurmTmp, SlurmShm }.Select(name => Directory.CreateDirectory(Path.Combine(command.WorkDirectory, name)).FullName))
+            {
+                if (JobUid is { } owner)
+                {
+                    Workspace.HandOver(shared, owner);
+                }
+            }
+
+            slurm = _slurm.Prepare(placement, command.Timeout, command.WorkDirectory, controlDirectory, command.Stdin, [.. SandboxArguments(command)]);
+            launch = [.. slurm.Command];
+        }
+        else
+        {
+            launch = [.. Pinning(command), .. SandboxArguments(command)];
+        }
+
         var info = new ProcessStartInfo(launch[0])
         {
             RedirectStandardInput = true,
@@ -109,7 +157,10 @@ public sealed class Sandbox
 
         // The agent's own environment (tokens, keys, credentials) never reaches the program.
         info.Environment.Clear();
-        info.Environment["PATH"] = SearchPath;
+        foreach (var (name, value) in slurm is null ? new Dictionary<string, string> { ["PATH"] = SearchPath } : _slurm.ClientEnvironment(SearchPath))
+        {
+            info.Environment[name] = value;
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{launch[0]} did not start");
@@ -117,10 +168,11 @@ public sealed class Sandbox
         var stderr = new CappedBuffer(_options.MaxOutputBytes);
         var readOut = stdout.DrainAsync(process.StandardOutput.BaseStream);
         var readErr = stderr.DrainAsync(process.StandardError.BaseStream);
-        var watch = new Watch(process, command, stdout, stderr, _options, observer, clock);
+        var watch = new Watch(process, command, stdout, stderr, slurm, _slurm, _options, observer, clock);
         try
         {
-            var feed = FeedAsync(process, command.Stdin, cancellationToken);
+            // A batch job reads its input from a file; sbatch itself gets none.
+            var feed = FeedAsync(process, slurm?.StdoutFile is null ? command.Stdin : [], cancellationToken);
             await watch.RunAsync(cancellationToken);
             await feed;
         }
@@ -132,15 +184,31 @@ public sealed class Sandbox
             }
 
             await process.WaitForExitAsync(CancellationToken.None);
+            // Killing srun or sbatch leaves the job on the cluster: it is cancelled, and gone, before the run returns.
+            if (slurm is not null && (watch.TimedOut || watch.Killed is not null || watch.Fault is not null || cancellationToken.IsCancellationRequested))
+            {
+                await _slurm.CancelAsync(slurm, SearchPath);
+            }
         }
 
-        var wall = clock.Elapsed;
+        // Under Slurm the run's time starts once the job left the queue.
+        var wall = clock.Elapsed - watch.Queued;
         // Once the namespace is gone nothing holds the pipes open; the wait only guards against the unforeseen.
         await Task.WhenAll(readOut, readErr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         cancellationToken.ThrowIfCancellationRequested();
         if (observer is not null)
         {
             await watch.ReportOutputAsync();
+        }
+
+        var fault = watch.Fault ?? (slurm is not null && process.ExitCode != 0 && !watch.TimedOut
+            ? SlurmLauncher.Refused(System.Text.Encoding.UTF8.GetString(stderr.ToArray()))
+            : null);
+        if (slurm is { StdoutFile: { } outFile, StderrFile: { } errFile })
+        {
+            // sbatch said nothing when it succeeded; the job's output is in the files the cluster wrote.
+            stdout.Append(ReadCapped(outFile));
+            stderr.Append(ReadCapped(errFile));
         }
 
         var (exitCode, signal) = Decode(process.ExitCode);
@@ -152,7 +220,7 @@ public sealed class Sandbox
         };
         return new SandboxOutcome(
             watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
-            watch.PeakPrivateBytes, watch.PeakProcesses);
+            watch.PeakPrivateBytes, watch.PeakProcesses, fault);
     }
 
     private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
@@ -168,20 +236,31 @@ public sealed class Sandbox
         }
     }
 
-    /// <summary>
-    /// taskset (the job's cores) ▸ setpriv (the job's user, when the agent is root) ▸ bwrap (the sandbox) ▸
-    /// prlimit (kernel limits) ▸ bash (the site's prelude, when there is one) ▸ the command. Each execs the
-    /// next, so the command is bwrap's child and its exit status is the job's.
-    /// </summary>
-    private IEnumerable<string> LaunchArguments(SandboxCommand command)
+    /// <summary>What a batch job left in one of its output files, no more than the output limit (and one byte to tell it went over).</summary>
+    private byte[] ReadCapped(string path)
     {
-        if (command.Cores.Count > 0)
+        if (!File.Exists(path))
         {
-            yield return "taskset";
-            yield return "--cpu-list";
-            yield return CpuList.Format(command.Cores);
+            return [];
         }
 
+        using var file = File.OpenRead(path);
+        var bytes = new byte[(int)Math.Min(file.Length, _options.MaxOutputBytes + 1L)];
+        file.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>taskset: a local job runs on the cores it holds.</summary>
+    private static IEnumerable<string> Pinning(SandboxCommand command) =>
+        command.Cores.Count > 0 ? ["taskset", "--cpu-list", CpuList.Format(command.Cores)] : [];
+
+    /// <summary>
+    /// setpriv (the job's user, when the agent is root) ▸ bwrap (the sandbox) ▸ prlimit (kernel limits) ▸ bash (the
+    /// site's prelude, when there is one) ▸ the command. Each execs the next, so the command is bwrap's child and
+    /// its exit status is the job's. Locally taskset comes first; under Slurm this is what each task runs.
+    /// </summary>
+    private IEnumerable<string> SandboxArguments(SandboxCommand command)
+    {
         if (JobUid is { } uid)
         {
             yield return "setpriv";
@@ -229,6 +308,12 @@ public sealed class Sandbox
     {
         // tmpfs is memory, so /tmp and /dev/shm (where MPI keeps its shared memory) are each capped like the job's memory.
         string[] sized = s_sizedTmpfs.Value ? ["--size", _options.Limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        // Slurm starts one sandbox per task: ranks meet in the job's shared /tmp and /dev/shm and a shared IPC
+        // namespace (MPICH's UCX finds peers' shared memory only there); network, processes and the rest stay private.
+        string[] scratch = command.Slurm is null
+            ? [.. sized, "--tmpfs", "/dev/shm", .. sized, "--tmpfs", "/tmp", "--unshare-all"]
+            : ["--bind", Path.Combine(command.WorkDirectory, SlurmShm), "/dev/shm", "--bind", Path.Combine(command.WorkDirectory, SlurmTmp), "/tmp",
+                "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
         string[] fixedArguments =
         [
             "--ro-bind", "/usr", "/usr",
@@ -237,14 +322,12 @@ public sealed class Sandbox
             "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/sbin", "/sbin",
             "--dev", "/dev",
-            .. sized, "--tmpfs", "/dev/shm",
             "--proc", "/proc",
             // Read-only: MPI's hwloc reads the CPU topology here.
             "--ro-bind", "/sys", "/sys",
-            .. sized, "--tmpfs", "/tmp",
             "--bind", command.WorkDirectory, InsidePath,
+            .. scratch,
             "--chdir", InsidePath,
-            "--unshare-all",
             "--die-with-parent",
             "--new-session",
             "--cap-drop", "ALL",
@@ -294,10 +377,29 @@ public sealed class Sandbox
     /// limit, and reports its output and resource use to the observer.
     /// </summary>
     private sealed class Watch(
-        Process process, SandboxCommand command, CappedBuffer stdout, CappedBuffer stderr, AgentOptions options, ISandboxObserver? observer, Stopwatch clock)
+        Process process,
+        SandboxCommand command,
+        CappedBuffer stdout,
+        CappedBuffer stderr,
+        SlurmLaunch? slurm,
+        SlurmLauncher launcher,
+        AgentOptions options,
+        ISandboxObserver? observer,
+        Stopwatch clock)
     {
+        /// <summary>How often a Slurm job is looked up in the queue until it runs.</summary>
+        private static readonly TimeSpan s_queuePoll = TimeSpan.FromSeconds(1);
+
         private long _lastTicks;
         private TimeSpan _lastSample;
+        private TimeSpan _nextQueuePoll = s_queuePoll;
+        private bool _left;
+
+        /// <summary>How long a Slurm job was last seen waiting in the queue: its run's clock starts there.</summary>
+        public TimeSpan Queued { get; private set; }
+
+        /// <summary>Why the agent gave up on a Slurm job that could not start.</summary>
+        public string? Fault { get; private set; }
 
         public bool TimedOut { get; private set; }
 
@@ -312,7 +414,7 @@ public sealed class Sandbox
             var exited = process.WaitForExitAsync(CancellationToken.None);
             for (var tick = 1; ; tick++)
             {
-                var remaining = command.Timeout - clock.Elapsed;
+                var remaining = command.Timeout + Queued - clock.Elapsed;
                 var wait = remaining < s_tick ? remaining : s_tick;
                 if (wait > TimeSpan.Zero)
                 {
@@ -325,7 +427,14 @@ public sealed class Sandbox
                     return;
                 }
 
-                if (clock.Elapsed >= command.Timeout)
+                if (slurm is not null && !_left && clock.Elapsed >= _nextQueuePoll && await QueueFaultAsync() is { } fault)
+                {
+                    Fault = fault;
+                    Kill();
+                    return;
+                }
+
+                if (clock.Elapsed - Queued >= command.Timeout)
                 {
                     TimedOut = true;
                     Kill();
@@ -346,6 +455,31 @@ public sealed class Sandbox
                     await observer.UsageAsync(usage);
                 }
             }
+        }
+
+        /// <summary>
+        /// Follows a Slurm job until it leaves the queue, moving the start of its wall clock along while it waits;
+        /// returns why it never will start, when it will not.
+        /// </summary>
+        private async Task<string?> QueueFaultAsync()
+        {
+            var state = await launcher.StateAsync(slurm!, SearchPath);
+            _nextQueuePoll = clock.Elapsed + s_queuePoll;
+            if (state is null)
+            {
+                // Not submitted yet, or already gone: look again.
+                return null;
+            }
+
+            if (!state.Pending)
+            {
+                _left = true;
+                return null;
+            }
+
+            Queued = clock.Elapsed;
+            return SlurmLauncher.NeverStarts(state)
+                ?? (Queued > launcher.MaxQueueWait ? $"waited {Queued.TotalSeconds:0} s in Slurm's queue (pending: {state.Reason})" : null);
         }
 
         public async Task ReportOutputAsync()
@@ -388,10 +522,16 @@ public sealed class Sandbox
                 return new LimitHit("disk", $"disk limit {SandboxLimits.Bytes(limits.DiskBytes)} in the work directory");
             }
 
-            return stdout.Truncated || stderr.Truncated
+            return stdout.Truncated || stderr.Truncated || BatchOutputBytes() > options.MaxOutputBytes
                 ? new LimitHit("output", $"output limit {SandboxLimits.Bytes(options.MaxOutputBytes)}")
                 : null;
         }
+
+        /// <summary>The larger of a batch job's two output files: what it wrote so far, which no pipe caps.</summary>
+        private long BatchOutputBytes() =>
+            slurm is { StdoutFile: { } outFile, StderrFile: { } errFile }
+                ? new[] { outFile, errFile }.Max(path => File.Exists(path) ? new FileInfo(path).Length : 0)
+                : 0;
 
         private void Kill()
         {
@@ -421,16 +561,22 @@ public sealed class Sandbox
             int read;
             while ((read = await stream.ReadAsync(buffer)) > 0)
             {
-                lock (_lock)
-                {
-                    var room = (int)Math.Min(read, capacity - _kept.Length);
-                    if (room > 0)
-                    {
-                        _kept.Write(buffer, 0, room);
-                    }
+                Append(buffer.AsSpan(0, read));
+            }
+        }
 
-                    Truncated |= room < read;
+        /// <summary>Keeps data up to the capacity (a batch job's output file arrives this way, as though down the pipe).</summary>
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            lock (_lock)
+            {
+                var room = (int)Math.Min(data.Length, capacity - _kept.Length);
+                if (room > 0)
+                {
+                    _kept.Write(data[..room]);
                 }
+
+                Truncated |= room < data.Length;
             }
         }
 

@@ -10,13 +10,14 @@ namespace Kernelsmith.Agents.Node.Hosting;
 
 public static class AgentHostingExtensions
 {
-    /// <summary>Adds the node agent: its gRPC service, sandbox, workspace, core ledger and registration with the silo.</summary>
+    /// <summary>Adds the node agent: its gRPC service, sandbox (local or through Slurm), workspace, core ledger and registration with the silo.</summary>
     public static IHostApplicationBuilder AddNodeAgent(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddGrpc().AddServiceOptions<NodeAgentService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
         builder.Services.AddSingleton<AgentIdentity>();
+        builder.Services.AddSingleton<SlurmLauncher>();
         builder.Services.AddSingleton<Sandbox>();
         builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));
         builder.Services.AddSingleton(sp => new CoreLedger(

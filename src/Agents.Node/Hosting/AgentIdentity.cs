@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Kernelsmith.Agents.Node.Hosting;
 
 /// <summary>Who this agent is and what its machine can do, detected once at start.</summary>
-public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cores)
+public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cores, SlurmLauncher slurm)
 {
+    /// <summary>The capability report's entry for the Slurm cluster the agent can reach (partitions, MPI plugins, how it submits).</summary>
+    public const string SlurmTool = "slurm";
+
     private readonly Lazy<AgentCapabilities> _capabilities = new(() =>
     {
         var detected = CapabilityProbe.Detect();
@@ -18,6 +21,11 @@ public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cor
             var offered = detected.Technologies.Where(options.Value.Technologies.Contains).ToList();
             detected.Technologies.Clear();
             detected.Technologies.AddRange(offered);
+        }
+
+        if (slurm.Describe() is { } cluster)
+        {
+            detected.Tools.Add(new ToolVersion { Name = SlurmTool, Version = cluster });
         }
 
         return detected;

@@ -60,6 +60,40 @@ public sealed class AgentOptions
 
     /// <summary>The resource limits every build and run gets.</summary>
     public SandboxLimits Limits { get; set; } = new();
+
+    /// <summary>Whether runs go to a Slurm cluster (an agent on a login node) instead of this machine's cores.</summary>
+    public SlurmOptions Slurm { get; set; } = new();
+}
+
+/// <summary>
+/// How an agent on a Slurm login node hands its runs to the cluster. Builds stay on the login node; every run
+/// becomes a Slurm job whose tasks each start the sandbox on a compute node. Bound from <c>Agent:Slurm</c>.
+/// </summary>
+public sealed class SlurmOptions
+{
+    /// <summary>
+    /// <c>srun</c> (interactive job steps, output streamed back) or <c>sbatch</c> (a batch script submitted with
+    /// <c>--wait</c>, for sites that allow only batch jobs from login nodes); empty: runs stay on this machine.
+    /// </summary>
+    public string? Submit { get; set; }
+
+    /// <summary>The partition jobs go to; the cluster's default when empty.</summary>
+    public string? Partition { get; set; }
+
+    /// <summary>The account jobs are charged to; the user's default when empty.</summary>
+    public string? Account { get; set; }
+
+    /// <summary>Further srun/sbatch options the site needs, one per entry, e.g. <c>--qos=short</c> or <c>--constraint=skylake</c>.</summary>
+    public List<string> ExtraArgs { get; set; } = [];
+
+    /// <summary>
+    /// How long a run may wait in the queue; its wall-clock limit and measured time start only once it runs. A run
+    /// that waits longer, or that Slurm can never start as asked, is the agent's failure, not the program's.
+    /// </summary>
+    public int MaxQueueSeconds { get; set; } = 3600;
+
+    /// <summary>The slurm.conf the agent's Slurm commands read (as <c>SLURM_CONF</c>); empty: Slurm's own default.</summary>
+    public string? Config { get; set; }
 }
 
 internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
@@ -101,6 +135,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             .Select(t => $"{AgentOptions.Section}:Technologies: unknown technology '{t}' (known: {string.Join(", ", Contracts.Sweeps.Technologies.All)})"));
         failures.AddRange(options.ReadOnlyPaths.Where(p => !Path.IsPathFullyQualified(p))
             .Select(p => $"{AgentOptions.Section}:ReadOnlyPaths must hold absolute paths (got '{p}')"));
+        failures.AddRange(SlurmLauncher.Problems(options.Slurm).Select(p => $"{AgentOptions.Section}:Slurm:{p}"));
         failures.AddRange(options.Limits.Problems().Select(p => $"{AgentOptions.Section}:Limits:{p}"));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

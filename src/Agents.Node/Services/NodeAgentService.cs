@@ -17,6 +17,7 @@ namespace Kernelsmith.Agents.Node.Services;
 /// </summary>
 public sealed partial class NodeAgentService(
     Sandbox sandbox,
+    SlurmLauncher slurm,
     Workspace workspace,
     CoreLedger cores,
     AgentIdentity identity,
@@ -30,14 +31,15 @@ public sealed partial class NodeAgentService(
     public override async Task Build(BuildJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
         var queued = DateTimeOffset.UtcNow;
-        if (Refusal(request.Compiler) is { } refusal)
+        var compiler = slurm.Compiler(request.Compiler);
+        if (Refusal(compiler) is { } refusal)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
             return;
         }
 
         var artifactId = Workspace.ArtifactId(request);
-        var toolchain = identity.ToolVersion(request.Compiler);
+        var toolchain = identity.ToolVersion(compiler);
         if (workspace.FindArtifact(artifactId) is not null)
         {
             var now = queued.ToUnixTimeMilliseconds();
@@ -63,14 +65,14 @@ public sealed partial class NodeAgentService(
         {
             Workspace.WriteFiles(directory, request.Files);
             var sources = request.Files.Select(f => f.Path).Where(p => s_compiledExtensions.Contains(Path.GetExtension(p)));
-            List<string> command = [request.Compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
+            List<string> command = [compiler, .. request.Flags, .. sources, "-o", Workspace.ProgramName, .. request.Libraries];
             var outcome = await RunSandboxedAsync(directory, command, new Dictionary<string, string>(), [], request.TimeoutMs, reservation.Cores, 1, responseStream, context);
             result = ToResult(outcome, request.TimeoutMs, reservation.Cores, queued, started);
             result.Toolchain = toolchain;
             sandboxed.Finished(result);
             if (result.Status == JobResult.Types.Status.Exited && outcome.ExitCode == 0 && Workspace.RegularFile(directory, Workspace.ProgramName) is { } program)
             {
-                workspace.StoreArtifact(artifactId, program, MpiToolchain.ForCompiler(request.Compiler)?.Launcher);
+                workspace.StoreArtifact(artifactId, program, MpiToolchain.ForCompiler(compiler)?.Launcher);
                 result.ArtifactId = artifactId;
             }
         }
@@ -90,7 +92,8 @@ public sealed partial class NodeAgentService(
         var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
         var refusal = Refusal(null)
             ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
-            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null);
+            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null)
+            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null);
         if (refusal is not null)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
@@ -100,11 +103,12 @@ public sealed partial class NodeAgentService(
         var threads = Math.Max(1, request.Threads);
         var ranks = mpi is null ? 1 : Math.Max(1, request.Ranks);
         var wanted = request.Exclusive ? threads * ranks : 1;
-        var held = request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
+        // Through Slurm the program runs on the cluster's cores; here it takes one for srun or sbatch, which only wait.
+        var held = slurm.Enabled ? 1 : request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
         await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
         using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
         // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
-        IReadOnlyList<int> pinned = [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
+        IReadOnlyList<int> pinned = slurm.Enabled ? [] : [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
         using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, pinned.Count);
         var started = DateTimeOffset.UtcNow;
         await responseStream.WriteAsync(Started(pinned, started));
@@ -127,10 +131,12 @@ public sealed partial class NodeAgentService(
                 environment[name] = value;
             }
 
-            List<string> command = mpi is null
+            // Under Slurm srun starts the ranks, each in a sandbox of its own; locally mpirun starts them inside one.
+            List<string> command = mpi is null || slurm.Enabled
                 ? [.. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args]
                 : [.. mpi.LaunchCommand(ranks), .. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args];
-            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context);
+            var placement = slurm.Enabled ? new SlurmPlacement(ranks, threads, mpi, request.Exclusive) : null;
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context, placement);
             result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
             sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
@@ -165,14 +171,15 @@ public sealed partial class NodeAgentService(
         IReadOnlyList<int> jobCores,
         int threads,
         IServerStreamWriter<JobUpdate> responseStream,
-        ServerCallContext context)
+        ServerCallContext context,
+        SlurmPlacement? placement = null)
     {
         if (sandbox.JobUid is { } uid)
         {
             Workspace.HandOver(directory, uid);
         }
 
-        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads);
+        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, placement);
         return await sandbox.RunAsync(job, new StreamingObserver(responseStream), context.CancellationToken);
     }
 
@@ -215,7 +222,8 @@ public sealed partial class NodeAgentService(
     {
         var result = new JobResult
         {
-            Status = outcome.TimedOut ? JobResult.Types.Status.TimedOut
+            Status = outcome.Fault is not null ? JobResult.Types.Status.AgentError
+                : outcome.TimedOut ? JobResult.Types.Status.TimedOut
                 : outcome.Limit is not null ? JobResult.Types.Status.KilledByLimit
                 : JobResult.Types.Status.Exited,
             ExitCode = outcome.ExitCode,
@@ -225,7 +233,8 @@ public sealed partial class NodeAgentService(
             StdoutTruncated = outcome.StdoutTruncated,
             StderrTruncated = outcome.StderrTruncated,
             WallSeconds = outcome.Wall.TotalSeconds,
-            Message = outcome.TimedOut ? $"timed out after {timeoutMs / 1000.0:0.###} s: the whole process tree was killed"
+            Message = outcome.Fault is { } fault ? fault
+                : outcome.TimedOut ? $"timed out after {timeoutMs / 1000.0:0.###} s: the whole process tree was killed"
                 : outcome.Limit is { } limit ? $"killed: {limit.Description}"
                 : "",
             Limit = outcome.Limit?.Name ?? "",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
@@ -56,7 +57,11 @@ internal static class HostCommands
             AllowMultipleArgumentsPerToken = true,
         };
         var tokenFile = TokenFileOption();
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, tokenFile };
+        var slurm = new Option<string?>("--slurm") { Description = "On a Slurm login node: run jobs on the cluster with srun or sbatch (more under Agent__Slurm__*)" };
+        slurm.AcceptOnlyFromAmong(SlurmLauncher.Srun, SlurmLauncher.Sbatch);
+        var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm)" };
+        var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm)" };
+        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, tokenFile, slurm, partition, account };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -71,6 +76,14 @@ internal static class HostCommands
             var offered = (parse.GetValue(technologies) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             builder.Configuration.AddInMemoryCollection(offered.Select((technology, i) =>
                 KeyValuePair.Create($"{AgentOptions.Section}:{nameof(AgentOptions.Technologies)}:{i}", (string?)technology)));
+            // Given only when set: Agent__Slurm__* in the environment or appsettings may carry them instead.
+            var slurmSettings = new Dictionary<string, string?>
+            {
+                [$"{AgentOptions.Section}:Slurm:Submit"] = parse.GetValue(slurm),
+                [$"{AgentOptions.Section}:Slurm:Partition"] = parse.GetValue(partition),
+                [$"{AgentOptions.Section}:Slurm:Account"] = parse.GetValue(account),
+            };
+            builder.Configuration.AddInMemoryCollection(slurmSettings.Where(setting => setting.Value is not null));
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();
             var app = builder.Build();

@@ -30,6 +30,21 @@ public sealed class AgentOptionsTests
     }
 
     [Fact]
+    public void Validate_NonsenseSlurmSettings_NameEachSetting()
+    {
+        var options = Options();
+        options.Slurm.Submit = "qsub";
+        options.Slurm.Config = "/nonexistent/slurm.conf";
+        options.Slurm.ExtraArgs.Add("short");
+
+        var failures = new AgentOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains("Agent:Slurm:Submit must be 'srun', 'sbatch' or empty (got 'qsub')", failures);
+        Assert.Contains("Agent:Slurm:Config names no file (got '/nonexistent/slurm.conf')", failures);
+        Assert.Contains("Agent:Slurm:ExtraArgs must hold options such as --qos=short (got 'short')", failures);
+    }
+
+    [Fact]
     public void Validate_WorkRootInsideAPrivateDirectory_IsRefusedWhenJobsRunAsAnotherUser()
     {
         var closed = Directory.CreateTempSubdirectory("kernelsmith-private-").FullName;
