@@ -53,12 +53,12 @@ public static class CapabilityProbe
             capabilities.Technologies.Add("mpi");
         }
 
-        if (Has("nvcc"))
+        // CUDA work needs both: nvcc to build, a GPU to run on.
+        capabilities.Hardware = HardwareProbe.Detect();
+        if (Has("nvcc") && capabilities.Hardware.Gpus.Count > 0)
         {
             capabilities.Technologies.Add("cuda");
         }
-
-        capabilities.Hardware = HardwareProbe.Detect();
 
         return capabilities;
     }

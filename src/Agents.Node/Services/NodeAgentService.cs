@@ -20,6 +20,7 @@ public sealed partial class NodeAgentService(
     SlurmLauncher slurm,
     Workspace workspace,
     CoreLedger cores,
+    GpuLedger gpus,
     AgentIdentity identity,
     IOptions<AgentOptions> options,
     ILogger<NodeAgentService> logger) : NodeAgent.NodeAgentBase
@@ -93,7 +94,8 @@ public sealed partial class NodeAgentService(
         var refusal = Refusal(null)
             ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
             ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null)
-            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null);
+            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null)
+            ?? (request.Launcher == Launchers.Cuda && gpus.Devices.Count == 0 ? "this agent has no GPU (nvidia-smi lists none)" : null);
         if (refusal is not null)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
@@ -107,6 +109,8 @@ public sealed partial class NodeAgentService(
         var held = slurm.Enabled ? 1 : request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
         await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
         using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
+        using var gpu = request.Launcher == Launchers.Cuda ? await gpus.ReserveAsync(context.CancellationToken) : null;
+        var monitor = gpu is null ? null : new GpuMonitor(gpu.Device);
         // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
         IReadOnlyList<int> pinned = slurm.Enabled ? [] : [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
         using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, pinned.Count);
@@ -131,13 +135,25 @@ public sealed partial class NodeAgentService(
                 environment[name] = value;
             }
 
+            if (gpu is not null)
+            {
+                // After the job's own variables: a program sees exactly the GPU it was given.
+                environment["CUDA_VISIBLE_DEVICES"] = gpu.VisibleDevices;
+            }
+
             // Under Slurm srun starts the ranks, each in a sandbox of its own; locally mpirun starts them inside one.
             List<string> command = mpi is null || slurm.Enabled
                 ? [.. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args]
                 : [.. mpi.LaunchCommand(ranks), .. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args];
             var placement = slurm.Enabled ? new SlurmPlacement(ranks, threads, mpi, request.Exclusive) : null;
-            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context, placement);
+            var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context, placement, monitor);
             result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
+            if (gpu is not null)
+            {
+                result.Gpu = gpu.Device;
+                result.PeakGpuMemoryBytes = monitor!.PeakMemoryBytes;
+            }
+
             sandboxed.Finished(result);
             foreach (var name in request.OutputFiles)
             {
@@ -172,7 +188,8 @@ public sealed partial class NodeAgentService(
         int threads,
         IServerStreamWriter<JobUpdate> responseStream,
         ServerCallContext context,
-        SlurmPlacement? placement = null)
+        SlurmPlacement? placement = null,
+        GpuMonitor? gpu = null)
     {
         if (sandbox.JobUid is { } uid)
         {
@@ -180,7 +197,7 @@ public sealed partial class NodeAgentService(
         }
 
         var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, placement);
-        return await sandbox.RunAsync(job, new StreamingObserver(responseStream), context.CancellationToken);
+        return await sandbox.RunAsync(job, new StreamingObserver(responseStream, gpu), context.CancellationToken);
     }
 
     private string? Refusal(string? compiler)
@@ -252,7 +269,7 @@ public sealed partial class NodeAgentService(
     private partial void LogJob(string kind, string jobId, string status, int exitCode, double seconds, string cores);
 
     /// <summary>Sends a running job's output and resource samples down its gRPC stream.</summary>
-    private sealed class StreamingObserver(IServerStreamWriter<JobUpdate> stream) : ISandboxObserver
+    private sealed class StreamingObserver(IServerStreamWriter<JobUpdate> stream, GpuMonitor? gpu) : ISandboxObserver
     {
         public async ValueTask OutputAsync(bool isStderr, ReadOnlyMemory<byte> data) =>
             await stream.WriteAsync(new JobUpdate
@@ -260,17 +277,22 @@ public sealed partial class NodeAgentService(
                 Output = new OutputChunk { Stream = isStderr ? OutputChunk.Types.Stream.Stderr : OutputChunk.Types.Stream.Stdout, Data = ByteString.CopyFrom(data.Span) },
             });
 
-        public async ValueTask UsageAsync(ResourceUsage usage) =>
-            await stream.WriteAsync(new JobUpdate
+        public async ValueTask UsageAsync(ResourceUsage usage)
+        {
+            var sample = new ResourceSample
             {
-                Sample = new ResourceSample
-                {
-                    ElapsedMs = (long)usage.Elapsed.TotalMilliseconds,
-                    CpuPercent = usage.CpuPercent,
-                    RssBytes = usage.PrivateBytes,
-                    Processes = usage.Processes,
-                    DiskBytes = usage.DiskBytes,
-                },
-            });
+                ElapsedMs = (long)usage.Elapsed.TotalMilliseconds,
+                CpuPercent = usage.CpuPercent,
+                RssBytes = usage.PrivateBytes,
+                Processes = usage.Processes,
+                DiskBytes = usage.DiskBytes,
+            };
+            if (gpu?.Sample() is { } device)
+            {
+                sample.Gpus.Add(device);
+            }
+
+            await stream.WriteAsync(new JobUpdate { Sample = sample });
+        }
     }
 }

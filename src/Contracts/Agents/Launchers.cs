@@ -5,4 +5,7 @@ public static class Launchers
 {
     public const string Plain = "plain";
     public const string MpiRun = "mpirun";
+
+    /// <summary>A CUDA program: the agent gives it a GPU of its own.</summary>
+    public const string Cuda = "cuda";
 }

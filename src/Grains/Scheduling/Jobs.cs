@@ -27,7 +27,7 @@ public static class Jobs
     {
         var job = new RunJob
         {
-            Launcher = technology == Technologies.Mpi ? Launchers.MpiRun : Launchers.Plain,
+            Launcher = technology switch { Technologies.Mpi => Launchers.MpiRun, Technologies.Cuda => Launchers.Cuda, _ => Launchers.Plain },
             JobId = jobId,
             ArtifactId = artifactId,
             Threads = threads,
