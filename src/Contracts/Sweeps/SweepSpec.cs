@@ -1,6 +1,9 @@
 namespace Kernelsmith.Contracts.Sweeps;
 
-/// <summary>A validated sweep: the cross-product of its lists is the set of experiments.</summary>
+/// <summary>
+/// A validated sweep: the cross-product of its lists is the set of experiments. <see cref="MaxActive"/> bounds how many
+/// run at once (null: enough to keep the models and agents busy).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.SweepSpec")]
 public sealed record SweepSpec(
     string Name,
@@ -15,7 +18,8 @@ public sealed record SweepSpec(
     BudgetSettings? Budget = null,
     IReadOnlyList<Llm.PromptTemplate>? Templates = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null,
-    VerifySettings? Verify = null)
+    VerifySettings? Verify = null,
+    int? MaxActive = null)
 {
     /// <summary>Whether the sweep runs a kernel with a technology: every pair, unless the kernel is pinned to some.</summary>
     public bool Runs(string kernel, string technology) =>
