@@ -78,8 +78,8 @@ public sealed partial class SweepGrain(
         {
             S.Spec = spec;
             S.Kernels = kernels.ToDictionary(k => k.Id);
+            S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
-            S.RecordedBits = new byte[(_experiments.Count + 7) / 8];
             await state.WriteStateAsync();
         }
         else if (S.Spec != spec && !SameSpec(S.Spec, spec))
@@ -280,6 +280,12 @@ public sealed partial class SweepGrain(
     private void Index()
     {
         _experiments = S.Spec is null ? [] : Expand(Id, S.Spec, S.Kernels);
+        if (S.RecordedBits.Length * 8 < _experiments.Count)
+        {
+            throw new InvalidOperationException(
+                $"sweep '{Id}' was stored by an earlier version of Kernelsmith (its records inside the sweep's state); fetch its results with that version");
+        }
+
         _index = _experiments.Select((e, i) => (e.ExperimentId, i)).ToDictionary(p => p.ExperimentId, p => p.i, StringComparer.Ordinal);
         _active = Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Count(i => !IsRecorded(i));
     }
