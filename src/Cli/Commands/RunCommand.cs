@@ -36,7 +36,8 @@ internal static class RunCommand
         // An empty results file holds nothing to protect; a link counts by what it points to (the tests link /dev/full to
         // stand for a full disk).
         var existing = new FileInfo(Path.Combine(results.Path, ResultsDirectory.JsonLines));
-        if ((existing.ResolveLinkTarget(returnFinalTarget: true) ?? existing) is FileInfo { Exists: true, Length: > 0 })
+        var target = existing.LinkTarget is null ? existing : existing.ResolveLinkTarget(returnFinalTarget: true);
+        if (target is FileInfo { Exists: true, Length: > 0 })
         {
             throw new UserException($"{results.Path} already holds results ({ResultsDirectory.JsonLines}); choose another --out so nothing recorded is overwritten");
         }
