@@ -33,7 +33,11 @@ internal static class RunCommand
         var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
         var spec = SweepSpecLoader.Load(specFile.FullName, catalog, prompts);
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", spec.Name));
-        if (File.Exists(Path.Combine(results.Path, ResultsDirectory.JsonLines)))
+        // An empty results file holds nothing to protect; a link counts by what it points to (the tests link /dev/full to
+        // stand for a full disk).
+        var existing = new FileInfo(Path.Combine(results.Path, ResultsDirectory.JsonLines));
+        var target = existing.LinkTarget is null ? existing : existing.ResolveLinkTarget(returnFinalTarget: true);
+        if (target is FileInfo { Exists: true, Length: > 0 })
         {
             throw new UserException($"{results.Path} already holds results ({ResultsDirectory.JsonLines}); choose another --out so nothing recorded is overwritten");
         }

@@ -3,17 +3,25 @@ using Kernelsmith.Contracts.Sweeps;
 namespace Kernelsmith.Contracts.Llm;
 
 /// <summary>
-/// One model endpoint's quota, enforced cluster-wide because the grain is a single activation:
-/// concurrent calls, requests per minute and tokens per minute.
+/// One model endpoint's quota, enforced cluster-wide because the grain is a single activation: concurrent calls,
+/// requests per minute and tokens per minute. Callers that find no free slot wait in the grain's queue, and waiting
+/// sweeps take turns, so a small sweep is not starved behind a large one that queued first.
 /// </summary>
 public interface IModelQuotaGrain : IGrainWithStringKey
 {
-    /// <summary>Takes a slot for a call; returns zero when granted, otherwise how long to wait before asking again.</summary>
-    Task<TimeSpan> TryAcquireAsync(string leaseId, ModelLimits limits);
+    /// <summary>
+    /// Waits in the queue for a call slot, at most <paramref name="maxWait"/>; true once granted. False means ask again
+    /// at once: the caller keeps its place, and the bounded wait keeps each call well under Orleans' response timeout.
+    /// </summary>
+    Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait);
 
-    /// <summary>Gives the slot back and counts the tokens the call used.</summary>
+    /// <summary>Gives the slot back and counts the tokens the call used; the next waiter gets the slot at once.</summary>
     Task ReleaseAsync(string leaseId, long tokens);
 
-    /// <summary>Calls in flight now and the most seen at once: what the limit tests check.</summary>
-    Task<(int InFlight, int Peak)> GetUsageAsync();
+    /// <summary>Calls in flight now, the most seen at once, and the callers waiting for a slot.</summary>
+    Task<QuotaUsage> GetUsageAsync();
 }
+
+/// <summary>A model quota's use: calls in flight, the most seen at once (never above the limit), callers queued.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.QuotaUsage")]
+public sealed record QuotaUsage(int InFlight, int Peak, int Waiting);

@@ -1,15 +1,21 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Orleans.Concurrency;
 
 namespace Kernelsmith.Contracts.Sweeps;
 
-/// <summary>A sweep: expands its spec into experiments and collects their final records, once each.</summary>
+/// <summary>
+/// A sweep: expands its spec into experiments, keeps a bounded window of them active (starting the next as each
+/// records), and collects their final records, once each. The read-only calls every experiment makes at each step
+/// interleave with the rest, so a sweep busy recording does not hold its experiments up.
+/// </summary>
 public interface ISweepGrain : IGrainWithStringKey
 {
     /// <summary>Starts the sweep; starting it again with the same spec is a no-op.</summary>
     Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels);
 
     /// <summary>Returns the kernel definition an experiment of this sweep runs.</summary>
+    [AlwaysInterleave]
     Task<KernelDefinition> GetKernelAsync(string kernelId);
 
     /// <summary>Records an experiment's final record; a second report of the same experiment is ignored.</summary>
@@ -19,6 +25,7 @@ public interface ISweepGrain : IGrainWithStringKey
     Task<bool> ChargeAsync(TokenUsage tokens, double costUsd);
 
     /// <summary>False once the sweep's budget is used up: no further model calls are made.</summary>
+    [AlwaysInterleave]
     Task<bool> IsWithinBudgetAsync();
 
     /// <summary>Stops the sweep: experiments stop at their next step, keeping their state; nothing recorded is lost.</summary>
@@ -28,9 +35,11 @@ public interface ISweepGrain : IGrainWithStringKey
     Task ResumeAsync();
 
     /// <summary>True while the sweep is cancelled.</summary>
+    [AlwaysInterleave]
     Task<bool> IsCancelledAsync();
 
-    /// <summary>Returns counts of experiments by state and verdict.</summary>
+    /// <summary>Returns counts of experiments: in all, recorded, active in the admission window, and by verdict.</summary>
+    [AlwaysInterleave]
     Task<SweepProgress> GetProgressAsync();
 
     /// <summary>Returns final records in recording order, starting at <paramref name="from"/>.</summary>

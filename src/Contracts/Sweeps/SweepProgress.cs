@@ -2,7 +2,10 @@ using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Contracts.Sweeps;
 
-/// <summary>A snapshot of a sweep, cheap enough to poll.</summary>
+/// <summary>
+/// A snapshot of a sweep, cheap enough to poll. <see cref="Running"/> counts the experiments started and not yet
+/// recorded: at most the sweep's admission window; the others wait their turn.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.SweepProgress")]
 public sealed record SweepProgress(
     string SweepId,

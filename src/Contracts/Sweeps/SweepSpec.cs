@@ -1,6 +1,9 @@
 namespace Kernelsmith.Contracts.Sweeps;
 
-/// <summary>A validated sweep: the cross-product of its lists is the set of experiments.</summary>
+/// <summary>
+/// A validated sweep: the cross-product of its lists is the set of experiments. <see cref="MaxActive"/> bounds how many
+/// run at once (null: enough to keep the models and agents busy).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.SweepSpec")]
 public sealed record SweepSpec(
     string Name,
@@ -16,6 +19,7 @@ public sealed record SweepSpec(
     IReadOnlyList<Llm.PromptTemplate>? Templates = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? KernelTechnologies = null,
     VerifySettings? Verify = null,
+    int? MaxActive = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null)
 {
     /// <summary>Whether the sweep runs a kernel with a technology: every pair, unless the kernel is pinned to some.</summary>

@@ -3,6 +3,7 @@ using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Telemetry;
+using Orleans.Runtime;
 
 namespace Kernelsmith.Grains.Llm;
 
@@ -35,6 +36,9 @@ public sealed class BudgetExhaustedException(string message) : Exception(message
 /// </summary>
 public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache)
 {
+    /// <summary>The longest one quota call waits before the caller asks again: a third of Orleans' default response timeout.</summary>
+    private static readonly TimeSpan s_quotaWait = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<string, IModelProvider> _providers = providers.ToDictionary(p => p.Provider);
 
     public async Task<ModelAnswer> CompleteAsync(ModelRequest request, bool useCache, CancellationToken cancellationToken)
@@ -57,10 +61,7 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
         var lease = Guid.NewGuid().ToString("n");
         if (quota is not null)
         {
-            while (await quota.TryAcquireAsync(lease, model.EffectiveLimits) is { } wait && wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, cancellationToken);
-            }
+            await AcquireSlotAsync(quota, lease, request.Experiment.SweepId, model, cancellationToken);
         }
 
         var sweep = grains.GetGrain<ISweepGrain>(request.Experiment.SweepId);
@@ -92,6 +93,36 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
         }
 
         return answer;
+    }
+
+    /// <summary>
+    /// Waits in the quota's queue in slices well under Orleans' response timeout, keeping its place between slices. If
+    /// the quota's silo dies, the grain comes back on another and the wait goes on there; only if that keeps failing is
+    /// the endpoint reported unavailable (an infrastructure failure the experiment retries).
+    /// </summary>
+    private static async Task AcquireSlotAsync(IModelQuotaGrain quota, string lease, string sweepId, ModelSpec model, CancellationToken cancellationToken)
+    {
+        for (var lost = 1; ; )
+        {
+            try
+            {
+                if (await quota.AcquireAsync(lease, sweepId, model.EffectiveLimits, s_quotaWait))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SiloUnavailableException or TimeoutException)
+            {
+                if (lost++ == 5)
+                {
+                    throw new ModelUnavailableException($"the quota of model '{model.Id}' could not be reached: {e.Message}", e);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(lost), cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>Quotas belong to an endpoint and model, whichever sweeps use them.</summary>

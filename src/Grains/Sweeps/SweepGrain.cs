@@ -1,30 +1,76 @@
+using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Kernelsmith.Grains.Sweeps;
 
-/// <summary>A sweep's persisted state: its spec, kernels, experiments and the final records collected so far.</summary>
+/// <summary>
+/// A sweep's persisted state, small whatever the sweep's size: its spec and kernels (the experiments are expanded from
+/// them on activation, never stored), one bit per recorded experiment, how far the admission window has reached, and
+/// what was spent. The records themselves live in <see cref="SweepRecordsGrain"/> pages. Ids 2 to 4 held the
+/// experiments and records of earlier versions.
+/// </summary>
 [GenerateSerializer, Alias("Kernelsmith.SweepState")]
 public sealed class SweepState
 {
     [Id(0)] public SweepSpec? Spec { get; set; }
     [Id(1)] public Dictionary<string, KernelDefinition> Kernels { get; set; } = [];
-    [Id(2)] public List<ExperimentSpec> Experiments { get; set; } = [];
-    [Id(3)] public List<ExperimentRecord> Records { get; set; } = [];
-    [Id(4)] public HashSet<string> Recorded { get; set; } = [];
     [Id(5)] public long TokensSpent { get; set; }
     [Id(6)] public double CostSpent { get; set; }
     [Id(7)] public bool Cancelled { get; set; }
+
+    /// <summary>Bit i is set once experiment i (in expansion order) is recorded.</summary>
+    [Id(8)] public byte[] RecordedBits { get; set; } = [];
+
+    /// <summary>Records counted so far: the next record's sequence number.</summary>
+    [Id(9)] public int Recorded { get; set; }
+
+    /// <summary>Experiments 0 .. Started - 1 have been admitted; the unrecorded ones among them are active.</summary>
+    [Id(10)] public int Started { get; set; }
+
+    [Id(11)] public Dictionary<Verdict, int> ByVerdict { get; set; } = [];
 }
 
-/// <summary>Expands a sweep into experiments, starts them, and collects one final record per experiment.</summary>
-public sealed class SweepGrain(
-    [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepState> state) : Grain, ISweepGrain
+/// <summary>
+/// Expands a sweep into experiments and keeps at most a window of them active, starting the next as each records, so
+/// a sweep of 10,000 experiments never holds 10,000 grains. The window refills from persisted state after a silo died
+/// or a resume (a reminder wakes the sweep): experiments admitted and not recorded are started again, which is
+/// idempotent. Each final record is collected once.
+/// </summary>
+public sealed partial class SweepGrain(
+    [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepState> state,
+    TimeProvider clock,
+    ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
+    private const string Refill = "refill";
+    private static readonly TimeSpan s_refillPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_agentsRefresh = TimeSpan.FromSeconds(30);
+
+    /// <summary>The default window: each model's concurrent calls four times over, and two per agent core.</summary>
+    private const int CallsPerModelSlot = 4;
+    private const int ExperimentsPerCore = 2;
+    private const int MinWindow = 16;
+
+    private List<ExperimentSpec> _experiments = [];
+    private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private int _active;
+    private (int Cores, DateTimeOffset At)? _agents;
+
     private SweepState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private bool Finished => S.Spec is not null && S.Recorded == _experiments.Count;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Index();
+        return Task.CompletedTask;
+    }
 
     public async Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels)
     {
@@ -32,17 +78,19 @@ public sealed class SweepGrain(
         {
             S.Spec = spec;
             S.Kernels = kernels.ToDictionary(k => k.Id);
-            S.Experiments = Expand(this.GetPrimaryKeyString(), spec, S.Kernels);
+            S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
+            Index();
             await state.WriteStateAsync();
         }
         else if (S.Spec != spec && !SameSpec(S.Spec, spec))
         {
-            throw new InvalidOperationException($"sweep '{this.GetPrimaryKeyString()}' was already started with a different spec");
+            throw new InvalidOperationException($"sweep '{Id}' was already started with a different spec");
         }
 
-        if (!S.Cancelled)
+        if (!S.Cancelled && !Finished)
         {
-            await StartUnrecordedAsync();
+            await this.RegisterOrUpdateReminder(Refill, s_refillPeriod, s_refillPeriod);
+            await RestartAndFillAsync();
         }
     }
 
@@ -56,35 +104,68 @@ public sealed class SweepGrain(
     {
         S.Cancelled = false;
         await state.WriteStateAsync();
-        await StartUnrecordedAsync();
+        if (!Finished)
+        {
+            await this.RegisterOrUpdateReminder(Refill, s_refillPeriod, s_refillPeriod);
+            await RestartAndFillAsync();
+        }
     }
 
     public Task<bool> IsCancelledAsync() => Task.FromResult(S.Cancelled);
 
-    /// <summary>Starting is idempotent: experiments already recorded are left alone, the others (re)start.</summary>
-    private async Task StartUnrecordedAsync()
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        using var activity = GrainsInstrumentation.StartSweep(this.GetPrimaryKeyString(), S.Experiments.Count);
-        await Task.WhenAll(S.Experiments
-            .Where(e => !S.Recorded.Contains(e.ExperimentId))
-            .Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
+        if (S.Spec is null || S.Cancelled || Finished)
+        {
+            await StopRemindingAsync();
+            return;
+        }
+
+        await RestartAndFillAsync();
     }
 
     public Task<KernelDefinition> GetKernelAsync(string kernelId) =>
         S.Kernels.TryGetValue(kernelId, out var kernel)
             ? Task.FromResult(kernel)
-            : throw new KeyNotFoundException($"sweep '{this.GetPrimaryKeyString()}' has no kernel '{kernelId}'");
+            : throw new KeyNotFoundException($"sweep '{Id}' has no kernel '{kernelId}'");
 
     public async Task<bool> RecordAsync(ExperimentRecord record)
     {
-        if (!S.Recorded.Add(record.Experiment))
+        if (!_index.TryGetValue(record.Experiment, out var index))
+        {
+            throw new ArgumentException($"sweep '{Id}' has no experiment '{record.Experiment}'", nameof(record));
+        }
+
+        if (IsRecorded(index))
         {
             return false;
         }
 
-        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record.
-        S.Records.Add(record with { Attempts = [] });
-        await state.WriteStateAsync();
+        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record. The page
+        // stores it first: a record stored and not yet counted is stored again under the same number.
+        var sequence = S.Recorded;
+        await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record with { Attempts = [] });
+        Count(index, record.Verdict, +1);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not persisted: the experiment reports again, and must not find it recorded.
+            Count(index, record.Verdict, -1);
+            throw;
+        }
+
+        if (Finished)
+        {
+            await StopRemindingAsync();
+        }
+        else if (!S.Cancelled)
+        {
+            await FillAsync();
+        }
+
         return true;
     }
 
@@ -100,17 +181,126 @@ public sealed class SweepGrain(
 
     private bool WithinBudget() => S.Spec?.Budget is not { } budget || budget.Allows(S.CostSpent, S.TokensSpent);
 
-    public Task<SweepProgress> GetProgressAsync()
+    public Task<SweepProgress> GetProgressAsync() => Task.FromResult(new SweepProgress(
+        Id, _experiments.Count, S.Recorded, _active, new Dictionary<Verdict, int>(S.ByVerdict), S.Cancelled));
+
+    public async Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
     {
-        var byVerdict = S.Records.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count());
-        return Task.FromResult(new SweepProgress(
-            this.GetPrimaryKeyString(), S.Experiments.Count, S.Records.Count, S.Experiments.Count - S.Records.Count, byVerdict, S.Cancelled));
+        var records = new List<ExperimentRecord>();
+        var end = (int)Math.Min(S.Recorded, (long)Math.Max(0, from) + Math.Max(0, max));
+        for (var next = Math.Max(0, from); next < end;)
+        {
+            var page = await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, next)).GetAsync(next, end - next);
+            if (page.Count == 0)
+            {
+                throw new InvalidOperationException($"sweep '{Id}' counts {S.Recorded} records, but its page holding record {next} is empty");
+            }
+
+            records.AddRange(page);
+            next += page.Count;
+        }
+
+        return records;
     }
 
-    public Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
+    /// <summary>Starts the admitted experiments not yet recorded (a no-op for those running), then fills the window.</summary>
+    private async Task RestartAndFillAsync()
     {
-        IReadOnlyList<ExperimentRecord> page = S.Records.Skip(Math.Max(0, from)).Take(Math.Max(0, max)).ToList();
-        return Task.FromResult(page);
+        using var activity = GrainsInstrumentation.StartSweep(Id, _experiments.Count);
+        var admitted = Enumerable.Range(0, S.Started).Where(i => !IsRecorded(i)).Select(i => _experiments[i]).ToList();
+        await StartExperimentsAsync(admitted);
+        await FillAsync();
+    }
+
+    /// <summary>
+    /// Admits experiments until the window is full. The window's new end is written before any of them starts, so after
+    /// a crash they are started again from the persisted state, never skipped.
+    /// </summary>
+    private async Task FillAsync()
+    {
+        var window = await WindowAsync();
+        var admitted = new List<ExperimentSpec>();
+        while (_active < window && S.Started < _experiments.Count)
+        {
+            var index = S.Started++;
+            if (!IsRecorded(index))
+            {
+                admitted.Add(_experiments[index]);
+                _active++;
+            }
+        }
+
+        if (admitted.Count > 0)
+        {
+            await state.WriteStateAsync();
+            await StartExperimentsAsync(admitted);
+        }
+    }
+
+    private async Task StartExperimentsAsync(IReadOnlyList<ExperimentSpec> experiments)
+    {
+        try
+        {
+            await Task.WhenAll(experiments.Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
+        }
+        catch (Exception e)
+        {
+            // They are admitted and persisted as such: the refill reminder starts them again.
+            LogStartFailed(Id, experiments.Count, e.Message);
+        }
+    }
+
+    /// <summary>The spec's <c>max_active</c>, or enough to keep every model's slots and every live agent core busy.</summary>
+    private async Task<int> WindowAsync()
+    {
+        if (S.Spec!.MaxActive is { } max)
+        {
+            return max;
+        }
+
+        var now = clock.GetUtcNow();
+        if (_agents is not { } agents || now - agents.At > s_agentsRefresh)
+        {
+            var live = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+            _agents = agents = (live.Sum(a => a.Cores), now);
+        }
+
+        return Math.Max(MinWindow, CallsPerModelSlot * S.Spec.Models.Sum(m => m.EffectiveLimits.Concurrency) + ExperimentsPerCore * agents.Cores);
+    }
+
+    private async Task StopRemindingAsync()
+    {
+        if (await this.GetReminder(Refill) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Expands the experiments again (they are not persisted) and counts the active ones.</summary>
+    private void Index()
+    {
+        _experiments = S.Spec is null ? [] : Expand(Id, S.Spec, S.Kernels);
+        if (S.RecordedBits.Length * 8 < _experiments.Count)
+        {
+            throw new InvalidOperationException(
+                $"sweep '{Id}' was stored by an earlier version of Kernelsmith (its records inside the sweep's state); fetch its results with that version");
+        }
+
+        _index = _experiments.Select((e, i) => (e.ExperimentId, i)).ToDictionary(p => p.ExperimentId, p => p.i, StringComparer.Ordinal);
+        _active = Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Count(i => !IsRecorded(i));
+    }
+
+    private bool IsRecorded(int index) => (S.RecordedBits[index / 8] & (1 << (index % 8))) != 0;
+
+    private void Count(int index, Verdict verdict, int change)
+    {
+        S.RecordedBits[index / 8] ^= (byte)(1 << (index % 8));
+        S.Recorded += change;
+        S.ByVerdict[verdict] = S.ByVerdict.GetValueOrDefault(verdict) + change;
+        if (index < S.Started)
+        {
+            _active -= change;
+        }
     }
 
     /// <summary>The cross-product of the spec's lists, minus technologies a kernel does not support.</summary>
@@ -131,4 +321,7 @@ public sealed class SweepGrain(
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
         a.Name == b.Name && a.Kernels.SequenceEqual(b.Kernels) && a.Technologies.SequenceEqual(b.Technologies)
         && a.Models.SequenceEqual(b.Models) && a.Prompts.SequenceEqual(b.Prompts) && a.Samples == b.Samples;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: starting {Count} experiment(s) failed, the refill reminder retries: {Problem}")]
+    private partial void LogStartFailed(string sweepId, int count, string problem);
 }

@@ -89,9 +89,10 @@ public static partial class SweepSpecLoader
         var cache = yaml.OptionalString("cache") is not { } cacheText || ReadBool(yaml, "cache", cacheText);
         var verify = ReadVerify(yaml.Section("verify"));
         var budget = ReadBudget(yaml.Section("budget"));
+        int? maxActive = yaml.Has("max_active") ? yaml.Int("max_active", 0, min: 1, max: 1_000_000) : null;
         yaml.RejectUnknownFields();
         return new SweepSpec(name, kernels, technologies, models, promptNames, samples, repair, run, cache, budget, templates, pinned.Count > 0 ? pinned : null, verify,
-            pools.Count > 0 ? pools : null);
+            maxActive, pools.Count > 0 ? pools : null);
     }
 
     private static List<ModelSpec> ReadModels(YamlSection yaml)

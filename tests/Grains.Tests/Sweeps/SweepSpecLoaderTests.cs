@@ -51,6 +51,16 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal(["plain"], spec.Prompts);
     }
 
+    [Fact]
+    public void Parse_MaxActive_BoundsTheWindowOtherwiseLeftToTheDefault()
+    {
+        var bounded = SweepSpecLoader.Parse("demo.yaml", Valid.Replace("samples: 3", "samples: 3\nmax_active: 500", StringComparison.Ordinal), TestCatalog.Load());
+        var unbounded = SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load());
+
+        Assert.Equal(500, bounded.MaxActive);
+        Assert.Null(unbounded.MaxActive);
+    }
+
     [Theory]
     [InlineData("kernels: [gemm, heat2d]", "kernels: [gemm, nosuch]", 2, "kernels", "unknown kernel 'nosuch'")]
     [InlineData("technologies: [openmp]", "technologies: [opencl]", 3, "technologies", "unknown technology 'opencl'")]
@@ -61,6 +71,7 @@ public sealed class SweepSpecLoaderTests
     [InlineData("  threads: [1, 2, 4]", "  threads: [1, 0]", 19, "run.threads", "expected integers >= 1")]
     [InlineData("  input: tiny", "  input: huge", 18, "run.input", "has no input set 'huge'")]
     [InlineData("name: demo", "name: demo\nname: again", 2, "(syntax)", "Duplicate key")]
+    [InlineData("samples: 3", "samples: 3\nmax_active: 0", 15, "max_active", "expected an integer in [1, 1000000]")]
     public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
     {
         var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
