@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     printf("sum %llu\n", (unsigned long long)sum);
     printf("hash %016llx\n", (unsigned long long)hash);
     printf("max %lld\n", (long long)maxd);
-    long probes[4] = {1, n / 3, n / 2, n - 1};
+    long probes[4] = {n > 1 ? 1 : 0, n / 3, n / 2, n - 1};
     for (int p = 0; p < 4; p++) {
         if (dist[probes[p]] == INF) printf("dist[%ld] inf\n", probes[p]);
         else printf("dist[%ld] %lld\n", probes[p], (long long)dist[probes[p]]);

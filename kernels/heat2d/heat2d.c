@@ -12,6 +12,10 @@ int main(int argc, char **argv)
     }
     int n = atoi(argv[1]);
     int iterations = atoi(argv[2]);
+    if (n < 3 || iterations < 0) {
+        fprintf(stderr, "N must be at least 3 (a plate with an interior) and ITERATIONS not negative\n");
+        return 1;
+    }
     double *u = calloc((size_t)n * n, sizeof(double));
     double *v = calloc((size_t)n * n, sizeof(double));
     if (!u || !v) {

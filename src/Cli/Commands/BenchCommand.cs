@@ -75,7 +75,9 @@ internal static class BenchCommand
             [PromptLibrary.Plain],
             experiments,
             new RepairSettings(0),
-            new RunSettings("tiny", [1], [1], 1, 60, 120));
+            new RunSettings("tiny", [1], [1], 1, 60, 120),
+            // The orchestration is measured, not the checks: one build and one run per experiment.
+            Verify: new VerifySettings([], Amplify: false));
 
         var dispatch = new List<double>();
         double timingSeconds = 0, otherSeconds = 0;

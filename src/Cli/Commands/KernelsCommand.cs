@@ -82,7 +82,8 @@ internal static class KernelsCommand
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(failure.Kernel)} {failure.Technology}: {failure.Verdict.ToWireName()}[/]: {Markup.Escape(failure.Reason)}");
         }
 
-        AnsiConsole.MarkupLine($"{records.Count - failures.Count} of {records.Count} expert solutions correct at 1, 2 and 3 threads/ranks; details in {Markup.Escape(results.Path)}");
+        AnsiConsole.MarkupLine($"{records.Count - failures.Count} of {records.Count} expert solutions correct at 1, 2 and 3 threads/ranks, on the amplified inputs "
+            + $"and under the sanitizers; details in {Markup.Escape(results.Path)}");
         return failures.Count == 0 ? 0 : 1;
     }
 
@@ -121,9 +122,9 @@ internal static class KernelsCommand
         Row("technologies", string.Join(", ", kernel.Technologies));
         Row("sources", string.Join(", ", kernel.Sources.Select(s => s.Path)));
         Row("build", $"{kernel.Build.Compiler} {string.Join(' ', kernel.Build.Flags)} {string.Join(' ', kernel.Build.Libraries)}");
-        foreach (var input in kernel.Inputs.Values)
+        foreach (var input in kernel.Inputs.Values.Concat(kernel.Amplified.Values))
         {
-            Row($"input {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : ""));
+            Row(kernel.Inputs.ContainsKey(input.Name) ? $"input {input.Name}" : $"amplified {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : ""));
         }
 
         Row("compare", $"{kernel.Compare.Mode} abs={kernel.Compare.AbsoluteTolerance} rel={kernel.Compare.RelativeTolerance} ignore={string.Join(" | ", kernel.Compare.IgnorePatterns)}");

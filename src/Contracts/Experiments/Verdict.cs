@@ -42,6 +42,9 @@ public enum ExperimentStage
     Run = 4,
     Verify = 5,
 
+    /// <summary>Untimed runs on the kernel's amplified inputs (edge sizes, other seeds, extra rank counts).</summary>
+    Amplify = 10,
+
     /// <summary>Untimed sanitizer runs (data races, memory errors) after the output was verified.</summary>
     Sanitize = 9,
     Repair = 6,

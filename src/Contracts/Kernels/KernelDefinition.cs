@@ -17,7 +17,21 @@ public sealed record KernelDefinition(
     IReadOnlyDictionary<string, KernelInput> Inputs,
     OutputComparison Compare,
     IReadOnlyDictionary<string, IReadOnlyList<CodeFile>> Solutions,
-    string ContentHash);
+    string ContentHash)
+{
+    /// <summary>
+    /// Small untimed inputs every parallel program must also get right: edge sizes (one item, fewer items than
+    /// threads or ranks, sizes no count divides) and other seeds, so hard-coded or copied outputs fail.
+    /// </summary>
+    [Id(11)]
+    public IReadOnlyDictionary<string, KernelInput> Amplified { get; init; } = new Dictionary<string, KernelInput>();
+
+    /// <summary>A main or amplified input by name.</summary>
+    public KernelInput Input(string name) =>
+        Inputs.TryGetValue(name, out var input) ? input
+        : Amplified.TryGetValue(name, out var amplified) ? amplified
+        : throw new KeyNotFoundException($"kernel '{Id}' has no input '{name}' (inputs: {string.Join(", ", Inputs.Keys.Concat(Amplified.Keys))})");
+}
 
 /// <summary>How the sequential reference is compiled; parallel builds add the technology's flags.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.KernelBuild")]

@@ -22,11 +22,18 @@ public sealed record SweepSpec(
         KernelTechnologies is null || !KernelTechnologies.TryGetValue(kernel, out var pinned) || pinned.Contains(technology);
 }
 
-/// <summary>Extra verification: sanitizer runs (<c>thread</c>, <c>memory</c>), untimed, after the output matched.</summary>
+/// <summary>
+/// The checks after the main input matched, all untimed: the kernel's amplified inputs (edge sizes, other seeds, extra
+/// rank counts) and sanitizer runs (<c>thread</c>, <c>memory</c>). Both are on unless a sweep turns them off: a
+/// <c>correct</c> verdict is meant to survive them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.VerifySettings")]
-public sealed record VerifySettings(IReadOnlyList<string> Sanitizers)
+public sealed record VerifySettings(IReadOnlyList<string> Sanitizers, bool Amplify = true)
 {
     public static readonly IReadOnlyList<string> Known = ["thread", "memory"];
+
+    /// <summary>What a sweep without a <c>verify</c> section gets: every check.</summary>
+    public static readonly VerifySettings Default = new(Known);
 }
 
 /// <summary>Limits on what a sweep may spend; reaching one stops the sweep cleanly.</summary>

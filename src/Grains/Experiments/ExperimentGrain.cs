@@ -152,6 +152,7 @@ public sealed partial class ExperimentGrain(
         ExperimentStage.Build => await BuildAsync(kernel, spec),
         ExperimentStage.Run => await RunAsync(kernel, spec),
         ExperimentStage.Verify => Verify(kernel),
+        ExperimentStage.Amplify => await AmplifyAsync(kernel, spec),
         ExperimentStage.Sanitize => await SanitizeAsync(kernel, spec),
         ExperimentStage.Repair => null,
         ExperimentStage.Record => await RecordAsync(spec),
@@ -245,24 +246,35 @@ public sealed partial class ExperimentGrain(
         return null;
     }
 
-    private async Task<Verdict?> RunAsync(KernelDefinition kernel, ExperimentSpec spec)
+    /// <summary>The agent holding this round's artifact; when that agent is gone, the program is built again on another.</summary>
+    private async Task<(AgentInfo Agent, Verdict? BuildFailure)> AgentWithArtifactAsync(KernelDefinition kernel, ExperimentSpec spec)
     {
         var agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
-        if (agent.AgentId != S.AgentId)
+        if (agent.AgentId == S.AgentId)
         {
-            // The artifact and the reference time belong to the machine that is gone: build again on this one.
-            if (await BuildAsync(kernel, spec) is { } buildFailure)
-            {
-                return buildFailure;
-            }
+            return (agent, null);
+        }
 
-            agent = await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None);
+        // The artifact and the reference time belong to the machine that is gone: build again on this one.
+        if (await BuildAsync(kernel, spec) is { } buildFailure)
+        {
+            return (agent, buildFailure);
+        }
+
+        return (await dispatcher.SelectAgentAsync(Technology, S.AgentId, CancellationToken.None), null);
+    }
+
+    private async Task<Verdict?> RunAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        var (agent, buildFailure) = await AgentWithArtifactAsync(kernel, spec);
+        if (buildFailure is not null)
+        {
+            return buildFailure;
         }
 
         S.Hardware = agent.Hardware;
         var input = kernel.Inputs[spec.Run.Input];
-        var reference = await GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, spec.Run.Input, agent.AgentId))
-            .GetAsync(kernel, spec.Run.Input, agent.AgentId, spec.Run.Repetitions, spec.Run.TimeoutSeconds);
+        var reference = await ReferenceAsync(kernel, spec.Run.Input, agent.AgentId, spec);
         if (reference.Error is not null)
         {
             return Fail(Verdict.InfraError, reference.Error, "");
@@ -281,28 +293,9 @@ public sealed partial class ExperimentGrain(
             {
                 var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
                 var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
-                var where = $"at {threads} thread(s), {ranks} rank(s)";
-                if (result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
+                if (RunFailure(result, $"at {threads} thread(s), {ranks} rank(s)", spec.Run.TimeoutSeconds) is { } failure)
                 {
-                    S.RunLog = Jobs.Log(result);
-                    return Fail(Verdict.Timeout, $"{where}: no result within {spec.Run.TimeoutSeconds} s; the process tree was killed",
-                        $"The program did not finish within {spec.Run.TimeoutSeconds} seconds {where} (it may loop forever or deadlock).",
-                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
-                }
-
-                if (result.Status == JobResult.Types.Status.KilledByLimit)
-                {
-                    S.RunLog = Jobs.Log(result);
-                    return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}",
-                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
-                }
-
-                if (result.ExitCode != 0 || result.Signal != 0)
-                {
-                    S.RunLog = Jobs.Log(result);
-                    var how = result.Signal != 0 ? $"killed by signal {result.Signal}" : $"exit code {result.ExitCode}";
-                    return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}",
-                        ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology));
+                    return failure;
                 }
 
                 S.Outputs[OutputKey(threads, ranks, repetition)] = Jobs.ProducedOutput(result);
@@ -316,6 +309,31 @@ public sealed partial class ExperimentGrain(
 
         S.Outputs["reference"] = reference.Stdout;
         return null;
+    }
+
+    /// <summary>The verdict of a run that did not exit cleanly, or null when it did.</summary>
+    private Verdict? RunFailure(JobResult result, string where, double timeoutSeconds)
+    {
+        if (result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0)
+        {
+            return null;
+        }
+
+        S.RunLog = Jobs.Log(result);
+        var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology);
+        if (result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
+        {
+            return Fail(Verdict.Timeout, $"{where}: no result within {timeoutSeconds} s; the process tree was killed",
+                $"The program did not finish within {timeoutSeconds} seconds {where} (it may loop forever or deadlock).", findings);
+        }
+
+        if (result.Status == JobResult.Types.Status.KilledByLimit)
+        {
+            return Fail(Verdict.RuntimeError, $"{where}: {result.Message}", $"The program was stopped {where}: {result.Message}.\n{Clip(S.RunLog, 2000)}", findings);
+        }
+
+        var how = result.Signal != 0 ? $"killed by signal {result.Signal}" : $"exit code {result.ExitCode}";
+        return Fail(Verdict.RuntimeError, $"{where}: {how}", $"The program crashed {where} ({how}):\n{Clip(S.RunLog, 3000)}", findings);
     }
 
     private Verdict? Verify(KernelDefinition kernel)
@@ -341,12 +359,70 @@ public sealed partial class ExperimentGrain(
     }
 
     /// <summary>
+    /// Untimed runs on the kernel's amplified inputs at every configuration, plus odd counts (3 threads; 3 and 5 ranks),
+    /// each compared with the sequential program's output on that input. Edge sizes catch uneven partitioning and
+    /// programs right only when the count divides the size; other seeds catch hard-coded or copied outputs.
+    /// </summary>
+    private async Task<Verdict?> AmplifyAsync(KernelDefinition kernel, ExperimentSpec spec)
+    {
+        if (!(spec.Verify ?? VerifySettings.Default).Amplify || kernel.Amplified.Count == 0)
+        {
+            return null;
+        }
+
+        var (agent, buildFailure) = await AgentWithArtifactAsync(kernel, spec);
+        if (buildFailure is not null)
+        {
+            return buildFailure;
+        }
+
+        foreach (var input in kernel.Amplified.Values)
+        {
+            var reference = await ReferenceAsync(kernel, input.Name, agent.AgentId, spec);
+            if (reference.Error is not null)
+            {
+                return Fail(Verdict.InfraError, reference.Error, "");
+            }
+
+            foreach (var (threads, ranks) in AmplifiedConfigurations(spec, Technology))
+            {
+                using var activity = GrainsInstrumentation.Source.StartActivity("amplify");
+                activity?.SetTag("kernelsmith.input", input.Name);
+                activity?.SetTag("kernelsmith.threads", threads);
+                activity?.SetTag("kernelsmith.ranks", ranks);
+                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/{input.Name}/t{threads}n{ranks}", S.ArtifactId!, input, threads, ranks,
+                    spec.Run.TimeoutSeconds, exclusive: false, Technology);
+                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                var where = $"on the amplified input '{input.Name}' (arguments: {string.Join(' ', input.Args)}) at {threads} thread(s), {ranks} rank(s)";
+                if (RunFailure(result, where, spec.Run.TimeoutSeconds) is { } failure)
+                {
+                    return failure;
+                }
+
+                var output = Jobs.ProducedOutput(result);
+                var findings = ErrorTaxonomy.ClassifyOutputs(reference.Stdout, [output], kernel.Compare, where);
+                if (findings.Count > 0)
+                {
+                    S.RunLog = Jobs.Log(result);
+                    var detail = OutputComparer.Compare(reference.Stdout, output, kernel.Compare).Detail;
+                    return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
+                        $"The main input's output matched, but the output {where} differs from the sequential program's. Check partitioning when the size is "
+                        + $"small or not divisible by the thread/rank count, and do not depend on particular input values:\n{(detail.Length > 0 ? detail : findings[0].Message)}",
+                        findings);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Untimed runs of sanitizer builds at the largest configuration: a data race or memory error fails the round
     /// even when the output happened to match. A sanitizer build that fails says nothing about the program.
     /// </summary>
     private async Task<Verdict?> SanitizeAsync(KernelDefinition kernel, ExperimentSpec spec)
     {
-        var wanted = spec.Verify?.Sanitizers ?? [];
+        var wanted = (spec.Verify ?? VerifySettings.Default).Sanitizers;
         var sanitizers = BuildRecipe.SanitizersFor(Technology).Where(s => wanted.Contains(s == Sanitizer.Thread ? "thread" : "memory")).ToList();
         if (sanitizers.Count == 0)
         {
@@ -369,26 +445,35 @@ public sealed partial class ExperimentGrain(
                 continue;
             }
 
-            // Sanitizers slow a program down several times; the run is untimed, so it gets a longer limit.
-            var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/{sanitizer}", build.ArtifactId, kernel.Inputs[spec.Run.Input], threads, ranks,
-                spec.Run.TimeoutSeconds * 10, exclusive: false, Technology);
-            job.Environment.Add(recipe.RunEnvironment.ToDictionary());
-            job.Wrapper.AddRange(recipe.RunWrapper);
-            var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
-            if (result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0)
+            // The amplified inputs are small and reach the edge cases; a kernel without them is checked on its run input.
+            IEnumerable<KernelInput> inputs = kernel.Amplified.Count > 0 ? kernel.Amplified.Values : [kernel.Inputs[spec.Run.Input]];
+            foreach (var input in inputs)
             {
-                continue;
-            }
+                // Sanitizers slow a program down several times; the run is untimed, so it gets a longer limit.
+                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/{sanitizer}/{input.Name}", build.ArtifactId, input, threads, ranks,
+                    spec.Run.TimeoutSeconds * 10, exclusive: false, Technology);
+                job.Environment.Add(recipe.RunEnvironment.ToDictionary());
+                job.Wrapper.AddRange(recipe.RunWrapper);
+                var result = await dispatcher.RunAsync(agent, job, CancellationToken.None);
+                if (result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0)
+                {
+                    continue;
+                }
 
-            S.RunLog = Jobs.Log(result);
-            var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology, FindingStages.Sanitize);
-            var where = $"at {threads} thread(s), {ranks} rank(s)";
-            return Fail(Verdict.RuntimeError, $"{sanitizer} sanitizer {where}: {findings.FirstOrDefault()?.Category ?? "the run failed"}",
-                $"Your program printed the right output, but a {sanitizer} sanitizer run {where} found a problem:\n{Clip(S.RunLog, 3000)}", findings);
+                S.RunLog = Jobs.Log(result);
+                var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology, FindingStages.Sanitize);
+                var where = $"on input '{input.Name}' at {threads} thread(s), {ranks} rank(s)";
+                return Fail(Verdict.RuntimeError, $"{sanitizer} sanitizer {where}: {findings.FirstOrDefault()?.Category ?? "the run failed"}",
+                    $"Your program printed the right output, but a {sanitizer} sanitizer run {where} found a problem:\n{Clip(S.RunLog, 3000)}", findings);
+            }
         }
 
         return null;
     }
+
+    private Task<ReferenceResult> ReferenceAsync(KernelDefinition kernel, string input, string agentId, ExperimentSpec spec) =>
+        GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, input, agentId))
+            .GetAsync(kernel, input, agentId, spec.Run.Repetitions, spec.Run.TimeoutSeconds);
 
     private static string OutputKey(int threads, int ranks, int repetition) => $"{threads}x{ranks}#{repetition}";
 
@@ -485,6 +570,14 @@ public sealed partial class ExperimentGrain(
         Technologies.Mpi => spec.Run.Ranks.Select(r => (1, r)),
         Technologies.Cuda => [(1, 1)],
         _ => spec.Run.Threads.Select(t => (t, 1)),
+    };
+
+    /// <summary>The timed configurations plus odd counts that divide few sizes: 3 threads, or 3 and 5 ranks.</summary>
+    private static IEnumerable<(int Threads, int Ranks)> AmplifiedConfigurations(ExperimentSpec spec, string technology) => technology switch
+    {
+        Technologies.Mpi => spec.Run.Ranks.Union([3, 5]).Order().Select(r => (1, r)),
+        Technologies.Cuda => [(1, 1)],
+        _ => spec.Run.Threads.Union([3]).Order().Select(t => (t, 1)),
     };
 
     private static Dictionary<string, string> ModelParameters(ModelSpec model)

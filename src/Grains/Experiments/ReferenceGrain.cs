@@ -34,13 +34,16 @@ public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReference
             return Failed($"the sequential reference of {kernel.Id} does not build on {agentId}: {Jobs.Log(build)}", build.Toolchain);
         }
 
+        // Only a main input is timed (and so owns the node); amplified inputs only need their output.
+        var kernelInput = kernel.Input(input);
+        var timed = kernel.Inputs.ContainsKey(input);
         var times = new List<double>();
         JobResult? first = null;
         // At least two runs: a reference that disagrees with itself cannot judge anyone.
         for (var repetition = 0; repetition < Math.Max(2, repetitions); repetition++)
         {
             var run = await dispatcher.RunAsync(
-                agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernel.Inputs[input], 1, 1, timeoutSeconds, exclusive: true, BuildRecipe.Sequential), CancellationToken.None);
+                agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernelInput, 1, 1, timeoutSeconds, exclusive: timed, BuildRecipe.Sequential), CancellationToken.None);
             if (run.Status != JobResult.Types.Status.Exited || run.ExitCode != 0 || run.Signal != 0)
             {
                 return Failed($"the sequential reference of {kernel.Id} failed on input '{input}': {run.Status} exit {run.ExitCode} signal {run.Signal}: {Jobs.Log(run)}", build.Toolchain);

@@ -91,6 +91,12 @@ public sealed class KernelCatalog
         var sources = yaml.Strings("sources", required: true).Select(path => ReadFile(yaml, "sources", folder, path)).ToList();
         var build = ReadBuild(yaml.Section("build"), language);
         var inputs = ReadInputs(yaml, folder);
+        var amplified = yaml.Section("amplified") is { } amplifiedSection ? ReadInputSets(amplifiedSection, folder) : [];
+        foreach (var name in amplified.Keys.Where(inputs.ContainsKey))
+        {
+            throw yaml.Error("amplified", $"'{name}' is already a main input; amplified inputs need names of their own");
+        }
+
         var compare = ReadComparison(yaml.Section("compare"));
         var kernel = new KernelDefinition(
             id,
@@ -103,7 +109,10 @@ public sealed class KernelCatalog
             inputs,
             compare,
             ReadSolutions(folder, technologies),
-            ContentHash(folder));
+            ContentHash(folder))
+        {
+            Amplified = amplified,
+        };
         yaml.RejectUnknownFields();
         return kernel;
     }
@@ -120,6 +129,17 @@ public sealed class KernelCatalog
     private static Dictionary<string, KernelInput> ReadInputs(YamlSection yaml, string folder)
     {
         var section = yaml.Section("inputs") ?? throw yaml.Error("inputs", "is required: name at least one input set, e.g. tiny");
+        var inputs = ReadInputSets(section, folder);
+        if (inputs.Count == 0)
+        {
+            throw yaml.Error("inputs", "must name at least one input set");
+        }
+
+        return inputs;
+    }
+
+    private static Dictionary<string, KernelInput> ReadInputSets(YamlSection section, string folder)
+    {
         var inputs = new Dictionary<string, KernelInput>(StringComparer.Ordinal);
         foreach (var (name, input) in section.NamedSections())
         {
@@ -132,11 +152,6 @@ public sealed class KernelCatalog
                 input.Strings("files").Select(path => ReadFile(input, "files", folder, path) with { Path = Path.GetFileName(path) }).ToList(),
                 input.Strings("outputs"));
             input.RejectUnknownFields();
-        }
-
-        if (inputs.Count == 0)
-        {
-            throw yaml.Error("inputs", "must name at least one input set");
         }
 
         return inputs;

@@ -178,8 +178,9 @@ public static partial class SweepSpecLoader
             throw section.Error("sanitizers", $"unknown sanitizer '{sanitizer}' (known: {string.Join(", ", VerifySettings.Known)})");
         }
 
+        var amplify = section.OptionalString("amplify") is not { } amplifyText || ReadBool(section, "amplify", amplifyText);
         section.RejectUnknownFields();
-        return new VerifySettings(sanitizers);
+        return new VerifySettings(section.Has("sanitizers") ? sanitizers : VerifySettings.Known, amplify);
     }
 
     private static BudgetSettings? ReadBudget(YamlSection? section)

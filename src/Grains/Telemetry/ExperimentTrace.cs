@@ -87,7 +87,8 @@ public sealed class ExperimentTrace : IDisposable
             _stage = state.Stage;
         }
 
-        var inRound = state.Stage is ExperimentStage.Generate or ExperimentStage.Extract or ExperimentStage.Build or ExperimentStage.Run or ExperimentStage.Verify;
+        var inRound = state.Stage is ExperimentStage.Generate or ExperimentStage.Extract or ExperimentStage.Build or ExperimentStage.Run or ExperimentStage.Verify
+            or ExperimentStage.Amplify or ExperimentStage.Sanitize;
         if (!inRound && _round is not null)
         {
             EndRound();

@@ -80,6 +80,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             models:
               - {model}
             samples: {samples}
+            verify:
+              amplify: false
+              sanitizers: []
             run:
               input: tiny
               threads: [1, 2]

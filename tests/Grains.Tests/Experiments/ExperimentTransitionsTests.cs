@@ -11,7 +11,8 @@ public sealed class ExperimentTransitionsTests
     [InlineData(ExperimentStage.Extract, ExperimentStage.Build)]
     [InlineData(ExperimentStage.Build, ExperimentStage.Run)]
     [InlineData(ExperimentStage.Run, ExperimentStage.Verify)]
-    [InlineData(ExperimentStage.Verify, ExperimentStage.Sanitize)]
+    [InlineData(ExperimentStage.Verify, ExperimentStage.Amplify)]
+    [InlineData(ExperimentStage.Amplify, ExperimentStage.Sanitize)]
     [InlineData(ExperimentStage.Sanitize, ExperimentStage.Record)]
     [InlineData(ExperimentStage.Record, ExperimentStage.Done)]
     public void Next_StepSucceeded_MovesAlongTheHappyPath(ExperimentStage from, ExperimentStage to) =>
@@ -24,6 +25,7 @@ public sealed class ExperimentTransitionsTests
     [InlineData(ExperimentStage.Run, Verdict.Timeout)]
     [InlineData(ExperimentStage.Verify, Verdict.WrongOutput)]
     [InlineData(ExperimentStage.Sanitize, Verdict.RuntimeError)]
+    [InlineData(ExperimentStage.Amplify, Verdict.WrongOutput)]
     public void Next_ModelFailure_GoesToRepair(ExperimentStage from, Verdict failure) =>
         Assert.Equal(ExperimentStage.Repair, ExperimentTransitions.Next(from, failure, roundsLeft: true));
 

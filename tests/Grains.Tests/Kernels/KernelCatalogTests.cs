@@ -64,6 +64,41 @@ public sealed class KernelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void LoadFolder_AmplifiedInputs_AreLoadedBesideTheMainOnes()
+    {
+        var yaml = GoodYaml.Replace("compare:", "amplified:\n  edge: { args: [\"1\"] }\n  odd: { args: [\"37\"] }\ncompare:", StringComparison.Ordinal);
+        var folder = Kernel("amplified", yaml, ("main.c", "int main(void) { return 0; }"));
+
+        var kernel = KernelCatalog.LoadFolder(folder);
+
+        Assert.Equal(["edge", "odd"], kernel.Amplified.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["37"], kernel.Input("odd").Args);
+        Assert.Equal(["3"], kernel.Input("tiny").Args);
+        Assert.Contains("edge, odd", Assert.Throws<KeyNotFoundException>(() => kernel.Input("huge")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFolder_AmplifiedInputNamedLikeAMainInput_IsAnError()
+    {
+        var yaml = GoodYaml.Replace("compare:", "amplified:\n  tiny: { args: [\"1\"] }\ncompare:", StringComparison.Ordinal);
+        var folder = Kernel("clash", yaml, ("main.c", "int main(void) { return 0; }"));
+
+        var error = Assert.Throws<InputFileException>(() => KernelCatalog.LoadFolder(folder));
+
+        Assert.Equal("amplified", error.Field);
+        Assert.Contains("'tiny' is already a main input", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RepositoryCatalog_EveryKernelHasEdgeFewAndOddAmplifiedInputs()
+    {
+        foreach (var kernel in TestCatalog.Load().Kernels)
+        {
+            Assert.True(new[] { "edge", "few", "odd" }.All(kernel.Amplified.ContainsKey), $"{kernel.Id}: {string.Join(", ", kernel.Amplified.Keys)}");
+        }
+    }
+
+    [Fact]
     public void LoadFolder_SolutionForUnlistedTechnology_IsAnError()
     {
         var folder = Kernel("stray", GoodYaml, ("main.c", "int main(void) { return 0; }"), ("solutions/cuda/main.cu", "int main() {}"));

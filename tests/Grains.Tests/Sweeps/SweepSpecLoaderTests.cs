@@ -74,6 +74,20 @@ public sealed class SweepSpecLoaderTests
         Assert.StartsWith($"demo.yaml:{line}: {field}: ", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "thread,memory", true)]
+    [InlineData("verify:\n  amplify: false\n", "thread,memory", false)]
+    [InlineData("verify:\n  sanitizers: []\n", "", true)]
+    [InlineData("verify:\n  sanitizers: [thread]\n  amplify: true\n", "thread", true)]
+    public void Parse_Verify_EveryCheckIsOnUnlessTurnedOff(string section, string sanitizers, bool amplify)
+    {
+        var spec = SweepSpecLoader.Parse("demo.yaml", Valid + "\n" + section, TestCatalog.Load());
+        var verify = spec.Verify ?? VerifySettings.Default;
+
+        Assert.Equal(sanitizers, string.Join(',', verify.Sanitizers));
+        Assert.Equal(amplify, verify.Amplify);
+    }
+
     [Fact]
     public void Parse_MissingModels_IsAnError()
     {

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
                 }
                 if (frontier_size == 0) break;
                 list_t *mine = &local[tid * nslots + slot];
-                memcpy(frontier + part_off[tid], mine->data, sizeof(int) * mine->size);
+                if (mine->size > 0) memcpy(frontier + part_off[tid], mine->data, sizeof(int) * mine->size);
                 mine->size = 0;
                 #pragma omp barrier
                 #pragma omp for schedule(dynamic, 64)
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
                     }
                 }
             }
-            memcpy(frontier + part_off[tid], settled[tid].data, sizeof(int) * settled[tid].size);
+            if (settled[tid].size > 0) memcpy(frontier + part_off[tid], settled[tid].data, sizeof(int) * settled[tid].size);
             settled[tid].size = 0;
             #pragma omp barrier
             #pragma omp for schedule(dynamic, 64)
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
     printf("sum %llu\n", (unsigned long long)sum);
     printf("hash %016llx\n", (unsigned long long)hash);
     printf("max %lld\n", (long long)maxd);
-    long probes[4] = {1, n / 3, n / 2, n - 1};
+    long probes[4] = {n > 1 ? 1 : 0, n / 3, n / 2, n - 1};
     for (int p = 0; p < 4; p++) {
         int64_t d = atomic_load_explicit(&dist[probes[p]], memory_order_relaxed);
         if (d == INF) printf("dist[%ld] inf\n", probes[p]);

@@ -6,6 +6,7 @@
  * output is identical at any thread count. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <math.h>
 #include <omp.h>
 
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
                     const double *uc = src + i * plane + (size_t)j * m;
                     double *vc = dst + i * plane + (size_t)j * m;
                     for (int k = 1; k < n; k++)
-                        vc[k] = uc[k] + r * (uc[k - plane] + uc[k + plane] + uc[k - m] + uc[k + m] + uc[k - 1] + uc[k + 1] - 6.0 * uc[k]);
+                        vc[k] = uc[k] + r * (uc[k - (ptrdiff_t)plane] + uc[k + plane] + uc[k - m] + uc[k + m] + uc[k - 1] + uc[k + 1] - 6.0 * uc[k]);
                 }
         }
     }
