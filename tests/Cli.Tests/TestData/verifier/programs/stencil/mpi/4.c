@@ -34,9 +34,11 @@ int main(int argc, char **argv)
     double *field = malloc(sizeof(double) * n);
     for (long i = 0; i < n; i++) field[i] = next_value();
     int *counts = malloc(sizeof(int) * size), *displs = malloc(sizeof(int) * size);
-    for (int r = 0; r < size; r++) {
-        displs[r] = (int)(n * r / size);
-        counts[r] = (int)(n * (r + 1) / size) - displs[r];
+    /* the first n % size ranks get one cell more; ranks past the cells, if any, hold none and are all at the end */
+    for (int r = 0, offset = 0; r < size; r++) {
+        counts[r] = (int)(n / size + (r < n % size ? 1 : 0));
+        displs[r] = offset;
+        offset += counts[r];
     }
     long lo = displs[rank];
     int mine = counts[rank];
