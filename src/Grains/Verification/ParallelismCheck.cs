@@ -41,6 +41,12 @@ public static partial class ParallelismCheck
                 : $"no OpenMP directive that creates parallelism (parallel, for, task, simd, target, teams ...); found only: {string.Join(", ", directives.Distinct().Select(d => "'#pragma omp " + d + "'"))}");
         }
 
+        if (!parallel.Any(d => OmpTeamOrVector().IsMatch(d)))
+        {
+            // Worksharing and tasking directives bind to the enclosing team; without a parallel region there is one thread.
+            return new(false, $"no OpenMP parallel region: {string.Join(", ", parallel.Distinct().Select(d => "'#pragma omp " + d + "'"))} only shares work among a team that the code never creates (no 'parallel', 'teams' or 'target'), so it runs on one thread");
+        }
+
         if (parallel.All(d => OneThread().IsMatch(d)))
         {
             return new(false, "every OpenMP parallel construct is limited to one thread (num_threads(1) or if(0))");
@@ -204,6 +210,9 @@ public static partial class ParallelismCheck
 
     [GeneratedRegex(@"^(?:parallel|for|do|task|taskloop|simd|target|teams|sections|distribute|loop)\b")]
     private static partial Regex OmpParallelConstruct();
+
+    [GeneratedRegex(@"^(?:parallel|teams|target)\b|\bsimd\b")]
+    private static partial Regex OmpTeamOrVector();
 
     [GeneratedRegex(@"\bnum_threads\s*\(\s*1\s*\)|\bif\s*\(\s*(?:0|false)\s*\)")]
     private static partial Regex OneThread();

@@ -316,7 +316,9 @@ internal static partial class RunLogClassifier
     [GeneratedRegex(@"function was called (?:before MPI_INIT|after MPI_FINALIZE) was invoked|Attempting to use an MPI routine .*(?:before initializing|after finalizing)|^mpirun has exited due to process rank \d+|exited without calling ""finalize""")]
     private static partial Regex MpiInitFinalizeRule();
 
-    [GeneratedRegex(@"ORTE_ERROR_LOG: Data unpack")]
+    // Open MPI 4.1 under a sandbox: show_help fails to forward the error text ("Data unpack would read past end of buffer",
+    // "Out of resource") and the rank exits with the error class.
+    [GeneratedRegex(@"ORTE_ERROR_LOG: (?:Data unpack|.*in file \S*show_help\.c)")]
     private static partial Regex OpenMpiLostMessage();
 
     [GeneratedRegex(@"^MPI_ABORT was invoked on rank|application called MPI_Abort\(")]

@@ -195,13 +195,14 @@ public sealed partial class ErrorTaxonomyTests
     }
 
     [Theory]
-    [InlineData(6, ErrorCategories.MpiInvalidRank)]
-    [InlineData(15, ErrorCategories.MpiTruncate)]
-    [InlineData(8, ErrorCategories.MpiError)]
-    [InlineData(1, ErrorCategories.NonzeroExit)]
-    public void ClassifyRun_OpenMpiLostItsMessage_ReadsTheErrorClassFromTheExitCode(int exitCode, string expected)
+    [InlineData(6, ErrorCategories.MpiInvalidRank, "Data unpack would read past end of buffer")]
+    [InlineData(15, ErrorCategories.MpiTruncate, "Data unpack would read past end of buffer")]
+    [InlineData(8, ErrorCategories.MpiError, "Data unpack would read past end of buffer")]
+    [InlineData(1, ErrorCategories.NonzeroExit, "Data unpack would read past end of buffer")]
+    [InlineData(6, ErrorCategories.MpiInvalidRank, "Out of resource")]
+    public void ClassifyRun_OpenMpiLostItsMessage_ReadsTheErrorClassFromTheExitCode(int exitCode, string expected, string trace)
     {
-        const string log = "[vm:12866] [[24252,0],0] ORTE_ERROR_LOG: Data unpack would read past end of buffer in file ../../../orte/util/show_help.c at line 501";
+        var log = $"[vm:12866] [[24252,0],0] ORTE_ERROR_LOG: {trace} in file ../../../orte/util/show_help.c at line 501";
 
         var findings = ErrorTaxonomy.ClassifyRun(new JobOutcome(false, exitCode, 0, log), Technologies.Mpi);
 

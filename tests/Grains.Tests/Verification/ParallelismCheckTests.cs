@@ -88,6 +88,18 @@ public sealed class ParallelismCheckTests
     }
 
     [Theory]
+    [InlineData("#pragma omp for\n")]
+    [InlineData("#pragma omp for schedule(static)\n#pragma omp single\n")]
+    [InlineData("#pragma omp taskloop\n")]
+    public void Check_WorksharingWithoutAParallelRegion_IsNotParallelAndSaysWhy(string orphaned)
+    {
+        var report = OpenMp(orphaned + JacobiLoop);
+
+        Assert.False(report.IsParallel);
+        Assert.Contains("no OpenMP parallel region", report.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("#pragma omp parallel for num_threads(1)\n")]
     [InlineData("#pragma omp parallel for if(0)\n")]
     [InlineData("omp_set_num_threads(1);\n#pragma omp parallel for\n")]
