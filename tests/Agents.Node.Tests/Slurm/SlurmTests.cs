@@ -54,8 +54,11 @@ public sealed class SlurmTests(SlurmFixture fixture)
 
         var call = await agent.RunAsync(job);
 
-        Assert.Equal(JobResult.Types.Status.TimedOut, call.Result.Status);
-        Assert.InRange(call.Result.WallSeconds, 4, 40);
+        // MPICH's ranks spin while they wait: on a quiet machine the test agent's 3 s CPU limit can come before the
+        // 4 s wall-clock one. Either way the job was killed at its limit, which the pipeline records as a timeout.
+        Assert.True(call.Result.Status == JobResult.Types.Status.TimedOut || call.Result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" },
+            $"{call.Result.Status} {call.Result.Limit} {call.Result.Message}");
+        Assert.InRange(call.Result.WallSeconds, 2.5, 40);
         Assert.Equal(2, call.Stdout.Split('\n').Count(l => l.EndsWith(" waiting", StringComparison.Ordinal)));
         Assert.Equal("", await fixture.Cluster.QueueAsync());
         await HostileProgramTests.AssertGoneAsync(marker);
