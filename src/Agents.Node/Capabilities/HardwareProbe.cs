@@ -15,6 +15,10 @@ public static class HardwareProbe
         if (CapabilityProbe.Output("nvidia-smi", "--query-gpu=index,name,memory.total,compute_cap,uuid", "--format=csv,noheader,nounits") is { } gpus)
         {
             spec.Gpus.AddRange(ParseNvidiaSmi(gpus));
+            if (spec.Gpus.Count > 0 && DeviceProperties() is { } properties)
+            {
+                AddMultiprocessors(spec.Gpus, properties);
+            }
         }
 
         spec.Sanitizers.AddRange(WorkingSanitizers());
@@ -67,6 +71,61 @@ public static class HardwareProbe
                 ComputeCapability = cells[3],
                 Uuid = cells[4],
             };
+        }
+    }
+
+    /// <summary>
+    /// Adds the SM counts from the CUDA probe's lines (<c>UUID SMS</c>), matched by UUID: the CUDA runtime may number
+    /// devices in another order than nvidia-smi.
+    /// </summary>
+    public static void AddMultiprocessors(IEnumerable<GpuDevice> gpus, string probeOutput)
+    {
+        var counts = probeOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells.Length == 2 && int.TryParse(cells[1], CultureInfo.InvariantCulture, out _))
+            .ToDictionary(cells => cells[0], cells => int.Parse(cells[1], CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+        foreach (var gpu in gpus)
+        {
+            gpu.SmCount = counts.GetValueOrDefault(gpu.Uuid);
+        }
+    }
+
+    private const string DevicePropertiesProgram = """
+        #include <cstdio>
+        #include <cuda_runtime.h>
+        int main() {
+            int n = 0;
+            if (cudaGetDeviceCount(&n) != cudaSuccess) return 1;
+            for (int i = 0; i < n; i++) {
+                cudaDeviceProp p;
+                if (cudaGetDeviceProperties(&p, i) != cudaSuccess) return 1;
+                printf("GPU-");
+                for (int b = 0; b < 16; b++) printf(b == 4 || b == 6 || b == 8 || b == 10 ? "-%02x" : "%02x", (unsigned char)p.uuid.bytes[b]);
+                printf(" %d\n", p.multiProcessorCount);
+            }
+            return 0;
+        }
+        """;
+
+    /// <summary>What a small CUDA program prints about each device, or null without nvcc or a working driver.</summary>
+    private static string? DeviceProperties()
+    {
+        if (CapabilityProbe.Version("nvcc", "--version") is null)
+        {
+            return null;
+        }
+
+        var directory = Directory.CreateTempSubdirectory("kernelsmith-cuda-probe-");
+        try
+        {
+            var source = Path.Combine(directory.FullName, "probe.cu");
+            var program = Path.Combine(directory.FullName, "probe");
+            File.WriteAllText(source, DevicePropertiesProgram);
+            return CapabilityProbe.Output("nvcc", source, "-o", program) is null ? null : CapabilityProbe.Output(program);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
         }
     }
 

@@ -11,9 +11,9 @@ namespace Kernelsmith.Agents.Node.Execution;
 /// </summary>
 public sealed class GpuLedger
 {
-    private readonly Channel<int> _free = Channel.CreateUnbounded<int>();
+    private readonly Channel<GpuDevice> _free = Channel.CreateUnbounded<GpuDevice>();
 
-    public GpuLedger(IEnumerable<int> devices)
+    public GpuLedger(IEnumerable<GpuDevice> devices)
     {
         Devices = [.. devices];
         foreach (var device in Devices)
@@ -22,7 +22,7 @@ public sealed class GpuLedger
         }
     }
 
-    public IReadOnlyList<int> Devices { get; }
+    public IReadOnlyList<GpuDevice> Devices { get; }
 
     public async Task<GpuReservation> ReserveAsync(CancellationToken cancellationToken) =>
         Devices.Count == 0
@@ -30,14 +30,18 @@ public sealed class GpuLedger
             : new GpuReservation(this, await _free.Reader.ReadAsync(cancellationToken));
 
     /// <summary>One GPU held by one job until disposed.</summary>
-    public sealed class GpuReservation(GpuLedger ledger, int device) : IDisposable
+    public sealed class GpuReservation(GpuLedger ledger, GpuDevice device) : IDisposable
     {
-        public int Device { get; } = device;
+        /// <summary>The device's index as nvidia-smi numbers it.</summary>
+        public int Device => device.Index;
 
-        /// <summary>What the program's environment gets: it sees the one device, as its device 0.</summary>
-        public string VisibleDevices => Device.ToString(CultureInfo.InvariantCulture);
+        /// <summary>
+        /// What the program's environment gets: it sees the one device, as its device 0. By UUID when known, since
+        /// the CUDA runtime may number devices in another order than nvidia-smi.
+        /// </summary>
+        public string VisibleDevices => device.Uuid.Length > 0 ? device.Uuid : device.Index.ToString(CultureInfo.InvariantCulture);
 
-        public void Dispose() => ledger._free.Writer.TryWrite(Device);
+        public void Dispose() => ledger._free.Writer.TryWrite(device);
     }
 }
 

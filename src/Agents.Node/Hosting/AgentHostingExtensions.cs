@@ -22,7 +22,7 @@ public static class AgentHostingExtensions
         builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));
         builder.Services.AddSingleton(sp => new CoreLedger(
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.Cores is { } list && CpuList.TryParse(list, out var cores) ? cores : CpuList.Allowed()));
-        builder.Services.AddSingleton(sp => new GpuLedger(sp.GetRequiredService<AgentIdentity>().Capabilities.Hardware?.Gpus.Select(g => g.Index) ?? []));
+        builder.Services.AddSingleton(sp => new GpuLedger(sp.GetRequiredService<AgentIdentity>().Capabilities.Hardware?.Gpus ?? []));
         builder.Services.AddSingleton<AgentRegistrationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRegistrationService>());
         builder.Services.Configure<KestrelServerOptions>(kestrel =>

@@ -23,7 +23,8 @@ public static class HardwareDescription
         }
 
         parts.Add($"{capabilities.MemoryBytes / (1L << 30)} GiB");
-        parts.AddRange(spec?.Gpus.Select(g => $"GPU {g.Index}: {g.Name}, {g.MemoryBytes / (1L << 30)} GiB, compute capability {g.ComputeCapability}") ?? []);
+        parts.AddRange(spec?.Gpus.Select(g =>
+            $"GPU {g.Index}: {g.Name}, {g.MemoryBytes / (1L << 30)} GiB, compute capability {g.ComputeCapability}{(g.SmCount > 0 ? $", {g.SmCount} SMs" : "")}") ?? []);
         return string.Join("; ", parts);
     }
 }

@@ -50,6 +50,16 @@ public sealed class HardwareProbeTests
     }
 
     [Fact]
+    public void AddMultiprocessors_ProbeLines_AreMatchedByUuidNotByOrder()
+    {
+        var gpus = HardwareProbe.ParseNvidiaSmi(TwoH100).ToList();
+
+        HardwareProbe.AddMultiprocessors(gpus, "GPU-7c1a2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e 132\nGPU-2b5f0b6e-1d7c-6f1d-0a3b-5e0f4c1d2a11 114\n");
+
+        Assert.Equal([114, 132], gpus.Select(g => g.SmCount));
+    }
+
+    [Fact]
     public void ParseNvidiaSmi_ErrorText_GivesNoGpu()
     {
         Assert.Empty(HardwareProbe.ParseNvidiaSmi("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"));

@@ -1,4 +1,5 @@
 using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Contracts.Protos;
 
 namespace Kernelsmith.Agents.Node.Tests.Execution;
 
@@ -7,7 +8,7 @@ public sealed class GpuLedgerTests
     [Fact]
     public async Task Reserve_MoreJobsThanGpus_EachGetsADeviceOfItsOwnAndTheRestWait()
     {
-        var ledger = new GpuLedger([0, 1]);
+        var ledger = new GpuLedger([new GpuDevice { Index = 0, Uuid = "GPU-aaaa" }, new GpuDevice { Index = 1 }]);
 
         using var first = await ledger.ReserveAsync(CancellationToken.None);
         var second = await ledger.ReserveAsync(CancellationToken.None);
@@ -19,7 +20,8 @@ public sealed class GpuLedgerTests
         second.Dispose();
         using var later = await third.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(second.Device, later.Device);
-        Assert.Equal(later.Device.ToString(System.Globalization.CultureInfo.InvariantCulture), later.VisibleDevices);
+        // By UUID where nvidia-smi gave one, else by index.
+        Assert.Equal(later.Device == 0 ? "GPU-aaaa" : "1", later.VisibleDevices);
     }
 
     [Fact]
