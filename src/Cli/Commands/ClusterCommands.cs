@@ -160,22 +160,25 @@ internal static class ClusterCommands
     {
         using var channel = GrpcChannel.ForAddress(cluster);
         var list = await Call(() => new SweepService.SweepServiceClient(channel).ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "pool", "address", "technologies", "hardware", "sanitizers", "load", "tools", "last heartbeat");
+        // One block per agent, a line per property: a capability report stays readable in any terminal and in a log.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
         {
-            table.AddRow(
-                Markup.Escape(agent.AgentId),
-                Markup.Escape(agent.Pool),
-                Markup.Escape(agent.Address),
-                string.Join(", ", agent.Technologies),
-                Markup.Escape(agent.Hardware),
-                string.Join(", ", agent.Sanitizers),
-                $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} queued",
-                Markup.Escape(string.Join("; ", agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}: {t.Value}"))),
-                DateTimeOffset.FromUnixTimeMilliseconds(agent.LastHeartbeatUnixMs).ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+            var heartbeat = DateTimeOffset.FromUnixTimeMilliseconds(agent.LastHeartbeatUnixMs).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(agent.AgentId)}[/] in pool [bold]{Markup.Escape(agent.Pool)}[/] at {Markup.Escape(agent.Address)}, last heartbeat {heartbeat}");
+            var grid = new Grid().AddColumn(new GridColumn().PadLeft(2)).AddColumn();
+            void Row(string name, string value) => grid.AddRow(name, Markup.Escape(value.Length > 0 ? value : "none"));
+            Row("technologies", string.Join(", ", agent.Technologies));
+            Row("hardware", agent.Hardware);
+            Row("sanitizers", string.Join(", ", agent.Sanitizers));
+            Row("load", $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} job(s) queued");
+            foreach (var (tool, version) in agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                Row(tool, version);
+            }
+
+            AnsiConsole.Write(grid);
         }
 
-        AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"{list.Agents.Count} agent(s)");
         return 0;
     }

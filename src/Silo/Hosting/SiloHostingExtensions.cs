@@ -5,6 +5,7 @@ using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Silo.Services;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Net;
 using Orleans.Configuration;
@@ -24,6 +25,11 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
         var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+
+        if (options.Redis is { } redisToWaitFor)
+        {
+            builder.Services.AddHostedService(sp => new RedisReadiness(redisToWaitFor, TimeSpan.FromMinutes(2), sp.GetRequiredService<ILogger<RedisReadiness>>()));
+        }
 
         builder.UseOrleans(silo =>
         {

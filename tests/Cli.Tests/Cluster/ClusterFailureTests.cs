@@ -11,6 +11,21 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
     private static readonly TimeSpan s_sweepLimit = TimeSpan.FromMinutes(6);
 
     [Fact]
+    public async Task Agents_ReportCapabilitiesHardwareSanitizersAndLoad()
+    {
+        await cluster.WaitForAgentsAsync(2);
+
+        var report = await cluster.CliAsync("agents", "--cluster", cluster.SiloUrl(2));
+
+        var lines = report.Split('\n').Select(l => l.Trim()).ToList();
+        Assert.Equal(2, lines.Count(l => l.StartsWith("technologies", StringComparison.Ordinal) && l.Contains("openmp", StringComparison.Ordinal) && l.Contains("mpi", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("hardware", StringComparison.Ordinal) && l.Contains("socket(s) x", StringComparison.Ordinal) && l.Contains("NUMA", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("sanitizers", StringComparison.Ordinal) && l.EndsWith("thread, memory", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("load", StringComparison.Ordinal) && l.Contains("cores busy", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("gcc", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Sweep_SiloKilledMidSweep_CompletesWithExactlyOneRecordPerExperiment()
     {
         var sweep = await cluster.SubmitAsync("silo-kill", samples: 200);
@@ -27,6 +42,8 @@ public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<
         finally
         {
             cluster.StartSilo(1);
+            // The next test may use this silo: it must have joined, not be still starting.
+            await cluster.WaitForSiloAsync(1);
         }
     }
 

@@ -151,6 +151,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         return new Kernelsmith.Cli.Results.ResultsDirectory(output).ReadRecords();
     }
 
+    /// <summary>Waits until a silo answers the sweep API.</summary>
+    public async Task WaitForSiloAsync(int silo) => await WaitUntilAsync(async () =>
+    {
+        var (exit, _, _) = await CommandLineTests.KernelsmithAsync("agents", "--cluster", SiloUrl(silo));
+        return exit == 0;
+    }, TimeSpan.FromMinutes(2), $"silo {silo} to serve");
+
     public async Task WaitForAgentsAsync(int count) => await WaitUntilAsync(async () =>
     {
         var (exit, stdout, _) = await CommandLineTests.KernelsmithAsync("agents", "--cluster", SiloUrl(0));
