@@ -160,23 +160,25 @@ internal static class ClusterCommands
     {
         using var channel = GrpcChannel.ForAddress(cluster);
         var list = await Call(() => new SweepService.SweepServiceClient(channel).ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
-        // One block per agent, a line per property: a capability report stays readable in any terminal and in a log.
+        // One block per agent, a line per property, as plain text: a capability report must read the same in a
+        // narrow terminal, a pipe and a log, where a table would wrap or cut its cells.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
         {
             var heartbeat = DateTimeOffset.FromUnixTimeMilliseconds(agent.LastHeartbeatUnixMs).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(agent.AgentId)}[/] in pool [bold]{Markup.Escape(agent.Pool)}[/] at {Markup.Escape(agent.Address)}, last heartbeat {heartbeat}");
-            var grid = new Grid().AddColumn(new GridColumn().PadLeft(2)).AddColumn();
-            void Row(string name, string value) => grid.AddRow(name, Markup.Escape(value.Length > 0 ? value : "none"));
-            Row("technologies", string.Join(", ", agent.Technologies));
-            Row("hardware", agent.Hardware);
-            Row("sanitizers", string.Join(", ", agent.Sanitizers));
-            Row("load", $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} job(s) queued");
-            foreach (var (tool, version) in agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal))
+            Console.WriteLine($"{agent.AgentId} in pool {agent.Pool} at {agent.Address}, last heartbeat {heartbeat}");
+            var rows = new List<(string Name, string Value)>
             {
-                Row(tool, version);
+                ("technologies", string.Join(", ", agent.Technologies)),
+                ("hardware", agent.Hardware),
+                ("sanitizers", string.Join(", ", agent.Sanitizers)),
+                ("load", $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} job(s) queued"),
+            };
+            rows.AddRange(agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));
+            var width = rows.Max(r => r.Name.Length) + 2;
+            foreach (var (name, value) in rows)
+            {
+                Console.WriteLine($"  {name.PadRight(width)}{(value.Length > 0 ? value : "none")}");
             }
-
-            AnsiConsole.Write(grid);
         }
 
         AnsiConsole.WriteLine($"{list.Agents.Count} agent(s)");
