@@ -29,7 +29,11 @@ public sealed partial class ExperimentGrain(
     /// <summary>How often an unfinished experiment is woken up, wherever it lives after a silo died.</summary>
     public static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(15);
 
-    private const int MaxInfraAttempts = 3;
+    /// <summary>
+    /// Tries of a stage that failed for the infrastructure's sake before the experiment is recorded as infra_error:
+    /// the waits between them (2, 4, 8, 16, 30 s) outlast the time a cluster takes to declare a killed silo dead.
+    /// </summary>
+    private const int MaxInfraAttempts = 6;
     private Task? _driving;
 
     private ExperimentState S => state.State;
@@ -104,7 +108,7 @@ public sealed partial class ExperimentGrain(
                 S.InfraFailures++;
                 LogStepRetried(spec.ExperimentId, S.Stage, S.InfraFailures, e.Message);
                 await state.WriteStateAsync();
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * S.InfraFailures)));
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 1 << S.InfraFailures)));
                 continue;
             }
             catch (Exception e) when (IsInfra(e))
@@ -342,6 +346,15 @@ public sealed partial class ExperimentGrain(
 
         S.RunLog = Jobs.Log(result);
         var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technology);
+        if ((result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
+            && findings.FirstOrDefault(f => s_mpiErrors.Contains(f.Category)) is { } mpiError)
+        {
+            // The program failed first: the MPI library reported its error, then its launcher never returned (Open MPI
+            // 4.1 sometimes hangs in its abort path). The verdict is the program's error, not a hang of its own.
+            return Fail(Verdict.RuntimeError, $"{where}: {mpiError.Category}; mpirun did not exit after the error and was killed at {timeoutSeconds} s",
+                $"The program failed {where} with an MPI error ({mpiError.Category}):\n{Clip(S.RunLog, 3000)}", findings);
+        }
+
         if (result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" })
         {
             return Fail(Verdict.Timeout, $"{where}: no result within {timeoutSeconds} s; the process tree was killed",
@@ -496,6 +509,13 @@ public sealed partial class ExperimentGrain(
         GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, input, agentId))
             .GetAsync(kernel, input, agentId, spec.Run.Repetitions, spec.Run.TimeoutSeconds);
 
+    /// <summary>Errors an MPI library reports about a program's call: the program failed, whatever its launcher did next.</summary>
+    private static readonly HashSet<string> s_mpiErrors =
+    [
+        ErrorCategories.MpiInvalidRank, ErrorCategories.MpiInvalidCommunicator, ErrorCategories.MpiInvalidCount,
+        ErrorCategories.MpiTruncate, ErrorCategories.MpiError, ErrorCategories.MpiAbort,
+    ];
+
     private static string OutputKey(int threads, int ranks, int repetition) => $"{threads}x{ranks}#{repetition}";
 
     private async Task<Verdict?> RecordAsync(ExperimentSpec spec)
@@ -587,7 +607,12 @@ public sealed partial class ExperimentGrain(
             kernel.Technologies.Where(offered.Contains).ToList());
     }
 
-    private static bool IsInfra(Exception e) => e is AgentUnavailableException or ModelUnavailableException;
+    /// <summary>
+    /// Failures that are nobody's program: an agent or endpoint gone, or a grain call that failed because its silo
+    /// died (rejected, unreachable or unanswered until the cluster notices and places the grain elsewhere).
+    /// </summary>
+    private static bool IsInfra(Exception e) =>
+        e is AgentUnavailableException or ModelUnavailableException or OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
 
     private static IEnumerable<(int Threads, int Ranks)> Configurations(ExperimentSpec spec, string technology) => technology switch
     {
