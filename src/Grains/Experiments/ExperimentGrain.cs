@@ -378,18 +378,31 @@ public sealed partial class ExperimentGrain(
         {
             var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
             var repetitions = Enumerable.Range(0, run.Repetitions).Select(r => S.Outputs[OutputKey(run.Threads, run.Ranks, r)]).ToList();
-            var findings = ErrorTaxonomy.ClassifyOutputs(reference, repetitions, kernel.Compare, where);
-            if (findings.Count > 0)
+            if (OutputMismatch(reference, repetitions, kernel.Compare, where, $"The output {where} differs from the sequential program's") is { } mismatch)
             {
-                var detail = OutputComparer.Compare(reference, repetitions[0], kernel.Compare).Detail;
-                return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
-                    $"The output {where} differs from the sequential program's:\n{(detail.Length > 0 ? detail : findings[0].Message)}", findings);
+                return mismatch;
             }
         }
 
         S.Verdict = Verdict.Correct;
         S.Reason = "";
         return null;
+    }
+
+    /// <summary>
+    /// The wrong-output verdict when the outputs (repetitions of one configuration) differ from the reference or from
+    /// each other; the feedback is <paramref name="problem"/> followed by the first difference.
+    /// </summary>
+    private Verdict? OutputMismatch(string reference, IReadOnlyList<string> outputs, OutputComparison compare, string where, string problem)
+    {
+        var findings = ErrorTaxonomy.ClassifyOutputs(reference, outputs, compare, where);
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+
+        var detail = OutputComparer.Compare(reference, outputs[0], compare).Detail;
+        return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}", $"{problem}:\n{(detail.Length > 0 ? detail : findings[0].Message)}", findings);
     }
 
     /// <summary>
@@ -433,16 +446,13 @@ public sealed partial class ExperimentGrain(
                     return failure;
                 }
 
-                var output = Jobs.ProducedOutput(result);
-                var findings = ErrorTaxonomy.ClassifyOutputs(reference.Stdout, [output], kernel.Compare, where);
-                if (findings.Count > 0)
+                var mismatch = OutputMismatch(reference.Stdout, [Jobs.ProducedOutput(result)], kernel.Compare, where,
+                    $"The main input's output matched, but the output {where} differs from the sequential program's. Check partitioning when the size is "
+                    + "small or not divisible by the thread/rank count, and do not depend on particular input values");
+                if (mismatch is not null)
                 {
                     S.RunLog = Jobs.Log(result);
-                    var detail = OutputComparer.Compare(reference.Stdout, output, kernel.Compare).Detail;
-                    return Fail(Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
-                        $"The main input's output matched, but the output {where} differs from the sequential program's. Check partitioning when the size is "
-                        + $"small or not divisible by the thread/rank count, and do not depend on particular input values:\n{(detail.Length > 0 ? detail : findings[0].Message)}",
-                        findings);
+                    return mismatch;
                 }
             }
         }
