@@ -130,27 +130,17 @@ public static class HardwareProbe
     }
 
     /// <summary>
-    /// The sanitizers a build here can use: each is tried on a one-line program, because clang without its runtime
-    /// libraries compiles and then fails to link. compute-sanitizer counts when it is installed.
+    /// The sanitizers a build here can use: each is built into a one-line program and run, because clang without its
+    /// runtime libraries compiles and then fails to link. compute-sanitizer counts when it is installed.
     /// </summary>
     private static IEnumerable<string> WorkingSanitizers()
     {
-        var directory = Directory.CreateTempSubdirectory("kernelsmith-probe-");
-        try
+        foreach (var (name, flags) in new[] { ("thread", "-fsanitize=thread"), ("memory", "-fsanitize=address,undefined") })
         {
-            var source = Path.Combine(directory.FullName, "probe.c");
-            File.WriteAllText(source, "int main(void) { return 0; }\n");
-            foreach (var (name, flags) in new[] { ("thread", "-fsanitize=thread"), ("memory", "-fsanitize=address,undefined") })
+            if (ToolchainCheck.Sanitizer(flags) is null)
             {
-                if (CapabilityProbe.Output("clang", flags, "-fopenmp", source, "-o", Path.Combine(directory.FullName, name)) is not null)
-                {
-                    yield return name;
-                }
+                yield return name;
             }
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
         }
 
         if (CapabilityProbe.Version("compute-sanitizer", "--version") is not null)
