@@ -34,7 +34,8 @@ trap 'rm -rf "$work"' EXIT
 
 declare -A project=([silo]=src/Silo/Silo.csproj [agent]=src/Agents.Node/Agents.Node.csproj)
 
-# The settings of the Dockerfile's last stage, as podman import --change arguments (one instruction per line there).
+# The settings of the Dockerfile's last stage, as podman import --change arguments: one instruction, one value
+# (one variable, one port) per line there, as podman import takes them.
 image_settings() {
   awk '/^FROM /{n=0; delete lines} /^(ENV|USER|WORKDIR|EXPOSE|ENTRYPOINT) /{lines[n++]=$0} END{for(i=0;i<n;i++) print lines[i]}' "$1"
 }

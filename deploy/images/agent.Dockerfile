@@ -19,5 +19,6 @@ ENV Health__Port=8081
 ENV Agent__WorkRoot=/var/lib/kernelsmith/work
 USER 10001
 WORKDIR /var/lib/kernelsmith
-EXPOSE 5080 8081
+EXPOSE 5080
+EXPOSE 8081
 ENTRYPOINT ["/app/Kernelsmith.Agents.Node"]

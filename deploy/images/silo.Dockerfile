@@ -19,5 +19,8 @@ ENV Health__Port=8080
 ENV XDG_CACHE_HOME=/var/lib/kernelsmith/cache
 USER 10001
 WORKDIR /var/lib/kernelsmith
-EXPOSE 5070 8080 11111 30000
+EXPOSE 5070
+EXPOSE 8080
+EXPOSE 11111
+EXPOSE 30000
 ENTRYPOINT ["/app/Kernelsmith.Silo"]
