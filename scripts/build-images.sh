@@ -4,7 +4,8 @@
 # The package lists (deploy/images/*.packages) and the image settings (the ENV, USER, WORKDIR, EXPOSE and ENTRYPOINT
 # lines of the Dockerfiles' final stage) are read from the files the Dockerfiles use, so both ways give one image.
 #
-#   scripts/build-images.sh [--out DIR] [--tag TAG] [silo] [agent]     (default: both, into out/images, tag "dev")
+#   scripts/build-images.sh [--out DIR] [--tag TAG] [silo] [agent] [redis]
+#       (default: silo and agent, into out/images, tag "dev"; redis: a Redis image for scripts/test-images.sh)
 #
 # Writes DIR/kernelsmith-silo.oci.tar and DIR/kernelsmith-agent.oci.tar (OCI archives: `podman load -i`, or
 # `ctr -n k8s.io images import` on a node) and loads both into local podman as localhost/kernelsmith-NAME:TAG.
@@ -19,8 +20,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --tag) tag=$2; shift 2 ;;
-    silo|agent) images+=("$1"); shift ;;
-    *) echo "error: unknown argument '$1' (expected --out DIR, --tag TAG, silo, agent)" >&2; exit 2 ;;
+    silo|agent|redis) images+=("$1"); shift ;;
+    *) echo "error: unknown argument '$1' (expected --out DIR, --tag TAG, silo, agent, redis)" >&2; exit 2 ;;
   esac
 done
 [ ${#images[@]} -gt 0 ] || images=(silo agent)
@@ -43,18 +44,21 @@ image_settings() {
 for name in "${images[@]}"; do
   dockerfile=deploy/images/$name.Dockerfile
   started=$(date +%s)
-  echo "== $name: dotnet publish" >&2
-  # Its own build folders: a publish for linux-x64 must not rewrite the restore of the working tree's builds.
-  dotnet publish "${project[$name]}" -c Release -r linux-x64 --self-contained -o "$work/$name-app" --artifacts-path "$work/artifacts" -v quiet -nologo >&2
+  mkdir -p "$work/$name-app"
+  if [ -n "${project[$name]:-}" ]; then
+    echo "== $name: dotnet publish" >&2
+    # Its own build folders: a publish for linux-x64 must not rewrite the restore of the working tree's builds.
+    dotnet publish "${project[$name]}" -c Release -r linux-x64 --self-contained -o "$work/$name-app" --artifacts-path "$work/artifacts" -v quiet -nologo >&2
+  fi
 
   echo "== $name: root filesystem (mmdebstrap, bookworm)" >&2
   packages=$(grep -v '^#' "deploy/images/$name.packages" | paste -sd, -)
-  # The image's user (as the Dockerfile's useradd), the published hosts in /app, and no apt lists or docs to carry.
+  # The image's user (as the Dockerfile's useradd), the published host in /app, and no apt lists or docs to carry.
   mmdebstrap --variant=apt --format=tar --include="$packages" \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --customize-hook='chroot "$1" useradd --uid 10001 --user-group --create-home --home-dir /var/lib/kernelsmith kernelsmith' \
-    --customize-hook="mkdir -p \"\$1/app\" && cp -a '$work/$name-app/.' \"\$1/app/\"" \
+    --customize-hook="[ -z \"\$(ls -A '$work/$name-app')\" ] || { mkdir -p \"\$1/app\" && cp -a '$work/$name-app/.' \"\$1/app/\"; }" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     bookworm "$work/$name.tar" >"$work/$name.mmdebstrap.log" 2>&1 \
     || { tail -n 30 "$work/$name.mmdebstrap.log" >&2; exit 1; }
