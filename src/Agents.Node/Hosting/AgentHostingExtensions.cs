@@ -24,6 +24,7 @@ public static class AgentHostingExtensions
         builder.Services.AddSingleton(sp => new GpuLedger(sp.GetRequiredService<AgentIdentity>().Capabilities.Hardware?.Gpus ?? []));
         builder.Services.AddSingleton<AgentRegistrationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRegistrationService>());
+        builder.AddPrometheusScrapeEndpoint();
         builder.Services.AddSingleton<AgentReadinessCheck>();
         builder.Services.AddHealthChecks().AddCheck<AgentReadinessCheck>("agent", tags: [HealthEndpoints.ReadyTag]);
         builder.AddGrpcAndHealthEndpoints();
