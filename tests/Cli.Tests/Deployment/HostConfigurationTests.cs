@@ -63,7 +63,7 @@ public sealed class HostConfigurationTests(HostFixture fixture) : IClassFixture<
         {
             (_, listing, _) = await CommandLineTests.KernelsmithAsync("agents", "--cluster", fixture.SiloUrl);
             return listing.Contains(id + "-flag in pool", StringComparison.Ordinal) && listing.Contains(id + " in pool", StringComparison.Ordinal);
-        }, TimeSpan.FromMinutes(2), "both agents to register");
+        }, TimeSpan.FromMinutes(3), "both agents to register");
 
         Assert.Contains($"{id} in pool envpool", listing, StringComparison.Ordinal);
         Assert.Contains($"{id}-flag in pool flagpool", listing, StringComparison.Ordinal);

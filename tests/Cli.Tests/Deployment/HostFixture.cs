@@ -41,7 +41,7 @@ public sealed class HostFixture : IAsyncLifetime
             ["Health__Port"] = SiloHealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await ClusterFixture.WaitUntilAsync(async () => await Probe.StatusAsync(SiloHealthPort, "/health") == HttpStatusCode.OK,
-            TimeSpan.FromMinutes(2), $"the silo to be ready (log: {Path.Combine(Work, "silo.log")})");
+            TimeSpan.FromMinutes(3), $"the silo to be ready (log: {Path.Combine(Work, "silo.log")})");
     }
 
     public async Task DisposeAsync()

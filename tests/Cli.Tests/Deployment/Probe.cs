@@ -35,7 +35,7 @@ internal static class Probe
         return reply.Status;
     }
 
-    /// <summary>Waits until the probe gives the status (probes are asked every few seconds; so is this).</summary>
+    /// <summary>Waits until the probe gives the status; minutes, as a loaded machine may take them to start a host.</summary>
     public static Task WaitForAsync(int port, string path, HttpStatusCode expected, string what) =>
-        Cluster.ClusterFixture.WaitUntilAsync(async () => await StatusAsync(port, path) == expected, TimeSpan.FromMinutes(1), $"{what}: {path} on {port} to answer {(int)expected}");
+        Cluster.ClusterFixture.WaitUntilAsync(async () => await StatusAsync(port, path) == expected, TimeSpan.FromMinutes(3), $"{what}: {path} on {port} to answer {(int)expected}");
 }
