@@ -27,7 +27,7 @@ cluster=podman-$run_id
 redis_port=16390
 silo_url=(http://127.0.0.1:15171 http://127.0.0.1:15172)
 podman=(podman --runtime runc --cgroup-manager=cgroupfs)
-run=("${podman[@]}" run -d --network host --ulimit nofile=65536:65536 --ulimit nproc=4096:4096)
+run=("${podman[@]}" run -d --network host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 containers=()
 
 cleanup() {
