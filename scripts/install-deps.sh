@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Kernelsmith needs on Debian 12: compilers with OpenMP, MPI (Open MPI and MPICH),
 # the sandbox (bubblewrap, and util-linux's prlimit, taskset and setpriv), Redis and fonts for the report's plots; with --tests also what only the tests use (Chromium opens the HTML report;
-# Slurm and munge, whose daemons the Slurm tests start themselves: their services are not started here).
+# Slurm and munge, whose daemons the Slurm tests start themselves: their services are not started here); with --images
+# what building and running the container images needs (scripts/build-images.sh).
 # Safe to run again: it installs only what is missing. It then proves each toolchain the way the agent uses it (a one-line
 # program built and run with gcc -fopenmp, clang's sanitizers, both MPIs, nvcc where present) and stops naming what is
 # missing: a package list can be satisfied while a toolchain still lacks its headers (mpich without libmpich-dev).
@@ -12,6 +13,10 @@ packages=(gcc g++ make bubblewrap util-linux clang libomp-dev libclang-rt-14-dev
 if [ "${1:-}" = "--tests" ]; then
   # slurmd and slurm-client bring slurm-wlm-basic-plugins: srun's pmi2 and pmix MPI plugins.
   packages+=(chromium slurmctld slurmd slurm-client munge)
+elif [ "${1:-}" = "--images" ]; then
+  # scripts/build-images.sh and scripts/test-images.sh: root filesystems from Debian's packages, OCI images, and
+  # podman with runc (crun fails here on the hybrid cgroup layout); curl for the probes.
+  packages+=(mmdebstrap podman runc umoci uidmap curl)
 fi
 missing=()
 for package in "${packages[@]}"; do

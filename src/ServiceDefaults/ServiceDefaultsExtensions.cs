@@ -1,8 +1,6 @@
 using System.Globalization;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Telemetry;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,7 +60,8 @@ public static class ServiceDefaultsExtensions
             telemetry.UseOtlpExporter();
         }
 
-        builder.Services.AddHealthChecks();
+        // Readiness checks feed /health and the gRPC health service alike.
+        builder.Services.AddGrpcHealthChecks(grpc => grpc.Services.Map("", check => check.Tags.Contains(HealthEndpoints.ReadyTag)));
         builder.Services.AddOptions<ClusterTokenOptions>().BindConfiguration(ClusterTokenOptions.Section);
         builder.Services.AddSingleton<ClusterTokenInterceptor>();
         return builder;
@@ -88,14 +87,6 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (ready) and <c>/alive</c> (process up).</summary>
-    public static WebApplication MapKernelsmithHealth(this WebApplication app)
-    {
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
-        return app;
-    }
-
     /// <summary>
     /// Health probes, agent heartbeats and <c>watch</c> streams (which poll the sweep for hours): traces that would bury
     /// the experiments' traces.
@@ -104,5 +95,6 @@ public static class ServiceDefaultsExtensions
 
     private static bool IsRoutine(string? path) =>
         path is not null && (path.StartsWith("/health", StringComparison.Ordinal) || path.StartsWith("/alive", StringComparison.Ordinal)
+            || path.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)
             || path.EndsWith("/Heartbeat", StringComparison.Ordinal) || path.EndsWith("/Watch", StringComparison.Ordinal));
 }

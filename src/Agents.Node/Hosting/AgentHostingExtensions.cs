@@ -3,7 +3,6 @@ using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Agents.Node.Services;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Contracts.Security;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Hosting;
@@ -25,8 +24,10 @@ public static class AgentHostingExtensions
         builder.Services.AddSingleton(sp => new GpuLedger(sp.GetRequiredService<AgentIdentity>().Capabilities.Hardware?.Gpus ?? []));
         builder.Services.AddSingleton<AgentRegistrationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentRegistrationService>());
-        builder.Services.Configure<KestrelServerOptions>(kestrel =>
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        builder.AddPrometheusScrapeEndpoint();
+        builder.Services.AddSingleton<AgentReadinessCheck>();
+        builder.Services.AddHealthChecks().AddCheck<AgentReadinessCheck>("agent", tags: [HealthEndpoints.ReadyTag]);
+        builder.AddGrpcAndHealthEndpoints();
         return builder;
     }
 

@@ -17,6 +17,12 @@ public sealed class AgentOptions
     /// <summary>The silo's gRPC address the agent registers with, e.g. http://127.0.0.1:5070.</summary>
     public string? Silo { get; set; }
 
+    /// <summary>
+    /// The gRPC URL the silo dials this agent at, e.g. <c>http://10.1.2.3:5080</c> in a pod (its IP); default: the
+    /// address the agent listens on, a wildcard read as 127.0.0.1.
+    /// </summary>
+    public string? Address { get; set; }
+
     /// <summary>Where build and run directories and the artifact cache live.</summary>
     public string WorkRoot { get; set; } = Path.Combine(Path.GetTempPath(), "kernelsmith-agent");
 
@@ -104,6 +110,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (string.IsNullOrWhiteSpace(options.Silo) || !Uri.TryCreate(options.Silo, UriKind.Absolute, out _))
         {
             failures.Add($"{AgentOptions.Section}:Silo must be the silo's gRPC URL (got '{options.Silo}')");
+        }
+
+        if (options.Address is { Length: > 0 } address && !Uri.TryCreate(address, UriKind.Absolute, out _))
+        {
+            failures.Add($"{AgentOptions.Section}:Address must be the URL the silo dials the agent at (got '{address}')");
         }
 
         if (string.IsNullOrWhiteSpace(options.Pool))

@@ -5,6 +5,7 @@ using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Kernelsmith.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Registration;
@@ -17,12 +18,18 @@ public sealed partial class AgentRegistrationService(
     IHostApplicationLifetime lifetime,
     IOptions<AgentOptions> options,
     IOptions<ClusterTokenOptions> token,
+    IConfiguration configuration,
     ILogger<AgentRegistrationService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(2);
 
+    private volatile bool _registered;
+
     /// <summary>Set once the silo accepted the agent; embedded hosts wait on it.</summary>
     public TaskCompletionSource Registered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Whether a silo knows the agent now: accepted, and the last heartbeat answered (readiness).</summary>
+    public bool IsRegistered => _registered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,7 +58,7 @@ public sealed partial class AgentRegistrationService(
                         continue;
                     }
 
-                    registered = true;
+                    registered = _registered = true;
                     interval = TimeSpan.FromMilliseconds(Math.Max(200, reply.HeartbeatIntervalMs));
                     LogRegistered(identity.AgentId, address, options.Value.Silo!);
                     Registered.TrySetResult();
@@ -60,12 +67,12 @@ public sealed partial class AgentRegistrationService(
                 {
                     var beat = await registry.HeartbeatAsync(
                         new AgentHeartbeat { AgentId = identity.AgentId, BusyCores = cores.Busy, QueuedJobs = cores.Waiting }, token.Value.Headers(), cancellationToken: stoppingToken);
-                    registered = beat.Known;
+                    registered = _registered = beat.Known;
                 }
             }
             catch (Grpc.Core.RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
-                registered = false;
+                registered = _registered = false;
                 LogSiloUnreachable(options.Value.Silo!, e.Status.Detail);
             }
 
@@ -90,7 +97,14 @@ public sealed partial class AgentRegistrationService(
 
     private string AdvertisedAddress()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        if (options.Value.Address is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        // The first of the server's addresses that serves gRPC: not the HTTP/1.1 health listener.
+        var healthPort = HealthEndpoints.HealthPort(configuration);
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => healthPort is null || new Uri(a).Port != healthPort)
             ?? throw new InvalidOperationException("the agent's server has no address to advertise");
         // A wildcard listen address is not an address the silo can dial.
         return address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Contracts.Security;
@@ -7,28 +8,35 @@ using Kernelsmith.Silo.Hosting;
 
 namespace Kernelsmith.Cli.Commands;
 
-/// <summary><c>kernelsmith silo</c> and <c>kernelsmith agent</c>: the two hosts, run from the one command.</summary>
+/// <summary>
+/// <c>kernelsmith silo</c> and <c>kernelsmith agent</c>: the two hosts, run from the one command. Every flag has a
+/// setting behind it (environment <c>Silo__ClusterId</c>, <c>Agent__Pool</c>, …, or appsettings): a flag given wins,
+/// a flag left out leaves the setting alone, and the options types hold the defaults.
+/// </summary>
 internal static class HostCommands
 {
+    private const string DefaultSiloListen = "http://127.0.0.1:5070";
+    private const string DefaultAgentListen = "http://127.0.0.1:0";
+
     public static Command Silo()
     {
-        var listen = new Option<string>("--listen") { Description = "gRPC address the silo serves agents and clients on", DefaultValueFactory = _ => "http://127.0.0.1:5070" };
-        var redis = new Option<string?>("--redis") { Description = "Redis connection string: join a Redis-backed cluster (default: a single in-memory silo)" };
-        var siloPort = new Option<int>("--silo-port") { Description = "Orleans silo-to-silo port", DefaultValueFactory = _ => 11111 };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port", DefaultValueFactory = _ => 30000 };
-        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster", DefaultValueFactory = _ => "kernelsmith" };
+        var listen = new Option<string?>("--listen") { Description = $"gRPC address the silo serves agents and clients on (or ASPNETCORE_URLS; default {DefaultSiloListen})" };
+        var redis = new Option<string?>("--redis") { Description = "Redis connection string: join a Redis-backed cluster (or Silo__Redis; default: a single in-memory silo)" };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (or Silo__SiloPort; default 11111)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans gateway port (or Silo__GatewayPort; default 30000)" };
+        var clusterId = new Option<string?>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster (or Silo__ClusterId; default kernelsmith)" };
+        var healthPort = HealthPortOption();
         var tokenFile = TokenFileOption();
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile };
+        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, healthPort, tokenFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.WebHost.UseUrls(parse.GetValue(listen)!);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            var builder = HostBuilder(parse.GetValue(listen), DefaultSiloListen, new()
             {
                 [$"{SiloOptions.Section}:Redis"] = parse.GetValue(redis),
-                [$"{SiloOptions.Section}:SiloPort"] = parse.GetValue(siloPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [$"{SiloOptions.Section}:GatewayPort"] = parse.GetValue(gatewayPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [$"{SiloOptions.Section}:SiloPort"] = Text(parse.GetValue(siloPort)),
+                [$"{SiloOptions.Section}:GatewayPort"] = Text(parse.GetValue(gatewayPort)),
                 [$"{SiloOptions.Section}:ClusterId"] = parse.GetValue(clusterId),
+                [HealthEndpoints.PortKey] = Text(parse.GetValue(healthPort)),
                 [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
             });
             builder.AddKernelsmithDefaults("kernelsmith-silo");
@@ -41,49 +49,44 @@ internal static class HostCommands
         return command;
     }
 
-    /// <summary>Silos and agents share a secret; without one (and without Cluster__Token) the cluster is open.</summary>
-    private static Option<string?> TokenFileOption() =>
-        new("--token-file") { Description = "File holding the token silos and agents share (or set Cluster__Token)" };
-
     public static Command Agent()
     {
-        var silo = new Option<string>("--silo") { Description = "The silo's gRPC URL", Required = true };
-        var pool = new Option<string>("--pool") { Description = "The pool this agent serves", DefaultValueFactory = _ => "default" };
-        var listen = new Option<string>("--listen") { Description = "gRPC address the agent listens on", DefaultValueFactory = _ => "http://127.0.0.1:0" };
-        var id = new Option<string?>("--id") { Description = "Agent id (default: host name and a random suffix)" };
+        var silo = new Option<string?>("--silo") { Description = "The silo's gRPC URL (or Agent__Silo)" };
+        var pool = new Option<string?>("--pool") { Description = "The pool this agent serves (or Agent__Pool; default: default)" };
+        var listen = new Option<string?>("--listen") { Description = $"gRPC address the agent listens on (or ASPNETCORE_URLS; default {DefaultAgentListen})" };
+        var id = new Option<string?>("--id") { Description = "Agent id (or Agent__Id; default: host name and a random suffix)" };
         var technologies = new Option<string[]>("--technologies")
         {
-            Description = "Offer only these of the detected technologies, e.g. mpi to keep an MPI node for MPI work (default: all detected)",
+            Description = "Offer only these of the detected technologies, e.g. mpi to keep an MPI node for MPI work (or Agent__Technologies__0, …; default: all detected)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var healthPort = HealthPortOption();
         var tokenFile = TokenFileOption();
-        var slurm = new Option<string?>("--slurm") { Description = "On a Slurm login node: run jobs on the cluster with srun or sbatch (more under Agent__Slurm__*)" };
+        var slurm = new Option<string?>("--slurm") { Description = "On a Slurm login node: run jobs on the cluster with srun or sbatch (or Agent__Slurm__Submit; more under Agent__Slurm__*)" };
         slurm.AcceptOnlyFromAmong(SlurmLauncher.Srun, SlurmLauncher.Sbatch);
-        var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm)" };
-        var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm)" };
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, tokenFile, slurm, partition, account };
+        var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm; or Agent__Slurm__Partition)" };
+        var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm; or Agent__Slurm__Account)" };
+        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, healthPort, tokenFile, slurm, partition, account };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.WebHost.UseUrls(parse.GetValue(listen)!);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 [$"{AgentOptions.Section}:Silo"] = parse.GetValue(silo),
                 [$"{AgentOptions.Section}:Pool"] = parse.GetValue(pool),
                 [$"{AgentOptions.Section}:Id"] = parse.GetValue(id),
+                [HealthEndpoints.PortKey] = Text(parse.GetValue(healthPort)),
                 [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
-            });
-            var offered = (parse.GetValue(technologies) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            builder.Configuration.AddInMemoryCollection(offered.Select((technology, i) =>
-                KeyValuePair.Create($"{AgentOptions.Section}:{nameof(AgentOptions.Technologies)}:{i}", (string?)technology)));
-            // Given only when set: Agent__Slurm__* in the environment or appsettings may carry them instead.
-            var slurmSettings = new Dictionary<string, string?>
-            {
                 [$"{AgentOptions.Section}:Slurm:Submit"] = parse.GetValue(slurm),
                 [$"{AgentOptions.Section}:Slurm:Partition"] = parse.GetValue(partition),
                 [$"{AgentOptions.Section}:Slurm:Account"] = parse.GetValue(account),
             };
-            builder.Configuration.AddInMemoryCollection(slurmSettings.Where(setting => setting.Value is not null));
+            var offered = (parse.GetValue(technologies) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            for (var i = 0; i < offered.Count; i++)
+            {
+                settings[$"{AgentOptions.Section}:{nameof(AgentOptions.Technologies)}:{i}"] = offered[i];
+            }
+
+            var builder = HostBuilder(parse.GetValue(listen), DefaultAgentListen, settings);
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();
             var app = builder.Build();
@@ -93,4 +96,29 @@ internal static class HostCommands
         });
         return command;
     }
+
+    /// <summary>
+    /// A host builder whose configuration is appsettings and environment as usual, with only the flags that were given
+    /// laid over it. The listen address: the flag, else ASPNETCORE_URLS (or ASPNETCORE_HTTP_PORTS), else the default.
+    /// </summary>
+    private static WebApplicationBuilder HostBuilder(string? listen, string defaultListen, Dictionary<string, string?> flags)
+    {
+        var builder = WebApplication.CreateBuilder();
+        if (listen is not null || (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])))
+        {
+            builder.WebHost.UseUrls(listen ?? defaultListen);
+        }
+
+        builder.Configuration.AddInMemoryCollection(flags.Where(flag => flag.Value is not null));
+        return builder;
+    }
+
+    private static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    private static Option<int?> HealthPortOption() =>
+        new("--health-port") { Description = "Serve /health (ready) and /alive over HTTP/1.1 on this port, for probes (or Health__Port; default: none)" };
+
+    /// <summary>Silos and agents share a secret; without one (and without Cluster__Token) the cluster is open.</summary>
+    private static Option<string?> TokenFileOption() =>
+        new("--token-file") { Description = "File holding the token silos and agents share (or set Cluster__Token)" };
 }

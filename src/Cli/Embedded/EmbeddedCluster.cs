@@ -72,6 +72,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             // One process, one telemetry pipeline: the silo's providers already see the agent's spans and metrics
             // (listeners are process-wide), and a second set would export all of them twice.
             ["OTEL_SDK_DISABLED"] = "true",
+            // The silo serves the process's Prometheus endpoint and probes; the agent must not try the same ports.
+            [ServiceDefaultsExtensions.PrometheusPortVariable] = null,
+            [HealthEndpoints.PortKey] = null,
         }, builder => builder.AddNodeAgent());
         agent.MapNodeAgent();
 

@@ -4,7 +4,6 @@ using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Silo.Services;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Net;
@@ -29,7 +28,11 @@ public static class SiloHostingExtensions
         if (options.Redis is { } redisToWaitFor)
         {
             builder.Services.AddHostedService(sp => new RedisReadiness(redisToWaitFor, TimeSpan.FromMinutes(2), sp.GetRequiredService<ILogger<RedisReadiness>>()));
+            builder.Services.AddSingleton(new RedisPing(redisToWaitFor));
         }
+
+        builder.Services.AddSingleton(sp => new SiloReadinessCheck(sp.GetRequiredService<Orleans.Runtime.ISiloStatusOracle>(), sp.GetService<RedisPing>()));
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
 
         builder.UseOrleans(silo =>
         {
@@ -37,12 +40,22 @@ public static class SiloHostingExtensions
             {
                 // A real cluster: membership, grain state and reminders in Redis, so a silo can die without loss.
                 var connection = ConfigurationOptions.Parse(redis);
+                if (options.Kubernetes)
+                {
+                    // The pod's name and IP as the silo's identity, and dead silos' pods deleted by the living ones.
+                    silo.UseKubernetesHosting();
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                }
+
+                // After Kubernetes hosting, which would take them from pod labels: the silo's settings are the one source.
                 silo.Configure<ClusterOptions>(cluster =>
                 {
                     cluster.ClusterId = options.ClusterId;
                     cluster.ServiceId = options.ServiceId;
                 });
-                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseRedisClustering(redisOptions => redisOptions.ConfigurationOptions = connection);
                 silo.AddRedisGrainStorage(StorageNames.Experiments, storage => storage.ConfigurationOptions = connection);
                 silo.AddRedisGrainStorage(StorageNames.Sweeps, storage => storage.ConfigurationOptions = connection);
@@ -74,8 +87,7 @@ public static class SiloHostingExtensions
         builder.Services.AddExperiments();
         builder.AddPrometheusScrapeEndpoint();
         builder.Services.AddGrpc().AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
-        builder.Services.Configure<KestrelServerOptions>(kestrel =>
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        builder.AddGrpcAndHealthEndpoints();
         return builder;
     }
 

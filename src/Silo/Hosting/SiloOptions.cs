@@ -17,6 +17,13 @@ public sealed class SiloOptions
     /// </summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// In a Kubernetes pod (Redis clustering only): Orleans' Kubernetes hosting takes the silo's name and address from
+    /// the pod (<c>POD_NAME</c>, <c>POD_IP</c>, <c>POD_NAMESPACE</c>), listens on every interface, and deletes the pods
+    /// of silos the cluster declared dead. Needs a service account that may get, list, watch and delete pods.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>The address other silos reach this one at (Redis clustering only).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
