@@ -18,11 +18,18 @@ internal static class HostCommands
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port", DefaultValueFactory = _ => 30000 };
         var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster", DefaultValueFactory = _ => "kernelsmith" };
         var tokenFile = TokenFileOption();
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile };
+        var config = ConfigOption();
+        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls(parse.GetValue(listen)!);
+            if (parse.GetValue(config) is { } file)
+            {
+                builder.Configuration.AddJsonFile(file.FullName, optional: false);
+            }
+
+            // A flag not given leaves the setting to the configuration file or the environment.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"{SiloOptions.Section}:Redis"] = parse.GetValue(redis),
@@ -30,7 +37,7 @@ internal static class HostCommands
                 [$"{SiloOptions.Section}:GatewayPort"] = parse.GetValue(gatewayPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [$"{SiloOptions.Section}:ClusterId"] = parse.GetValue(clusterId),
                 [$"{ClusterTokenOptions.Section}:TokenFile"] = parse.GetValue(tokenFile),
-            });
+            }.Where(setting => setting.Value is not null));
             builder.AddKernelsmithDefaults("kernelsmith-silo");
             builder.AddKernelsmithSilo();
             var app = builder.Build();
@@ -44,6 +51,10 @@ internal static class HostCommands
     /// <summary>Silos and agents share a secret; without one (and without Cluster__Token) the cluster is open.</summary>
     private static Option<string?> TokenFileOption() =>
         new("--token-file") { Description = "File holding the token silos and agents share (or set Cluster__Token)" };
+
+    /// <summary>The operator's settings that do not fit on a command line: users and their tokens, model credentials.</summary>
+    internal static Option<FileInfo?> ConfigOption() =>
+        new("--config") { Description = "JSON configuration file: Cluster:Users (API users and their tokens), Credentials (model API keys bound to endpoints); see docs/security.md" };
 
     public static Command Agent()
     {

@@ -74,7 +74,13 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddSingleton<ModelGateway>();
         builder.AddPrometheusScrapeEndpoint();
-        builder.Services.AddGrpc().AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
+        // Agents prove themselves with the cluster token alone; sweep API callers with it or a user's own token.
+        builder.Services.AddSingleton<SweepApiAuthInterceptor>();
+        builder.Services.AddSingleton<IValidateOptions<ClusterTokenOptions>, ApiUsersValidator>();
+        builder.Services.AddOptions<ClusterTokenOptions>().ValidateOnStart();
+        builder.Services.AddGrpc()
+            .AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>())
+            .AddServiceOptions<SweepApiService>(grpc => grpc.Interceptors.Add<SweepApiAuthInterceptor>());
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
         return builder;

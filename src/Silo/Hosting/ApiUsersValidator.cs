@@ -1,0 +1,21 @@
+using Kernelsmith.Contracts.Security;
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Silo.Hosting;
+
+/// <summary>A silo refuses to start with a user who has no token, or two who share one, instead of failing the first call.</summary>
+internal sealed class ApiUsersValidator : IValidateOptions<ClusterTokenOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterTokenOptions options)
+    {
+        try
+        {
+            _ = new SweepApiAuthInterceptor(Options.Create(options));
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidOperationException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+}
