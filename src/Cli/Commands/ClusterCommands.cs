@@ -80,6 +80,14 @@ internal static class ClusterCommands
         var spec = SweepSpecLoader.Load(specFile.FullName, catalog, PromptLibrary.Load(promptRoots));
 
         var request = new SubmitRequest { SpecName = specFile.Name, SpecYaml = await File.ReadAllTextAsync(specFile.FullName, cancellationToken) };
+        // The silo reads ${NAME} in the spec with the submitter's values, never from its own environment.
+        foreach (var name in SweepSpecLoader.Variables(request.SpecYaml))
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                request.Variables[name] = value;
+            }
+        }
         foreach (var id in spec.Kernels)
         {
             var folder = catalog.FolderOf(id);

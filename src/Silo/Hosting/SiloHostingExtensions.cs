@@ -71,6 +71,10 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IModelProvider, SimModel>();
         builder.Services.AddSingleton<IModelProvider, ReplayModel>();
         builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
+        builder.Services.AddOptions<ModelCredentials>()
+            .Configure<IConfiguration>((credentials, configuration) => configuration.GetSection(ModelCredentials.Section).Bind(credentials.Named))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ModelCredentials>, ModelCredentialsValidator>();
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddSingleton<ModelGateway>();
         builder.AddPrometheusScrapeEndpoint();

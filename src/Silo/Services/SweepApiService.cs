@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Kernelsmith.Silo.Services;
 
 /// <summary>The public sweep API: the gRPC edge that maps requests to sweep grains.</summary>
-public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloOptions> options, ILogger<SweepApiService> logger)
+public sealed partial class SweepApiService(
+    IGrainFactory grains, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, ILogger<SweepApiService> logger)
     : SweepService.SweepServiceBase
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
@@ -40,7 +41,8 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
             var kernelRoots = options.Value.Kernels.Prepend(Path.Combine(staging, "kernels")).Where(Directory.Exists).ToList();
             var catalog = KernelCatalog.Load(kernelRoots);
             var prompts = PromptLibrary.Load([.. options.Value.Prompts, Path.Combine(staging, "prompts")]);
-            var spec = SweepSpecLoader.Parse(string.IsNullOrEmpty(request.SpecName) ? "sweep.yaml" : request.SpecName, request.SpecYaml, catalog, prompts);
+            var spec = SweepSpecLoader.Parse(string.IsNullOrEmpty(request.SpecName) ? "sweep.yaml" : request.SpecName, request.SpecYaml, catalog, prompts,
+                credentials.Value, request.Variables.ToDictionary());
             var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var kernel) ? kernel : throw new InvalidOperationException(id)).ToList();
             var sweepId = SweepIds.For(spec, kernels);
             // Claimed before the sweep starts: a sweep never runs without a submitter who may stop it.

@@ -19,3 +19,10 @@ internal sealed class ApiUsersValidator : IValidateOptions<ClusterTokenOptions>
         }
     }
 }
+
+/// <summary>A silo refuses to start with a credential that has no key, two ways of giving it, or no endpoint to go to.</summary>
+internal sealed class ModelCredentialsValidator : IValidateOptions<ModelCredentials>
+{
+    public ValidateOptionsResult Validate(string? name, ModelCredentials options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}
