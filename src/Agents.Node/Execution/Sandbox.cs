@@ -125,6 +125,7 @@ public sealed class Sandbox
     {
         SlurmLaunch? slurm = null;
         List<string> launch;
+        using var cpuset = command.Slurm is null ? CpusetConfinement.TryCreate(command.Cores, $"job-{Guid.NewGuid():n}") : null;
         if (command.Slurm is { } placement)
         {
             foreach (var shared in new[] { SlurmTmp, SlurmShm }.Select(name => Directory.CreateDirectory(Path.Combine(command.WorkDirectory, name)).FullName))
@@ -140,7 +141,7 @@ public sealed class Sandbox
         }
         else
         {
-            launch = [.. Pinning(command), .. SandboxArguments(command)];
+            launch = [.. cpuset?.Prefix ?? [], .. Pinning(command), .. SandboxArguments(command)];
         }
 
         var info = new ProcessStartInfo(launch[0])
@@ -250,7 +251,7 @@ public sealed class Sandbox
         return bytes;
     }
 
-    /// <summary>taskset: a local job runs on the cores it holds.</summary>
+    /// <summary>taskset: a local job starts on the cores it holds (and stays there when a cpuset holds it too).</summary>
     private static IEnumerable<string> Pinning(SandboxCommand command) =>
         command.Cores.Count > 0 ? ["taskset", "--cpu-list", CpuList.Format(command.Cores)] : [];
 

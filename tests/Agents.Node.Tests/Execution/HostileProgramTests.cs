@@ -206,6 +206,21 @@ public sealed class HostileProgramTests(AgentFixture fixture)
         await Agent.AssertServesNormalJobAsync();
     }
 
+    [Fact]
+    public async Task Run_WideningItsOwnAffinity_StaysOnItsAllottedCore()
+    {
+        var job = AgentHost.Job(await Agent.BuildProgramAsync("widen_affinity"), 10_000);
+        job.Exclusive = true;
+
+        var call = await Agent.RunAsync(job);
+
+        // sched_setaffinity may succeed (the kernel clamps it to the job's cpuset), but the program keeps one core.
+        Assert.Equal(0, call.Result.ExitCode);
+        Assert.Single(call.Result.Cores);
+        Assert.Matches(@"^machine \d+ setaffinity -?\d allowed 1\n$", call.Stdout);
+        await Agent.AssertServesNormalJobAsync();
+    }
+
     private static string Marker() => $"ks-marker-{Guid.NewGuid():n}";
 
     /// <summary>No process of the job is left: the namespace went with it (allowing the kernel a moment to reap).</summary>
