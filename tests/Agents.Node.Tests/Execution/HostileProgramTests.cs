@@ -206,6 +206,20 @@ public sealed class HostileProgramTests(AgentFixture fixture)
         await Agent.AssertServesNormalJobAsync();
     }
 
+    [Theory]
+    [InlineData("/tmp")]
+    [InlineData("/dev/shm")]
+    public async Task Run_FillingRamBackedScratch_IsKilledAtTheDiskLimit(string scratch)
+    {
+        // 256 MiB of memory, 128 MiB of disk: a tmpfs the size of the memory limit let this reach 256 MiB unnoticed.
+        var call = await Agent.RunAsync(await Agent.BuildProgramAsync("scratch_filler"), 30_000, scratch);
+
+        Assert.Equal(JobResult.Types.Status.KilledByLimit, call.Result.Status);
+        Assert.Equal("disk", call.Result.Limit);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Agent.WorkRoot, "jobs")));
+        await Agent.AssertServesNormalJobAsync();
+    }
+
     [Fact]
     public async Task Run_WideningItsOwnAffinity_StaysOnItsAllottedCore()
     {
