@@ -42,6 +42,11 @@ public static partial class SweepSpecLoader
         }
 
         var kernels = yaml.Strings("kernels", required: true);
+        if (Repeated(kernels) is { } repeated)
+        {
+            throw yaml.Error("kernels", $"kernel '{repeated}' is listed twice");
+        }
+
         foreach (var kernel in kernels.Where(k => !catalog.TryGet(k, out _)))
         {
             var known = string.Join(", ", catalog.Kernels.Select(k => k.Id).Order(StringComparer.Ordinal));
@@ -305,6 +310,11 @@ public static partial class SweepSpecLoader
         return repair;
     }
 
+    /// <summary>The first item listed more than once, as written; null when each is listed once.</summary>
+    private static string? Repeated<T>(IEnumerable<T> items) where T : notnull =>
+        items.GroupBy(item => item).Where(group => group.Count() > 1)
+            .Select(group => Convert.ToString(group.Key, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+
     private static RunSettings ReadRun(YamlSection yaml, YamlSection? section, IReadOnlyList<KernelDefinition> kernels)
     {
         if (section is null)
@@ -319,6 +329,14 @@ public static partial class SweepSpecLoader
             section.Int("repetitions", 3, min: 1, max: 100),
             section.Double("timeout", 30, min: 0.1),
             section.Double("build_timeout", 120, min: 1));
+        foreach (var (field, counts) in new[] { ("threads", run.Threads), ("ranks", run.Ranks) })
+        {
+            if (Repeated(counts) is { } twice)
+            {
+                throw section.Error(field, $"{twice} is listed twice: each count runs once");
+            }
+        }
+
         foreach (var kernel in kernels.Where(k => !k.Inputs.ContainsKey(run.Input)))
         {
             throw section.Error("input", $"kernel '{kernel.Id}' has no input set '{run.Input}' (it has: {string.Join(", ", kernel.Inputs.Keys)})");

@@ -72,6 +72,9 @@ public sealed class SweepSpecLoaderTests
     [InlineData("  input: tiny", "  input: huge", 18, "run.input", "has no input set 'huge'")]
     [InlineData("name: demo", "name: demo\nname: again", 2, "(syntax)", "Duplicate key")]
     [InlineData("samples: 3", "samples: 3\nmax_active: 0", 15, "max_active", "expected an integer in [1, 1000000]")]
+    [InlineData("kernels: [gemm, heat2d]", "kernels: [gemm, heat2d, gemm]", 2, "kernels", "kernel 'gemm' is listed twice")]
+    [InlineData("  threads: [1, 2, 4]", "  threads: [1, 2, 2]", 19, "run.threads", "2 is listed twice")]
+    [InlineData("  threads: [1, 2, 4]", "  threads: [1]\n  ranks: [2, 2]", 20, "run.ranks", "2 is listed twice")]
     public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
     {
         var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
