@@ -79,13 +79,12 @@ public sealed class Sandbox
     private static readonly Lazy<bool> s_available = new(() =>
         new[] { "bwrap", "prlimit", "taskset", "setpriv" }.All(tool => Capabilities.CapabilityProbe.Version(tool, "--version") is not null));
 
-    /// <summary>bwrap before 0.7 cannot size a tmpfs; there /tmp and /dev/shm are bounded only by the memory watch.</summary>
-    private static readonly Lazy<bool> s_sizedTmpfs = new(() =>
-        Capabilities.CapabilityProbe.Output("bwrap", "--help")?.Contains("--size", StringComparison.Ordinal) == true);
-
-    /// <summary>The job's shared /tmp and /dev/shm under Slurm, inside its work directory: tasks in separate sandboxes must meet there.</summary>
-    private const string SlurmTmp = ".slurm-tmp";
-    private const string SlurmShm = ".slurm-shm";
+    /// <summary>
+    /// The job's /tmp and /dev/shm, inside its work directory: on disk, so what a program puts there counts against the
+    /// disk limit (a RAM-backed tmpfs escaped the memory limit), and under Slurm where the tasks' sandboxes meet.
+    /// </summary>
+    private const string ScratchTmp = ".scratch-tmp";
+    private const string ScratchShm = ".scratch-shm";
 
     private readonly AgentOptions _options;
     private readonly SlurmLauncher _slurm;
@@ -125,22 +124,24 @@ public sealed class Sandbox
     {
         SlurmLaunch? slurm = null;
         List<string> launch;
+        using var cpuset = command.Slurm is null ? CpusetConfinement.TryCreate(command.Cores, $"job-{Guid.NewGuid():n}") : null;
+        foreach (var scratch in new[] { ScratchTmp, ScratchShm }.Select(name => Directory.CreateDirectory(Path.Combine(command.WorkDirectory, name)).FullName))
+        {
+            if (JobUid is { } owner)
+            {
+                Workspace.HandOver(scratch, owner);
+            }
+        }
+
         if (command.Slurm is { } placement)
         {
-            foreach (var shared in new[] { SlurmTmp, SlurmShm }.Select(name => Directory.CreateDirectory(Path.Combine(command.WorkDirectory, name)).FullName))
-            {
-                if (JobUid is { } owner)
-                {
-                    Workspace.HandOver(shared, owner);
-                }
-            }
 
             slurm = _slurm.Prepare(placement, command.Timeout, command.WorkDirectory, controlDirectory, command.Stdin, [.. SandboxArguments(command)]);
             launch = [.. slurm.Command];
         }
         else
         {
-            launch = [.. Pinning(command), .. SandboxArguments(command)];
+            launch = [.. cpuset?.Prefix ?? [], .. Pinning(command), .. SandboxArguments(command)];
         }
 
         var info = new ProcessStartInfo(launch[0])
@@ -250,7 +251,7 @@ public sealed class Sandbox
         return bytes;
     }
 
-    /// <summary>taskset: a local job runs on the cores it holds.</summary>
+    /// <summary>taskset: a local job starts on the cores it holds (and stays there when a cpuset holds it too).</summary>
     private static IEnumerable<string> Pinning(SandboxCommand command) =>
         command.Cores.Count > 0 ? ["taskset", "--cpu-list", CpuList.Format(command.Cores)] : [];
 
@@ -306,14 +307,16 @@ public sealed class Sandbox
 
     private IEnumerable<string> BwrapArguments(SandboxCommand command)
     {
-        // tmpfs is memory, so /tmp and /dev/shm (where MPI keeps its shared memory) are each capped like the job's memory.
-        string[] sized = s_sizedTmpfs.Value ? ["--size", _options.Limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         // Slurm starts one sandbox per task: ranks meet in the job's shared /tmp and /dev/shm and a shared IPC
         // namespace (MPICH's UCX finds peers' shared memory only there); network, processes and the rest stay private.
-        string[] scratch = command.Slurm is null
-            ? [.. sized, "--tmpfs", "/dev/shm", .. sized, "--tmpfs", "/tmp", "--unshare-all"]
-            : ["--bind", Path.Combine(command.WorkDirectory, SlurmShm), "/dev/shm", "--bind", Path.Combine(command.WorkDirectory, SlurmTmp), "/tmp",
-                "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
+        string[] namespaces = command.Slurm is null
+            ? ["--unshare-all"]
+            : ["--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
+        string[] scratch =
+        [
+            "--bind", Path.Combine(command.WorkDirectory, ScratchShm), "/dev/shm", "--bind", Path.Combine(command.WorkDirectory, ScratchTmp), "/tmp",
+            .. namespaces,
+        ];
         string[] fixedArguments =
         [
             "--ro-bind", "/usr", "/usr",

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
@@ -30,32 +29,35 @@ internal static class ClusterCommands
         var sweepId = new Argument<string>("sweep") { Description = "Sweep id (as submit printed it)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results directory (default: out/<sweep id>)" };
         var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s)", AllowMultipleArgumentsPerToken = true };
+        var token = ClusterClient.TokenFileOption();
 
         var spec = new Argument<FileInfo>("spec") { Description = "The sweep spec (YAML)" };
-        var submit = new Command("submit", "Submit a sweep to a cluster") { spec, cluster, kernels, prompts };
-        submit.SetAction((parse, ct) => SubmitAsync(parse.GetValue(cluster)!, parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), ct));
+        var submit = new Command("submit", "Submit a sweep to a cluster") { spec, cluster, token, kernels, prompts };
+        submit.SetAction((parse, ct) => SubmitAsync(Connect(parse), parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), ct));
 
-        var watch = new Command("watch", "Follow a sweep, writing its results as they come") { sweepId, cluster, output };
-        watch.SetAction((parse, ct) => FetchAsync(parse.GetValue(cluster)!, parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, ct));
+        var watch = new Command("watch", "Follow a sweep, writing its results as they come") { sweepId, cluster, token, output };
+        watch.SetAction((parse, ct) => FetchAsync(Connect(parse), parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, ct));
 
-        var results = new Command("results", "Fetch a sweep's results into a results directory") { sweepId, cluster, output };
-        results.SetAction((parse, ct) => FetchAsync(parse.GetValue(cluster)!, parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, ct));
+        var results = new Command("results", "Fetch a sweep's results into a results directory") { sweepId, cluster, token, output };
+        results.SetAction((parse, ct) => FetchAsync(Connect(parse), parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, ct));
 
         Command StatusVerb(string name, string description, Func<SweepService.SweepServiceClient, SweepRef, AsyncUnaryCall<SweepStatus>> call)
         {
-            var command = new Command(name, description) { sweepId, cluster };
+            var command = new Command(name, description) { sweepId, cluster, token };
             command.SetAction(async (parse, ct) =>
             {
-                using var channel = GrpcChannel.ForAddress(parse.GetValue(cluster)!);
-                var status = await Call(() => call(new SweepService.SweepServiceClient(channel), new SweepRef { SweepId = parse.GetValue(sweepId) }));
+                using var client = Connect(parse);
+                var status = await Call(() => call(client.Sweeps, new SweepRef { SweepId = parse.GetValue(sweepId) }));
                 AnsiConsole.WriteLine(Describe(status));
                 return 0;
             });
             return command;
         }
 
-        var agents = new Command("agents", "List the cluster's agents, pools, capabilities and hardware") { cluster };
-        agents.SetAction((parse, ct) => AgentsAsync(parse.GetValue(cluster)!));
+        var agents = new Command("agents", "List the cluster's agents, pools, capabilities and hardware") { cluster, token };
+        agents.SetAction((parse, ct) => AgentsAsync(Connect(parse)));
+
+        ClusterClient Connect(ParseResult parse) => ClusterClient.Connect(parse.GetValue(cluster)!, parse.GetValue(token));
 
         return
         [
@@ -69,7 +71,7 @@ internal static class ClusterCommands
         ];
     }
 
-    private static async Task<int> SubmitAsync(string cluster, FileInfo specFile, string[]? kernelDirectories, string[]? promptDirectories, CancellationToken cancellationToken)
+    private static async Task<int> SubmitAsync(ClusterClient client, FileInfo specFile, string[]? kernelDirectories, string[]? promptDirectories, CancellationToken cancellationToken)
     {
         // Validate here first: a mistake is reported with the user's own file names and lines.
         var kernelRoots = CatalogDirectories.Resolve(kernelDirectories, specFile.FullName);
@@ -78,6 +80,14 @@ internal static class ClusterCommands
         var spec = SweepSpecLoader.Load(specFile.FullName, catalog, PromptLibrary.Load(promptRoots));
 
         var request = new SubmitRequest { SpecName = specFile.Name, SpecYaml = await File.ReadAllTextAsync(specFile.FullName, cancellationToken) };
+        // The silo reads ${NAME} in the spec with the submitter's values, never from its own environment.
+        foreach (var name in SweepSpecLoader.Variables(request.SpecYaml))
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+            {
+                request.Variables[name] = value;
+            }
+        }
         foreach (var id in spec.Kernels)
         {
             var folder = catalog.FolderOf(id);
@@ -92,20 +102,20 @@ internal static class ClusterCommands
             request.Files.Add(new SourceFile { Path = $"prompts/{Path.GetFileName(template)}", Content = ByteString.CopyFrom(await File.ReadAllBytesAsync(template, cancellationToken)) });
         }
 
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var reply = await Call(() => new SweepService.SweepServiceClient(channel).SubmitAsync(request, cancellationToken: cancellationToken));
+        using var _ = client;
+        var reply = await Call(() => client.Sweeps.SubmitAsync(request, cancellationToken: cancellationToken));
         AnsiConsole.WriteLine($"submitted {reply.SweepId} ({reply.Experiments} experiments)");
         AnsiConsole.WriteLine(reply.SweepId);
         return 0;
     }
 
-    private static async Task<int> FetchAsync(string cluster, string sweepId, DirectoryInfo? output, bool follow, CancellationToken cancellationToken)
+    private static async Task<int> FetchAsync(ClusterClient connection, string sweepId, DirectoryInfo? output, bool follow, CancellationToken cancellationToken)
     {
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", sweepId));
         var records = results.ReadRecords().ToList();
         var known = records.Select(r => r.Experiment).ToHashSet(StringComparer.Ordinal);
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var client = new SweepService.SweepServiceClient(channel);
+        using var _ = connection;
+        var client = connection.Sweeps;
         var request = new WatchRequest { SweepId = sweepId, From = records.Count };
         var last = "";
         await Call(async () =>
@@ -156,10 +166,10 @@ internal static class ClusterCommands
         }
     }
 
-    private static async Task<int> AgentsAsync(string cluster)
+    private static async Task<int> AgentsAsync(ClusterClient client)
     {
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var list = await Call(() => new SweepService.SweepServiceClient(channel).ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
+        using var _ = client;
+        var list = await Call(() => client.Sweeps.ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
         // One block per agent, a line per property, as plain text: a capability report must read the same in a
         // narrow terminal, a pipe and a log, where a table would wrap or cut its cells.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
@@ -189,7 +199,8 @@ internal static class ClusterCommands
     private static string Describe(SweepStatus status)
     {
         var verdicts = string.Join(", ", status.ByVerdict.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}"));
-        return $"{status.SweepId}: done {status.Recorded}/{status.Total} | running {status.Running}{(status.Cancelled ? " | cancelled" : "")}{(verdicts.Length > 0 ? " | " + verdicts : "")}";
+        return $"{status.SweepId}: done {status.Recorded}/{status.Total} | running {status.Running}{(status.Cancelled ? " | cancelled" : "")}{(verdicts.Length > 0 ? " | " + verdicts : "")}"
+            + (status.SubmittedBy.Length > 0 ? $" | submitted by {status.SubmittedBy}" : "");
     }
 
     /// <summary>A cluster's refusal (bad spec, unknown sweep, unreachable silo) is the user's to read, as one line.</summary>

@@ -27,10 +27,11 @@ internal static class HostCommands
         var clusterId = new Option<string?>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster (or Silo__ClusterId; default kernelsmith)" };
         var healthPort = HealthPortOption();
         var tokenFile = TokenFileOption();
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, healthPort, tokenFile };
+        var config = ConfigOption();
+        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, healthPort, tokenFile, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = HostBuilder(parse.GetValue(listen), DefaultSiloListen, new()
+            var builder = HostBuilder(parse.GetValue(listen), DefaultSiloListen, parse.GetValue(config), new()
             {
                 [$"{SiloOptions.Section}:Redis"] = parse.GetValue(redis),
                 [$"{SiloOptions.Section}:SiloPort"] = Text(parse.GetValue(siloPort)),
@@ -86,7 +87,7 @@ internal static class HostCommands
                 settings[$"{AgentOptions.Section}:{nameof(AgentOptions.Technologies)}:{i}"] = offered[i];
             }
 
-            var builder = HostBuilder(parse.GetValue(listen), DefaultAgentListen, settings);
+            var builder = HostBuilder(parse.GetValue(listen), DefaultAgentListen, null, settings);
             builder.AddKernelsmithDefaults("kernelsmith-agent");
             builder.AddNodeAgent();
             var app = builder.Build();
@@ -101,12 +102,17 @@ internal static class HostCommands
     /// A host builder whose configuration is appsettings and environment as usual, with only the flags that were given
     /// laid over it. The listen address: the flag, else ASPNETCORE_URLS (or ASPNETCORE_HTTP_PORTS), else the default.
     /// </summary>
-    private static WebApplicationBuilder HostBuilder(string? listen, string defaultListen, Dictionary<string, string?> flags)
+    private static WebApplicationBuilder HostBuilder(string? listen, string defaultListen, FileInfo? configFile, Dictionary<string, string?> flags)
     {
         var builder = WebApplication.CreateBuilder();
         if (listen is not null || (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])))
         {
             builder.WebHost.UseUrls(listen ?? defaultListen);
+        }
+
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(configFile.FullName, optional: false);
         }
 
         builder.Configuration.AddInMemoryCollection(flags.Where(flag => flag.Value is not null));
@@ -119,6 +125,10 @@ internal static class HostCommands
         new("--health-port") { Description = "Serve /health (ready) and /alive over HTTP/1.1 on this port, for probes (or Health__Port; default: none)" };
 
     /// <summary>Silos and agents share a secret; without one (and without Cluster__Token) the cluster is open.</summary>
+    /// <summary>The operator's settings that do not fit on a command line: users and their tokens, model credentials.</summary>
+    internal static Option<FileInfo?> ConfigOption() =>
+        new("--config") { Description = "JSON configuration file: Cluster:Users (API users and their tokens), Credentials (model API keys bound to endpoints); see docs/security.md" };
+
     private static Option<string?> TokenFileOption() =>
         new("--token-file") { Description = "File holding the token silos and agents share (or set Cluster__Token)" };
 }

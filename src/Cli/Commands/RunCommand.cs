@@ -20,18 +20,21 @@ internal static class RunCommand
         var spec = new Argument<FileInfo>("sweep") { Description = "The sweep spec (YAML)" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results directory (default: out/<sweep name>)" };
         var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s) (default: the nearest prompts/)", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC") { spec, output, kernels, prompts };
+        var config = HostCommands.ConfigOption();
+        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC") { spec, output, kernels, prompts, config };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts)));
+            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config)));
         return command;
     }
 
     public static async Task<int> RunAsync(
-        FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null)
+        FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null,
+        FileInfo? config = null)
     {
         var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, specFile.FullName));
         var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
-        var spec = SweepSpecLoader.Load(specFile.FullName, catalog, prompts);
+        var credentials = EmbeddedCredentials.Load(config);
+        var spec = SweepSpecLoader.Load(specFile.FullName, catalog, prompts, credentials);
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", spec.Name));
         // An empty results file holds nothing to protect; a link counts by what it points to (the tests link /dev/full to
         // stand for a full disk).
@@ -43,7 +46,7 @@ internal static class RunCommand
         }
 
         var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
-        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken);
+        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials);
         AnsiConsole.Write(ResultsTable(records));
         AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
         return 0;

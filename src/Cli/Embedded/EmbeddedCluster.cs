@@ -36,7 +36,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// agent. <paramref name="settings"/> are configuration both hosts see on top of the environment's.
     /// </summary>
     public static async Task<EmbeddedCluster> StartAsync(
-        string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null)
+        string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null,
+        ModelCredentials? credentials = null)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
         // Even in one process the agent is reached over loopback, so it and the silo still prove themselves.
@@ -47,7 +48,20 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
-        }, builder => builder.AddKernelsmithSilo());
+        }, builder =>
+        {
+            builder.AddKernelsmithSilo();
+            // The runner's own credentials (see EmbeddedCredentials); without them, the environment's and the local default.
+            builder.Services.PostConfigure<ModelCredentials>(configured =>
+            {
+                if (credentials is not null)
+                {
+                    configured.Named = credentials.Named;
+                }
+
+                configured.AddLocalOpenAiDefault();
+            });
+        });
         silo.MapKernelsmithSilo();
         await silo.StartAsync(cancellationToken);
         if (!startAgent)

@@ -17,7 +17,8 @@ internal static class SweepRunner
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(300);
 
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
-        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken)
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
+        Contracts.Security.ModelCredentials? credentials = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
         if (spec.Models.Any(m => m.IsSimulated))
@@ -30,8 +31,8 @@ internal static class SweepRunner
         var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         const string starting = "Starting the embedded silo and agent...";
         await using var cluster = interactive
-            ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken))
-            : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken));
+            ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
+            : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.StartAsync(spec, kernels);
 

@@ -28,8 +28,10 @@ public sealed class ResultsDirectory
     /// <summary>Appends one final record and writes its attempts; a failing write throws, it is never skipped.</summary>
     public void Append(ExperimentRecord record)
     {
-        using (var stream = new FileStream(System.IO.Path.Combine(Path, JsonLines), FileMode.Append, FileAccess.Write, FileShare.Read))
+        using (var stream = new FileStream(System.IO.Path.Combine(Path, JsonLines), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
         {
+            DropIncompleteLastLine(stream);
+            stream.Seek(0, SeekOrigin.End);
             var line = JsonSerializer.SerializeToUtf8Bytes(record, Json);
             stream.Write(line);
             stream.WriteByte((byte)'\n');
@@ -48,10 +50,64 @@ public sealed class ResultsDirectory
             return [];
         }
 
-        return File.ReadLines(file).Where(l => l.Length > 0)
-            .Select((line, index) => JsonSerializer.Deserialize<ExperimentRecord>(line, Json)
-                ?? throw new InvalidDataException($"{file}:{index + 1}: empty record"))
-            .ToList();
+        var text = File.ReadAllText(file);
+        var lines = text.Split('\n');
+        var records = new List<ExperimentRecord>();
+        for (var index = 0; index < lines.Length; index++)
+        {
+            if (lines[index].Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                records.Add(JsonSerializer.Deserialize<ExperimentRecord>(lines[index], Json) ?? throw new JsonException("empty record"));
+            }
+            catch (JsonException e) when (index == lines.Length - 1)
+            {
+                // A run killed mid-write leaves its last line cut off; everything before it is intact.
+                Console.Error.WriteLine($"warning: {file}:{index + 1}: skipped an incomplete last record ({FirstLine(e.Message)})");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{file}:{index + 1}: not a valid record: {FirstLine(e.Message)}", e);
+            }
+        }
+
+        return records;
+
+        static string FirstLine(string message) => message.Split('\n')[0];
+    }
+
+    /// <summary>A record cut off mid-write (a killed run) is dropped before the next is appended, not glued to it.</summary>
+    private static void DropIncompleteLastLine(FileStream stream)
+    {
+        if (!stream.CanSeek || stream.Length == 0)
+        {
+            return;
+        }
+
+        var end = stream.Length;
+        stream.Seek(end - 1, SeekOrigin.Begin);
+        if (stream.ReadByte() == '\n')
+        {
+            return;
+        }
+
+        var position = end - 1;
+        while (position > 0)
+        {
+            stream.Seek(position - 1, SeekOrigin.Begin);
+            if (stream.ReadByte() == '\n')
+            {
+                break;
+            }
+
+            position--;
+        }
+
+        stream.SetLength(position);
     }
 
     /// <summary>Writes <c>results.csv</c>: one <see cref="ResultRow"/> per record, a header of stable column names.</summary>

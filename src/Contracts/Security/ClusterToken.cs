@@ -7,7 +7,8 @@ namespace Kernelsmith.Contracts.Security;
 /// <summary>
 /// The secret silos and agents share to know each other: the silo refuses agents without it, an agent refuses work
 /// without it. From <c>Cluster:Token</c> (env <c>Cluster__Token</c>) or a file named by <c>Cluster:TokenFile</c>.
-/// No token configured means an open cluster, for a single trusted machine.
+/// No token configured means an open cluster, for a single trusted machine. Clients of the sweep API present the
+/// cluster token (as the operator) or a user's token (<see cref="Users"/>); agents only ever the cluster token.
 /// </summary>
 public sealed class ClusterTokenOptions
 {
@@ -17,6 +18,9 @@ public sealed class ClusterTokenOptions
     public string? Token { get; set; }
 
     public string? TokenFile { get; set; }
+
+    /// <summary>Users of the public sweep API, each with a token of their own; the cluster token is the operator's.</summary>
+    public Dictionary<string, ApiUserOptions> Users { get; set; } = [];
 
     /// <summary>The token in force, or null for an open cluster.</summary>
     public string? Resolve() => TokenFile is { Length: > 0 } file
@@ -53,8 +57,8 @@ public sealed class ClusterTokenInterceptor(IOptions<ClusterTokenOptions> option
             return;
         }
 
-        var presented = context.RequestHeaders.GetValue(ClusterTokenOptions.Header);
-        if (!string.Equals(presented, $"Bearer {_expected}", StringComparison.Ordinal))
+        var presented = System.Text.Encoding.UTF8.GetBytes(context.RequestHeaders.GetValue(ClusterTokenOptions.Header) ?? "");
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(presented, System.Text.Encoding.UTF8.GetBytes($"Bearer {_expected}")))
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "the cluster token is missing or wrong"));
         }

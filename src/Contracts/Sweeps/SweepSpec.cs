@@ -49,7 +49,10 @@ public sealed record BudgetSettings(double? MaxCostUsd, long? MaxTokens)
         (MaxCostUsd is not { } cost || costUsd < cost) && (MaxTokens is not { } max || tokens < max);
 }
 
-/// <summary>One model entry of a sweep spec.</summary>
+/// <summary>
+/// One model entry of a sweep spec. <see cref="Credential"/> names one of the operator's credentials; <c>ApiKeyEnv</c> and
+/// <c>ApiKeyFile</c> are never read any more (kept in place so sweeps stored by earlier versions still load).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ModelSpec")]
 public sealed record ModelSpec(
     string Id,
@@ -68,7 +71,8 @@ public sealed record ModelSpec(
     ModelLimits? Limits = null,
     ModelPrices? Prices = null,
     string? Fault = null,
-    int? LatencyMs = null)
+    int? LatencyMs = null,
+    string? Credential = null)
 {
     /// <summary>The limits in force: the spec's, or the defaults.</summary>
     public ModelLimits EffectiveLimits => Limits ?? ModelLimits.Default;

@@ -11,7 +11,9 @@ public sealed record Extraction(IReadOnlyList<CodeFile> Files, string? NoCodeRea
 
 /// <summary>
 /// Takes source files out of a model's answer: fenced code blocks in C, C++ or CUDA, named by a file name
-/// written just before the block when there is one. Never throws on garbled, truncated or huge answers.
+/// written just before the block when there is one. Never throws on garbled, truncated or huge answers, and takes time
+/// linear in the answer (every pattern runs on the non-backtracking engine): a degenerate answer ends as the answer's
+/// verdict, never as a timeout charged to the infrastructure.
 /// </summary>
 public static partial class CodeExtractor
 {
@@ -120,14 +122,26 @@ public static partial class CodeExtractor
     private static bool LooksLikeCode(string text) =>
         text.Contains("#include", StringComparison.Ordinal) || text.Contains("#pragma", StringComparison.Ordinal) || text.Contains('{') && text.Contains(';');
 
-    /// <summary>A file name on the last non-blank line before a block ("`heat.c`:", "**stencil.h**", "Makefile:").</summary>
+    /// <summary>
+    /// A file name on the last non-blank line before a block ("`heat.c`:", "**stencil.h**", "Makefile:"). Only the
+    /// line's last <see cref="MaxNameLine"/> characters are looked at, and nothing before it is copied: an answer of
+    /// thousands of blocks or one endless line stays linear.
+    /// </summary>
     private static string? NameBefore(string answer, int blockStart)
     {
-        var before = answer[..blockStart].TrimEnd();
-        var previous = before[(before.LastIndexOf('\n') + 1)..];
-        var match = FileName().Match(previous);
+        var end = blockStart;
+        while (end > 0 && char.IsWhiteSpace(answer[end - 1]))
+        {
+            end--;
+        }
+
+        var floor = Math.Max(0, end - MaxNameLine);
+        var start = end == 0 ? 0 : answer.LastIndexOf('\n', end - 1, end - floor) + 1;
+        var match = FileName().Match(answer[Math.Max(start, floor)..end]);
         return match.Success ? match.Groups["name"].Value : null;
     }
+
+    private const int MaxNameLine = 300;
 
     private static string DefaultName(string body, string technology, string language, int index)
     {
@@ -140,15 +154,15 @@ public static partial class CodeExtractor
         return MainFunction().IsMatch(body) ? "main" + extension : $"file{index}{extension}";
     }
 
-    [GeneratedRegex(@"^[ \t]*```(?<lang>[^\n`]*)\n(?<body>.*?)\n[ \t]*```", RegexOptions.Singleline | RegexOptions.Multiline, matchTimeoutMilliseconds: 2000)]
+    [GeneratedRegex(@"^[ \t]*```(?<lang>[^\n`]*)\n(?<body>.*?)\n[ \t]*```", RegexOptions.Singleline | RegexOptions.Multiline | RegexOptions.NonBacktracking)]
     private static partial Regex FencedBlock();
 
-    [GeneratedRegex(@"(?<name>Makefile|makefile|[A-Za-z0-9_\-]+\.(?:c|cc|cpp|cxx|cu|h|hpp|cuh|sh|slurm|sbatch|mk))\b", RegexOptions.None, matchTimeoutMilliseconds: 500)]
+    [GeneratedRegex(@"(?<name>Makefile|makefile|[A-Za-z0-9_\-]+\.(?:c|cc|cpp|cxx|cu|h|hpp|cuh|sh|slurm|sbatch|mk))\b", RegexOptions.NonBacktracking)]
     private static partial Regex FileName();
 
-    [GeneratedRegex(@"^(Makefile|makefile|.*\.(sh|slurm|sbatch|mk))$")]
+    [GeneratedRegex(@"^(Makefile|makefile|.*\.(sh|slurm|sbatch|mk))$", RegexOptions.NonBacktracking)]
     private static partial Regex ScriptName();
 
-    [GeneratedRegex(@"\bmain\s*\(", RegexOptions.None, matchTimeoutMilliseconds: 500)]
+    [GeneratedRegex(@"\bmain\s*\(", RegexOptions.NonBacktracking)]
     private static partial Regex MainFunction();
 }

@@ -26,15 +26,15 @@ public static partial class TechnologyDetector
         return byCode is not null && allowed.Contains(byCode) ? byCode : null;
     }
 
-    [GeneratedRegex(@"^\W*technology\W*:\s*\W*(?<name>openmp|mpi|cuda)\b", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\W*technology\W*:\s*\W*(?<name>openmp|mpi|cuda)\b", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.NonBacktracking)]
     private static partial Regex Stated();
 
-    [GeneratedRegex(@"__global__|<<<")]
+    [GeneratedRegex(@"__global__|<<<", RegexOptions.NonBacktracking)]
     private static partial Regex Cuda();
 
-    [GeneratedRegex(@"\bMPI_Init\b")]
+    [GeneratedRegex(@"\bMPI_Init\b", RegexOptions.NonBacktracking)]
     private static partial Regex Mpi();
 
-    [GeneratedRegex(@"#\s*pragma\s+omp\b")]
+    [GeneratedRegex(@"#\s*pragma\s+omp\b", RegexOptions.NonBacktracking)]
     private static partial Regex OpenMp();
 }

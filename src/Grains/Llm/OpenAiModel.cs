@@ -3,7 +3,9 @@ using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Text;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
+using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -14,9 +16,10 @@ namespace Kernelsmith.Grains.Llm;
 /// OpenAI .NET SDK. The SDK retries 429, 5xx and timeouts with backoff, honouring Retry-After; a per-endpoint
 /// circuit breaker stops hammering an endpoint that keeps failing. Every failure of the endpoint surfaces as
 /// <see cref="ModelUnavailableException"/>: an infrastructure failure, never the model's verdict.
-/// The API key is read when needed and never stored, logged or recorded.
+/// The API key is the operator's named credential the spec names, read when needed (and only for an endpoint it is bound
+/// to) and never stored, logged or recorded.
 /// </summary>
-public sealed class OpenAiModel(TimeProvider clock) : IModelProvider
+public sealed class OpenAiModel(TimeProvider clock, IOptions<ModelCredentials> credentials) : IModelProvider
 {
     private const int BreakerThreshold = 5;
     private static readonly TimeSpan s_breakerOpen = TimeSpan.FromSeconds(30);
@@ -28,10 +31,12 @@ public sealed class OpenAiModel(TimeProvider clock) : IModelProvider
     {
         var spec = request.Model;
         var breaker = _breakers.GetOrAdd($"{spec.Endpoint}|{spec.Model}", _ => new CircuitBreaker());
+        // A credential refused for this endpoint is refused before any connection, and is no failure of the endpoint.
+        var key = ApiKey(spec);
         breaker.ThrowIfOpen(clock.GetUtcNow(), spec.Id);
         try
         {
-            var answer = await CallAsync(spec, request.Conversation, cancellationToken);
+            var answer = await CallAsync(spec, key, request.Conversation, cancellationToken);
             breaker.Succeeded();
             return answer;
         }
@@ -42,10 +47,10 @@ public sealed class OpenAiModel(TimeProvider clock) : IModelProvider
         }
     }
 
-    private static async Task<ModelAnswer> CallAsync(ModelSpec spec, IReadOnlyList<ChatTurn> conversation, CancellationToken cancellationToken)
+    private static async Task<ModelAnswer> CallAsync(ModelSpec spec, string key, IReadOnlyList<ChatTurn> conversation, CancellationToken cancellationToken)
     {
         var limits = spec.EffectiveLimits;
-        var client = new ChatClient(spec.Model, new ApiKeyCredential(ApiKey(spec)), new OpenAIClientOptions
+        var client = new ChatClient(spec.Model, new ApiKeyCredential(key), new OpenAIClientOptions
         {
             Endpoint = new Uri(spec.Endpoint!),
             NetworkTimeout = TimeSpan.FromSeconds(limits.TimeoutSeconds),
@@ -91,24 +96,17 @@ public sealed class OpenAiModel(TimeProvider clock) : IModelProvider
         return options;
     }
 
-    /// <summary>The key from the named environment variable or secret file; endpoints without auth get a placeholder.</summary>
-    private static string ApiKey(ModelSpec spec)
+    /// <summary>The named credential's key, checked against the endpoint again here; endpoints without auth get a placeholder.</summary>
+    private string ApiKey(ModelSpec spec)
     {
-        if (spec.ApiKeyFile is { } file)
+        try
         {
-            return File.Exists(file)
-                ? File.ReadAllText(file).Trim()
-                : throw new ModelUnavailableException($"model '{spec.Id}': API key file {file} not found");
+            return spec.Credential is { } credential ? credentials.Value.Key(credential, spec.Endpoint!) : "no-key";
         }
-
-        if (spec.ApiKeyEnv is { } variable)
+        catch (InvalidOperationException e)
         {
-            return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } key
-                ? key
-                : throw new ModelUnavailableException($"model '{spec.Id}': environment variable {variable} is not set");
+            throw new ModelUnavailableException($"model '{spec.Id}': {e.Message}", e);
         }
-
-        return "no-key";
     }
 
     private static ChatMessage ToMessage(ChatTurn turn) => turn.Role switch

@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Llm;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
@@ -10,17 +11,27 @@ namespace Kernelsmith.Grains.Sweeps;
 /// <summary>Reads and validates a sweep spec (YAML); every mistake names the file, line and field.</summary>
 public static partial class SweepSpecLoader
 {
-    public static SweepSpec Load(string path, KernelCatalog catalog, PromptLibrary? prompts = null)
+    /// <summary>
+    /// Reads a spec file. With <paramref name="credentials"/> (where the spec will run: the silo, the embedded runner),
+    /// every model's credential must be one of them and bound to the model's endpoint.
+    /// </summary>
+    public static SweepSpec Load(string path, KernelCatalog catalog, PromptLibrary? prompts = null, ModelCredentials? credentials = null)
     {
         if (!File.Exists(path))
         {
             throw new InputFileException(path, 0, "(file)", "sweep spec not found");
         }
 
-        return Parse(path, File.ReadAllText(path), catalog, prompts);
+        return Parse(path, File.ReadAllText(path), catalog, prompts, credentials);
     }
 
-    public static SweepSpec Parse(string file, string text, KernelCatalog catalog, PromptLibrary? prompts = null)
+    /// <summary>
+    /// Reads a spec's text. <c>${NAME}</c> references are read from <paramref name="variables"/> when given (a silo reads
+    /// a submitted spec with the submitter's values, never its own environment), else from the environment.
+    /// </summary>
+    public static SweepSpec Parse(
+        string file, string text, KernelCatalog catalog, PromptLibrary? prompts = null, ModelCredentials? credentials = null,
+        IReadOnlyDictionary<string, string>? variables = null)
     {
         prompts ??= PromptLibrary.BuiltIn;
         var yaml = YamlSection.Parse(file, text);
@@ -31,6 +42,11 @@ public static partial class SweepSpecLoader
         }
 
         var kernels = yaml.Strings("kernels", required: true);
+        if (Repeated(kernels) is { } repeated)
+        {
+            throw yaml.Error("kernels", $"kernel '{repeated}' is listed twice");
+        }
+
         foreach (var kernel in kernels.Where(k => !catalog.TryGet(k, out _)))
         {
             var known = string.Join(", ", catalog.Kernels.Select(k => k.Id).Order(StringComparer.Ordinal));
@@ -72,7 +88,7 @@ public static partial class SweepSpecLoader
             }
         }
 
-        var models = ReadModels(yaml);
+        var models = ReadModels(yaml, credentials, variables is null ? Environment.GetEnvironmentVariable : name => variables.GetValueOrDefault(name));
         var promptNames = yaml.Has("prompts") ? yaml.Strings("prompts", required: true) : [PromptLibrary.Plain];
         var templates = new List<PromptTemplate>();
         foreach (var prompt in promptNames)
@@ -95,7 +111,7 @@ public static partial class SweepSpecLoader
             maxActive, pools.Count > 0 ? pools : null);
     }
 
-    private static List<ModelSpec> ReadModels(YamlSection yaml)
+    private static List<ModelSpec> ReadModels(YamlSection yaml, ModelCredentials? credentials, Func<string, string?> variables)
     {
         var sections = yaml.Sections("models");
         if (sections.Count == 0)
@@ -117,7 +133,7 @@ public static partial class SweepSpecLoader
             {
                 ModelProviders.Sim => ReadSim(section, id),
                 ModelProviders.Replay => new ModelSpec(id, provider, Directory: ReadReplayDirectory(section)),
-                ModelProviders.OpenAi => ReadOpenAi(section, id),
+                ModelProviders.OpenAi => ReadOpenAi(section, id, credentials, variables),
                 _ => throw section.Error("provider", $"unknown provider '{provider}' (known: {string.Join(", ", ModelProviders.All)})"),
             };
             section.RejectUnknownFields();
@@ -127,46 +143,56 @@ public static partial class SweepSpecLoader
         return models;
     }
 
-    private static ModelSpec ReadOpenAi(YamlSection section, string id)
+    private static ModelSpec ReadOpenAi(YamlSection section, string id, ModelCredentials? credentials, Func<string, string?> variables)
     {
-        var endpoint = Expand(section, "endpoint", section.RequiredString("endpoint"));
+        var endpoint = Expand(section, "endpoint", section.RequiredString("endpoint"), variables);
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw section.Error("endpoint", $"'{endpoint}' is not an http(s) URL");
         }
 
-        var apiKeyEnv = section.OptionalString("apiKeyEnv");
-        var apiKeyFile = section.OptionalString("apiKeyFile");
-        if (apiKeyEnv is not null && apiKeyFile is not null)
+        // A spec travels (submitted to a cluster, shared between users): it must not choose which of the host's
+        // variables or files become a key, nor where a key is sent.
+        foreach (var field in new[] { "apiKeyEnv", "apiKeyFile" }.Where(section.Has))
         {
-            throw section.Error("apiKeyFile", "give the API key either by apiKeyEnv or by apiKeyFile, not both");
+            throw section.Error(field, "a spec no longer reads API keys from the host: name one of the operator's credentials instead, " +
+                $"e.g. credential: {ModelCredentials.LocalOpenAi} (configured as {ModelCredentials.Section}:NAME and bound to endpoints; see docs/security.md)");
+        }
+
+        var credential = section.OptionalString("credential");
+        if (credential is not null && credentials?.Refusal(credential, endpoint) is { } refusal)
+        {
+            throw section.Error(refusal.StartsWith("unknown", StringComparison.Ordinal) ? "credential" : "endpoint", refusal);
         }
 
         return new ModelSpec(
             id,
             ModelProviders.OpenAi,
             Endpoint: endpoint,
-            Model: Expand(section, "model", section.RequiredString("model")),
-            ApiKeyEnv: apiKeyEnv,
+            Model: Expand(section, "model", section.RequiredString("model"), variables),
             Temperature: section.Has("temperature") ? section.Double("temperature", 0, min: 0) : null,
             TopP: section.Has("top_p") ? section.Double("top_p", 1, min: 0) : null,
             MaxTokens: section.Has("max_tokens") ? section.Int("max_tokens", 0, min: 1) : null,
             Seed: section.OptionalInt("seed"),
-            ApiKeyFile: apiKeyFile,
             Stream: section.OptionalString("stream") is { } stream && ReadBool(section, "stream", stream),
             Limits: ReadLimits(section),
-            Prices: ReadPrices(section.Section("price")));
+            Prices: ReadPrices(section.Section("price")),
+            Credential: credential);
     }
 
     /// <summary>
     /// <c>${NAME}</c> and <c>${NAME:-default}</c> are read from the environment, so one spec serves several sites;
-    /// API keys are never written this way (they stay in apiKeyEnv or apiKeyFile, read only when a call is made).
+    /// API keys are never written this way (a model names an operator's credential).
     /// </summary>
-    private static string Expand(YamlSection section, string key, string text) =>
+    private static string Expand(YamlSection section, string key, string text, Func<string, string?> variables) =>
         EnvironmentReference().Replace(text, match =>
-            Environment.GetEnvironmentVariable(match.Groups["name"].Value) is { Length: > 0 } value ? value
+            variables(match.Groups["name"].Value) is { Length: > 0 } value ? value
             : match.Groups["default"].Success ? match.Groups["default"].Value
             : throw section.Error(key, $"environment variable {match.Groups["name"].Value} is not set (write ${{{match.Groups["name"].Value}:-default}} to give a default)"));
+
+    /// <summary>The names a spec's text refers to as <c>${NAME}</c>: what a client sends along with a submission.</summary>
+    public static IEnumerable<string> Variables(string text) =>
+        EnvironmentReference().Matches(text).Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}")]
     private static partial System.Text.RegularExpressions.Regex EnvironmentReference();
@@ -284,6 +310,11 @@ public static partial class SweepSpecLoader
         return repair;
     }
 
+    /// <summary>The first item listed more than once, as written; null when each is listed once.</summary>
+    private static string? Repeated<T>(IEnumerable<T> items) where T : notnull =>
+        items.GroupBy(item => item).Where(group => group.Count() > 1)
+            .Select(group => Convert.ToString(group.Key, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+
     private static RunSettings ReadRun(YamlSection yaml, YamlSection? section, IReadOnlyList<KernelDefinition> kernels)
     {
         if (section is null)
@@ -298,6 +329,14 @@ public static partial class SweepSpecLoader
             section.Int("repetitions", 3, min: 1, max: 100),
             section.Double("timeout", 30, min: 0.1),
             section.Double("build_timeout", 120, min: 1));
+        foreach (var (field, counts) in new[] { ("threads", run.Threads), ("ranks", run.Ranks) })
+        {
+            if (Repeated(counts) is { } twice)
+            {
+                throw section.Error(field, $"{twice} is listed twice: each count runs once");
+            }
+        }
+
         foreach (var kernel in kernels.Where(k => !k.Inputs.ContainsKey(run.Input)))
         {
             throw section.Error("input", $"kernel '{kernel.Id}' has no input set '{run.Input}' (it has: {string.Join(", ", kernel.Inputs.Keys)})");

@@ -83,10 +83,21 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IModelProvider, SimModel>();
         builder.Services.AddSingleton<IModelProvider, ReplayModel>();
         builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
+        builder.Services.AddOptions<ModelCredentials>()
+            .Configure<IConfiguration>((credentials, configuration) => configuration.GetSection(ModelCredentials.Section).Bind(credentials.Named))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ModelCredentials>, ModelCredentialsValidator>();
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
         builder.Services.AddExperiments();
         builder.AddPrometheusScrapeEndpoint();
-        builder.Services.AddGrpc().AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
+        // Agents prove themselves with the cluster token alone; sweep API callers with it or a user's own token. The
+        // health service stays open: probes carry no token.
+        builder.Services.AddSingleton<SweepApiAuthInterceptor>();
+        builder.Services.AddSingleton<IValidateOptions<ClusterTokenOptions>, ApiUsersValidator>();
+        builder.Services.AddOptions<ClusterTokenOptions>().ValidateOnStart();
+        builder.Services.AddGrpc()
+            .AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>())
+            .AddServiceOptions<SweepApiService>(grpc => grpc.Interceptors.Add<SweepApiAuthInterceptor>());
         builder.AddGrpcAndHealthEndpoints();
         return builder;
     }

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
@@ -14,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Kernelsmith.Silo.Services;
 
 /// <summary>The public sweep API: the gRPC edge that maps requests to sweep grains.</summary>
-public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloOptions> options, ILogger<SweepApiService> logger)
+public sealed partial class SweepApiService(
+    IGrainFactory grains, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, ILogger<SweepApiService> logger)
     : SweepService.SweepServiceBase
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
@@ -39,12 +41,15 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
             var kernelRoots = options.Value.Kernels.Prepend(Path.Combine(staging, "kernels")).Where(Directory.Exists).ToList();
             var catalog = KernelCatalog.Load(kernelRoots);
             var prompts = PromptLibrary.Load([.. options.Value.Prompts, Path.Combine(staging, "prompts")]);
-            var spec = SweepSpecLoader.Parse(string.IsNullOrEmpty(request.SpecName) ? "sweep.yaml" : request.SpecName, request.SpecYaml, catalog, prompts);
+            var spec = SweepSpecLoader.Parse(string.IsNullOrEmpty(request.SpecName) ? "sweep.yaml" : request.SpecName, request.SpecYaml, catalog, prompts,
+                credentials.Value, request.Variables.ToDictionary());
             var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var kernel) ? kernel : throw new InvalidOperationException(id)).ToList();
             var sweepId = SweepIds.For(spec, kernels);
+            // Claimed before the sweep starts: a sweep never runs without a submitter who may stop it.
+            await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
             await grains.GetGrain<ISweepGrain>(sweepId).StartAsync(spec, kernels);
             var progress = await grains.GetGrain<ISweepGrain>(sweepId).GetProgressAsync();
-            LogSubmitted(sweepId, progress.Total);
+            LogSubmitted(sweepId, progress.Total, ApiCaller.Of(context).Name);
             return new SubmitReply { SweepId = sweepId, Experiments = progress.Total };
         }
         catch (InputFileException e)
@@ -81,20 +86,20 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
     }
 
     public override async Task<SweepStatus> Status(SweepRef request, ServerCallContext context) =>
-        ToStatus(await (await FindAsync(request.SweepId)).GetProgressAsync());
+        await StatusOfAsync(await FindAsync(request.SweepId), request.SweepId);
 
     public override async Task<SweepStatus> Cancel(SweepRef request, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindControlledAsync(request.SweepId, context, "cancel");
         await sweep.CancelAsync();
-        return ToStatus(await sweep.GetProgressAsync());
+        return await StatusOfAsync(sweep, request.SweepId);
     }
 
     public override async Task<SweepStatus> Resume(SweepRef request, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindControlledAsync(request.SweepId, context, "resume");
         await sweep.ResumeAsync();
-        return ToStatus(await sweep.GetProgressAsync());
+        return await StatusOfAsync(sweep, request.SweepId);
     }
 
     public override async Task Results(WatchRequest request, IServerStreamWriter<ResultRecord> responseStream, ServerCallContext context)
@@ -153,6 +158,29 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
             : throw new RpcException(new Status(StatusCode.NotFound, $"no sweep '{sweepId}'"));
     }
 
+    /// <summary>The sweep, if the caller submitted it or is an admin; anyone else is refused with the submitter's name.</summary>
+    private async Task<ISweepGrain> FindControlledAsync(string sweepId, ServerCallContext context, string action)
+    {
+        var sweep = await FindAsync(sweepId);
+        var caller = ApiCaller.Of(context);
+        var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync();
+        if (!caller.MayControl(owner))
+        {
+            LogRefused(caller.Name, action, sweepId, owner ?? "an earlier version");
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"sweep '{sweepId}' was submitted by {owner ?? "an earlier version (no submitter recorded)"}: only that user or an admin may {action} it"));
+        }
+
+        return sweep;
+    }
+
+    private async Task<SweepStatus> StatusOfAsync(ISweepGrain sweep, string sweepId)
+    {
+        var status = ToStatus(await sweep.GetProgressAsync());
+        status.SubmittedBy = await grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync() ?? "";
+        return status;
+    }
+
     private async Task<ResultRecord> ToResultAsync(ExperimentRecord record)
     {
         var attempts = await grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync();
@@ -173,6 +201,9 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
         return status;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} submitted with {Experiments} experiments")]
-    private partial void LogSubmitted(string sweepId, int experiments);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} submitted with {Experiments} experiments by {User}")]
+    private partial void LogSubmitted(string sweepId, int experiments, string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{User} may not {Action} sweep {SweepId}, submitted by {Owner}")]
+    private partial void LogRefused(string user, string action, string sweepId, string owner);
 }

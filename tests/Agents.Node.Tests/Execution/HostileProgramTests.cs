@@ -206,6 +206,35 @@ public sealed class HostileProgramTests(AgentFixture fixture)
         await Agent.AssertServesNormalJobAsync();
     }
 
+    [Theory]
+    [InlineData("/tmp")]
+    [InlineData("/dev/shm")]
+    public async Task Run_FillingRamBackedScratch_IsKilledAtTheDiskLimit(string scratch)
+    {
+        // 256 MiB of memory, 128 MiB of disk: a tmpfs the size of the memory limit let this reach 256 MiB unnoticed.
+        var call = await Agent.RunAsync(await Agent.BuildProgramAsync("scratch_filler"), 30_000, scratch);
+
+        Assert.Equal(JobResult.Types.Status.KilledByLimit, call.Result.Status);
+        Assert.Equal("disk", call.Result.Limit);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Agent.WorkRoot, "jobs")));
+        await Agent.AssertServesNormalJobAsync();
+    }
+
+    [Fact]
+    public async Task Run_WideningItsOwnAffinity_StaysOnItsAllottedCore()
+    {
+        var job = AgentHost.Job(await Agent.BuildProgramAsync("widen_affinity"), 10_000);
+        job.Exclusive = true;
+
+        var call = await Agent.RunAsync(job);
+
+        // sched_setaffinity may succeed (the kernel clamps it to the job's cpuset), but the program keeps one core.
+        Assert.Equal(0, call.Result.ExitCode);
+        Assert.Single(call.Result.Cores);
+        Assert.Matches(@"^machine \d+ setaffinity -?\d allowed 1\n$", call.Stdout);
+        await Agent.AssertServesNormalJobAsync();
+    }
+
     private static string Marker() => $"ks-marker-{Guid.NewGuid():n}";
 
     /// <summary>No process of the job is left: the namespace went with it (allowing the kernel a moment to reap).</summary>

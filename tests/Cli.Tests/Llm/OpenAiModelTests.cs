@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Llm;
+using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Cli.Tests.Llm;
 
@@ -23,7 +25,7 @@ public sealed class OpenAiModelTests : IAsyncLifetime
         _server.DefaultAnswer = _ => "```c\nint main(void) { return 0; }\n```";
         var model = Model(stream) with { Temperature = 0.25, Seed = 11, MaxTokens = 500 };
 
-        var answer = await new OpenAiModel(TimeProvider.System).CompleteAsync(Request(model), CancellationToken.None);
+        var answer = await Provider().CompleteAsync(Request(model), CancellationToken.None);
 
         Assert.Contains("int main(void)", answer.Text, StringComparison.Ordinal);
         Assert.True(answer.Tokens.Input > 0 && answer.Tokens.Output > 0);
@@ -42,7 +44,7 @@ public sealed class OpenAiModelTests : IAsyncLifetime
         _server.DefaultAnswer = _ => "done";
         var clock = Stopwatch.StartNew();
 
-        var answer = await new OpenAiModel(TimeProvider.System).CompleteAsync(Request(Model()), CancellationToken.None);
+        var answer = await Provider().CompleteAsync(Request(Model()), CancellationToken.None);
 
         Assert.Equal("done", answer.Text);
         Assert.Equal(2, _server.Requests.Count);
@@ -59,7 +61,7 @@ public sealed class OpenAiModelTests : IAsyncLifetime
 
         var model = Model() with { Limits = ModelLimits.Default with { MaxRetries = 2, TimeoutSeconds = 10 } };
 
-        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => new OpenAiModel(TimeProvider.System).CompleteAsync(Request(model), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => Provider().CompleteAsync(Request(model), CancellationToken.None));
 
         Assert.Contains("HTTP 500", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, _server.Requests.Count);
@@ -73,7 +75,7 @@ public sealed class OpenAiModelTests : IAsyncLifetime
         var model = Model() with { Limits = ModelLimits.Default with { MaxRetries = 0, TimeoutSeconds = 1 } };
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => new OpenAiModel(TimeProvider.System).CompleteAsync(Request(model), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => Provider().CompleteAsync(Request(model), CancellationToken.None));
 
         Assert.Contains("timeout", error.Message, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
@@ -85,13 +87,13 @@ public sealed class OpenAiModelTests : IAsyncLifetime
         _server.ThenMalformedJson();
         var model = Model() with { Limits = ModelLimits.Default with { MaxRetries = 0 } };
 
-        await Assert.ThrowsAsync<ModelUnavailableException>(() => new OpenAiModel(TimeProvider.System).CompleteAsync(Request(model), CancellationToken.None));
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => Provider().CompleteAsync(Request(model), CancellationToken.None));
     }
 
     [Fact]
     public async Task Complete_EndpointKeepsFailing_OpensTheCircuit()
     {
-        var provider = new OpenAiModel(TimeProvider.System);
+        var provider = Provider();
         var model = Model() with { Limits = ModelLimits.Default with { MaxRetries = 0 } };
         for (var i = 0; i < 5; i++)
         {
@@ -108,20 +110,41 @@ public sealed class OpenAiModelTests : IAsyncLifetime
     [Fact]
     public async Task Complete_MissingKeyVariable_SaysWhichVariable()
     {
-        var model = Model() with { ApiKeyFile = null, ApiKeyEnv = "KERNELSMITH_TEST_UNSET_KEY" };
+        var credentials = Credentials();
+        credentials.Named["fake"] = new CredentialOptions { KeyEnv = "KERNELSMITH_TEST_UNSET_KEY", Endpoints = [_server.Endpoint] };
 
-        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => new OpenAiModel(TimeProvider.System).CompleteAsync(Request(model), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => Provider(credentials).CompleteAsync(Request(Model()), CancellationToken.None));
 
         Assert.Contains("KERNELSMITH_TEST_UNSET_KEY", error.Message, StringComparison.Ordinal);
         Assert.Empty(_server.Requests);
     }
 
-    private ModelSpec Model(bool stream = false)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Complete_UnknownCredentialOrUnboundEndpoint_IsRefusedBeforeAnyRequest(bool unknown)
     {
-        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("kernelsmith-key-").FullName, "key");
-        File.WriteAllText(keyFile, "test-secret-key\n");
-        return new ModelSpec("fake", ModelProviders.OpenAi, Endpoint: _server.Endpoint, Model: "fake-gpt", ApiKeyFile: keyFile, Stream: stream);
+        using var thief = new Security.LoopbackListener();
+        var model = unknown ? Model() with { Credential = "nobody" } : Model() with { Endpoint = thief.Url };
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => Provider().CompleteAsync(Request(model), CancellationToken.None));
+
+        Assert.Contains(unknown ? "unknown credential 'nobody'" : $"credential 'fake' is not bound to endpoint {thief.Url}", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+        Assert.Equal(0, thief.Connections);
     }
+
+    private ModelCredentials Credentials()
+    {
+        var credentials = new ModelCredentials();
+        credentials.Named["fake"] = new CredentialOptions { Key = "test-secret-key", Endpoints = [_server.Endpoint] };
+        return credentials;
+    }
+
+    private OpenAiModel Provider(ModelCredentials? credentials = null) => new(TimeProvider.System, Options.Create(credentials ?? Credentials()));
+
+    private ModelSpec Model(bool stream = false) =>
+        new("fake", ModelProviders.OpenAi, Endpoint: _server.Endpoint, Model: "fake-gpt", Stream: stream, Credential: "fake");
 
     private static ModelRequest Request(ModelSpec model)
     {

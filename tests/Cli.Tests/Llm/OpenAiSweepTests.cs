@@ -19,6 +19,9 @@ public sealed class OpenAiSweepTests
         server.DefaultAnswer = _ => $"Sure! Here is the OpenMP version.\n\n```c\n{expert}\n```\n\nCompile with -fopenmp.";
         var work = Directory.CreateTempSubdirectory("kernelsmith-openai-").FullName;
         Environment.SetEnvironmentVariable(KeyVariable, Secret);
+        // The operator's side: the key, by name, bound to the one endpoint it may go to.
+        var config = new FileInfo(Path.Combine(work, "config.json"));
+        await File.WriteAllTextAsync(config.FullName, $$"""{ "Credentials": { "fake": { "KeyEnv": "{{KeyVariable}}", "Endpoints": [ "{{server.Endpoint}}" ] } } }""");
         Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Path.Combine(work, "cache"));
         var spec = Path.Combine(work, "sweep.yaml");
         await File.WriteAllTextAsync(spec, $"""
@@ -30,7 +33,7 @@ public sealed class OpenAiSweepTests
                 provider: openai
                 endpoint: {server.Endpoint}
                 model: fake-gpt-4
-                apiKeyEnv: {KeyVariable}
+                credential: fake
                 temperature: 0.2
                 stream: true
                 concurrency: 2
@@ -50,8 +53,8 @@ public sealed class OpenAiSweepTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "first")), [Repository.Kernels], CancellationToken.None);
-        await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "second")), [Repository.Kernels], CancellationToken.None);
+        await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "first")), [Repository.Kernels], CancellationToken.None, config: config);
+        await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "second")), [Repository.Kernels], CancellationToken.None, config: config);
 
         var first = Assert.Single(new ResultsDirectory(Path.Combine(work, "first")).ReadRecords());
         var second = Assert.Single(new ResultsDirectory(Path.Combine(work, "second")).ReadRecords());

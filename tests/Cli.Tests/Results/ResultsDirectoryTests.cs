@@ -36,6 +36,49 @@ public sealed class ResultsDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAndAppend_LastRecordCutOffByAKill_SkipItAndAppendCleanly()
+    {
+        var results = new ResultsDirectory(_root);
+        results.Append(Sample("s/a"));
+        results.Append(Sample("s/b"));
+        var file = Path.Combine(_root, ResultsDirectory.JsonLines);
+        var whole = await File.ReadAllTextAsync(file);
+        await File.AppendAllTextAsync(file, whole[..(whole.Length / 3)]);
+        var error = new StringWriter();
+        var stderr = Console.Error;
+        Console.SetError(error);
+        IReadOnlyList<ExperimentRecord> cut;
+        try
+        {
+            cut = results.ReadRecords();
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+
+        results.Append(Sample("s/c"));
+
+        Assert.Equal(["s/a", "s/b"], cut.Select(r => r.Experiment));
+        Assert.Contains($"{file}:3: skipped an incomplete last record", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["s/a", "s/b", "s/c"], results.ReadRecords().Select(r => r.Experiment));
+    }
+
+    [Fact]
+    public async Task ReportCommand_TruncatedLastLine_WritesTheReportWithAWarning()
+    {
+        var results = new ResultsDirectory(_root);
+        results.Append(Sample("s/a"));
+        await File.AppendAllTextAsync(Path.Combine(_root, ResultsDirectory.JsonLines), "{\"experiment\":\"s/b\",\"verd");
+
+        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync("report", _root);
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("results.jsonl:2: skipped an incomplete last record", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_root, "report.md")));
+    }
+
+    [Fact]
     public void Append_WritesWireNamesAndAttempts()
     {
         var results = new ResultsDirectory(_root);

@@ -53,6 +53,8 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_EXPORTER_PROMETHEUS_PORT"] = prometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:ResponseCache"] = Path.Combine(work, "cache"),
+            ["Credentials:telemetry:KeyEnv"] = KeyVariable,
+            ["Credentials:telemetry:Endpoints:0"] = model.Endpoint,
         });
         ClusterToken = cluster.Token;
         try
@@ -105,7 +107,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
                 provider: openai
                 endpoint: {{endpoint}}
                 model: fake-gpt-4
-                apiKeyEnv: {{KeyVariable}}
+                credential: telemetry
                 price: { input: 2.5, output: 10 }
             samples: 2
             cache: false

@@ -47,6 +47,33 @@ public sealed class CodeExtractorTests
         Assert.False(result.HasCode);
     }
 
+    public static TheoryData<string, string, bool> Degenerate => new()
+    {
+        // One 900,000-character line before a valid block (the case once recorded as infra_error: a regex timeout).
+        { "long line", new string('a', 900_000) + "\n" + Valid, true },
+        { "long dotted line", string.Concat(Enumerable.Repeat("file_name_", 90_000)) + "\n" + Valid, true },
+        { "long line of fences", string.Concat(Enumerable.Repeat("``` ", 200_000)) + "\n" + Valid, true },
+        { "many unclosed fences", string.Concat(Enumerable.Repeat("```c\nint x;\n", 70_000)), false },
+        { "many tiny blocks", string.Concat(Enumerable.Repeat("x.c:\n```c\n{;}\n```\n", 40_000)), false },
+        { "one huge token", new string('{', 1_000_000), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Degenerate))]
+    public void Extract_DegenerateAnswer_EndsQuicklyAsAVerdictOfTheAnswer(string what, string answer, bool hasCode)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = CodeExtractor.Extract(answer, "openmp", "c");
+
+        // Linear time: quadratic scans of a megabyte take minutes; this bound is generous for a loaded machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{what}: extraction took {clock.Elapsed}");
+        Assert.Equal(hasCode, result.HasCode && result.NoCodeReason is null);
+        Assert.True(hasCode || result.NoCodeReason is not null, what);
+    }
+
+    private const string Valid = "```c\n#include <stdio.h>\nint main(void) { return 0; }\n```\n";
+
     [Fact]
     public void Extract_HugeAnswer_DoesNotThrow()
     {

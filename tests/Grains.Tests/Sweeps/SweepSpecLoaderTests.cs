@@ -18,7 +18,7 @@ public sealed class SweepSpecLoaderTests
             provider: openai
             endpoint: http://127.0.0.1:9/v1
             model: gpt-4o
-            apiKeyEnv: OPENAI_API_KEY
+            credential: openai
             temperature: 0.2
         samples: 3
         repair:
@@ -72,6 +72,9 @@ public sealed class SweepSpecLoaderTests
     [InlineData("  input: tiny", "  input: huge", 18, "run.input", "has no input set 'huge'")]
     [InlineData("name: demo", "name: demo\nname: again", 2, "(syntax)", "Duplicate key")]
     [InlineData("samples: 3", "samples: 3\nmax_active: 0", 15, "max_active", "expected an integer in [1, 1000000]")]
+    [InlineData("kernels: [gemm, heat2d]", "kernels: [gemm, heat2d, gemm]", 2, "kernels", "kernel 'gemm' is listed twice")]
+    [InlineData("  threads: [1, 2, 4]", "  threads: [1, 2, 2]", 19, "run.threads", "2 is listed twice")]
+    [InlineData("  threads: [1, 2, 4]", "  threads: [1]\n  ranks: [2, 2]", 20, "run.ranks", "2 is listed twice")]
     public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
     {
         var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
@@ -83,6 +86,41 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal(field, error.Field);
         Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith($"demo.yaml:{line}: {field}: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("    credential: openai", "    apiKeyEnv: OPENAI_API_KEY", "models[1].apiKeyEnv", "no longer reads API keys from the host")]
+    [InlineData("    credential: openai", "    apiKeyFile: /etc/kernelsmith/cluster.token", "models[1].apiKeyFile", "no longer reads API keys from the host")]
+    [InlineData("    credential: openai", "    credential: stolen", "models[1].credential", "unknown credential 'stolen' (known: openai)")]
+    [InlineData("http://127.0.0.1:9/v1", "http://127.0.0.1:9999/v1", "models[1].endpoint", "credential 'openai' is not bound to endpoint http://127.0.0.1:9999/v1")]
+    [InlineData("http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1x", "models[1].endpoint", "is not bound to endpoint")]
+    [InlineData("http://127.0.0.1:9/v1", "http://user@127.0.0.1:9/v1", "models[1].endpoint", "is not bound to endpoint")]
+    public void Parse_CredentialTheOperatorDidNotBindThere_IsRefusedNamingTheField(string original, string replacement, string field, string problem)
+    {
+        var credentials = new Kernelsmith.Contracts.Security.ModelCredentials();
+        credentials.Named["openai"] = new() { Key = "k", Endpoints = ["http://127.0.0.1:9/v1"] };
+        var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
+        Assert.NotEqual(Valid, text);
+
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("demo.yaml", text, TestCatalog.Load(), credentials: credentials));
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Equal("openai", SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load(), credentials: credentials).Models[1].Credential);
+    }
+
+    [Fact]
+    public void Parse_SubmittedSpec_ExpandsOnlyTheSubmittersVariables()
+    {
+        Environment.SetEnvironmentVariable("KERNELSMITH_TEST_HOST_ONLY", "host-secret");
+        var text = Valid.Replace("http://127.0.0.1:9/v1", "http://127.0.0.1:9/${KERNELSMITH_TEST_HOST_ONLY}", StringComparison.Ordinal);
+
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("demo.yaml", text, TestCatalog.Load(), variables: new Dictionary<string, string>()));
+        var given = SweepSpecLoader.Parse("demo.yaml", text, TestCatalog.Load(), variables: new Dictionary<string, string> { ["KERNELSMITH_TEST_HOST_ONLY"] = "v1" });
+
+        Assert.Equal("models[1].endpoint", error.Field);
+        Assert.DoesNotContain("host-secret", error.Message, StringComparison.Ordinal);
+        Assert.Equal("http://127.0.0.1:9/v1", given.Models[1].Endpoint);
     }
 
     [Theory]

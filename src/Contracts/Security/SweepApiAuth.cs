@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace Kernelsmith.Contracts.Security;
+
+/// <summary>
+/// One user of the public sweep API, from <c>Cluster:Users:NAME</c>: a token of their own (<c>Token</c> or a file named
+/// by <c>TokenFile</c>) and whether they may cancel and resume sweeps that others submitted (<c>Admin</c>).
+/// </summary>
+public sealed class ApiUserOptions
+{
+    public string? Token { get; set; }
+
+    public string? TokenFile { get; set; }
+
+    public bool Admin { get; set; }
+
+    public string? Resolve() => TokenFile is { Length: > 0 } file
+        ? File.Exists(file) ? File.ReadAllText(file).Trim() : throw new InvalidOperationException($"token file {file} not found")
+        : string.IsNullOrWhiteSpace(Token) ? null : Token.Trim();
+}
+
+/// <summary>Who made a sweep API call: a named user, or the operator holding the cluster token (an admin).</summary>
+public sealed record ApiCaller(string Name, bool Admin)
+{
+    /// <summary>The caller of an open cluster (no token configured): a single trusted machine, everyone an admin.</summary>
+    public static ApiCaller Anonymous { get; } = new("anonymous", true);
+
+    /// <summary>The holder of the cluster token: the operator.</summary>
+    public static ApiCaller Operator { get; } = new("admin", true);
+
+    private const string Key = "kernelsmith.caller";
+
+    /// <summary>The caller the authentication interceptor recognised for this call.</summary>
+    public static ApiCaller Of(ServerCallContext context) =>
+        context.UserState.TryGetValue(Key, out var caller) && caller is ApiCaller known
+            ? known
+            : throw new RpcException(new Status(StatusCode.Unauthenticated, "the call was not authenticated"));
+
+    internal void Attach(ServerCallContext context) => context.UserState[Key] = this;
+
+    /// <summary>Whether this caller may stop or resume a sweep <paramref name="owner"/> submitted (null: before owners were recorded).</summary>
+    public bool MayControl(string? owner) => Admin || string.Equals(owner, Name, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Authenticates every call of the public sweep API: the cluster token makes the caller the operator (an admin), a user's
+/// token makes them that user; anything else is <c>Unauthenticated</c>. With no token and no user configured the cluster
+/// is open (a single trusted machine). Tokens are compared in constant time.
+/// </summary>
+public sealed class SweepApiAuthInterceptor : Interceptor
+{
+    private readonly List<(byte[] Token, ApiCaller Caller)> _known = [];
+
+    public SweepApiAuthInterceptor(IOptions<ClusterTokenOptions> options)
+    {
+        if (options.Value.Resolve() is { } cluster)
+        {
+            _known.Add((Encoding.UTF8.GetBytes(cluster), ApiCaller.Operator));
+        }
+
+        foreach (var (name, user) in options.Value.Users)
+        {
+            var token = user.Resolve() ?? throw new InvalidOperationException($"{ClusterTokenOptions.Section}:Users:{name} has no Token or TokenFile");
+            _known.Add((Encoding.UTF8.GetBytes(token), new ApiCaller(name, user.Admin)));
+        }
+
+        if (_known.DistinctBy(k => Convert.ToBase64String(k.Token)).Count() != _known.Count)
+        {
+            throw new InvalidOperationException($"{ClusterTokenOptions.Section}: two users (or a user and the cluster) share a token; each needs its own");
+        }
+    }
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(request, context);
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(request, responseStream, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(requestStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private void Authenticate(ServerCallContext context)
+    {
+        if (_known.Count == 0)
+        {
+            ApiCaller.Anonymous.Attach(context);
+            return;
+        }
+
+        var presented = context.RequestHeaders.GetValue(ClusterTokenOptions.Header) is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? Encoding.UTF8.GetBytes(header["Bearer ".Length..])
+            : [];
+        // Every known token is compared, so the time taken says nothing about which one came close.
+        ApiCaller? caller = null;
+        foreach (var (token, known) in _known)
+        {
+            if (CryptographicOperations.FixedTimeEquals(token, presented))
+            {
+                caller = known;
+            }
+        }
+
+        (caller ?? throw new RpcException(new Status(StatusCode.Unauthenticated,
+            "the cluster requires a token: give --token-file or set KERNELSMITH_TOKEN (the token is missing or wrong)"))).Attach(context);
+    }
+}
