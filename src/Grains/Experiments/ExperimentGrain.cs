@@ -4,6 +4,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Extraction;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
@@ -11,6 +12,7 @@ using Kernelsmith.Grains.Telemetry;
 using Kernelsmith.Grains.Verification;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Kernelsmith.Grains.Experiments;
 
@@ -82,7 +84,24 @@ public sealed partial class ExperimentGrain(
 
     private async Task DriveAsync()
     {
+        try
+        {
+            await DriveStepsAsync();
+        }
+        catch (InconsistentStateException e)
+        {
+            // Another activation of this experiment wrote after this one read (two lived at once while the directory
+            // caught up with a dead silo): this one's state is stale and can never be written. The reminder activates
+            // the experiment afresh from storage.
+            LogStale(S.Spec!.ExperimentId, e.Message);
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task DriveStepsAsync()
+    {
         var spec = S.Spec!;
+        var clusterFailures = 0;
         using var trace = ExperimentTrace.Start(S);
         var sweep = GrainFactory.GetGrain<ISweepGrain>(spec.SweepId);
         var kernel = await sweep.GetKernelAsync(spec.Kernel);
@@ -101,6 +120,14 @@ public sealed partial class ExperimentGrain(
             {
                 failure = await StepAsync(kernel, spec);
                 S.InfraFailures = 0;
+            }
+            catch (Exception e) when (ClusterFailures.IsTransient(e))
+            {
+                // A silo or Redis gone: nobody's failure, retried for as long as the cluster takes to recover.
+                clusterFailures++;
+                LogStepRetried(spec.ExperimentId, S.Stage, clusterFailures, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(clusterFailures, 4))));
+                continue;
             }
             catch (Exception e) when (S.Stage == ExperimentStage.Record || IsInfra(e) && S.InfraFailures < MaxInfraAttempts - 1)
             {
@@ -618,11 +645,10 @@ public sealed partial class ExperimentGrain(
     }
 
     /// <summary>
-    /// Failures that are nobody's program: an agent or endpoint gone, or a grain call that failed because its silo
-    /// died (rejected, unreachable or unanswered until the cluster notices and places the grain elsewhere).
+    /// Failures that are nobody's program and may persist: an agent or endpoint gone. Those of the cluster itself
+    /// (<see cref="ClusterFailures"/>) are retried without limit before these are considered.
     /// </summary>
-    private static bool IsInfra(Exception e) =>
-        e is AgentUnavailableException or ModelUnavailableException or OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
+    private static bool IsInfra(Exception e) => e is AgentUnavailableException or ModelUnavailableException;
 
     private static IEnumerable<(int Threads, int Ranks)> Configurations(ExperimentSpec spec, string technology) => technology switch
     {
@@ -667,6 +693,9 @@ public sealed partial class ExperimentGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {ExperimentId} retries stage {Stage} (attempt {Attempt}): {Problem}")]
     private partial void LogStepRetried(string experimentId, ExperimentStage stage, int attempt, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Experiment {ExperimentId}: another activation wrote its state; this one stops and the reminder resumes it: {Problem}")]
+    private partial void LogStale(string experimentId, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Experiment {ExperimentId} crashed in stage {Stage}")]
     private partial void LogStepCrashed(Exception exception, string experimentId, ExperimentStage stage);
