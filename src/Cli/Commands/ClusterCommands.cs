@@ -24,7 +24,7 @@ internal static class ClusterCommands
     {
         var cluster = new Option<string>("--cluster")
         {
-            Description = $"The silo's gRPC URL (default: ${ClusterVariable} or http://127.0.0.1:5070)",
+            Description = $"The silo's gRPC URL, or several separated by commas: the next is used when one dies (default: ${ClusterVariable} or http://127.0.0.1:5070)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ClusterVariable) ?? "http://127.0.0.1:5070",
         };
         var sweepId = new Argument<string>("sweep") { Description = "Sweep id (as submit printed it)" };
@@ -46,8 +46,8 @@ internal static class ClusterCommands
             var command = new Command(name, description) { sweepId, cluster };
             command.SetAction(async (parse, ct) =>
             {
-                using var channel = GrpcChannel.ForAddress(parse.GetValue(cluster)!);
-                var status = await Call(() => call(new SweepService.SweepServiceClient(channel), new SweepRef { SweepId = parse.GetValue(sweepId) }));
+                using var client = new ClusterClient(parse.GetValue(cluster)!, ClusterClient.RequestPatience);
+                var status = await client.CallAsync(async c => await call(c, new SweepRef { SweepId = parse.GetValue(sweepId) }), ct);
                 AnsiConsole.WriteLine(Describe(status));
                 return 0;
             });
@@ -92,8 +92,8 @@ internal static class ClusterCommands
             request.Files.Add(new SourceFile { Path = $"prompts/{Path.GetFileName(template)}", Content = ByteString.CopyFrom(await File.ReadAllBytesAsync(template, cancellationToken)) });
         }
 
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var reply = await Call(() => new SweepService.SweepServiceClient(channel).SubmitAsync(request, cancellationToken: cancellationToken));
+        using var client = new ClusterClient(cluster, ClusterClient.RequestPatience);
+        var reply = await client.CallAsync(async c => await c.SubmitAsync(request, cancellationToken: cancellationToken), cancellationToken);
         AnsiConsole.WriteLine($"submitted {reply.SweepId} ({reply.Experiments} experiments)");
         AnsiConsole.WriteLine(reply.SweepId);
         return 0;
@@ -104,17 +104,19 @@ internal static class ClusterCommands
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", sweepId));
         var records = results.ReadRecords().ToList();
         var known = records.Select(r => r.Experiment).ToHashSet(StringComparer.Ordinal);
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var client = new SweepService.SweepServiceClient(channel);
-        var request = new WatchRequest { SweepId = sweepId, From = records.Count };
+        using var connection = new ClusterClient(cluster, ClusterClient.WatchPatience);
         var last = "";
-        await Call(async () =>
+        // Records come in recording order: after a silo died, the stream starts again on another at the first record
+        // not yet written, and a record seen twice is still written once.
+        await connection.FollowAsync(async client =>
         {
+            var request = new WatchRequest { SweepId = sweepId, From = records.Count };
             if (follow)
             {
                 using var call = client.Watch(request, cancellationToken: cancellationToken);
                 await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
+                    connection.Heard();
                     if (update.UpdateCase == SweepUpdate.UpdateOneofCase.Record)
                     {
                         Append(update.Record);
@@ -130,12 +132,11 @@ internal static class ClusterCommands
                 using var call = client.Results(request, cancellationToken: cancellationToken);
                 await foreach (var record in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
+                    connection.Heard();
                     Append(record);
                 }
             }
-
-            return 0;
-        });
+        }, cancellationToken);
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
         AnsiConsole.Write(RunCommand.ResultsTable(records));
@@ -158,8 +159,8 @@ internal static class ClusterCommands
 
     private static async Task<int> AgentsAsync(string cluster)
     {
-        using var channel = GrpcChannel.ForAddress(cluster);
-        var list = await Call(() => new SweepService.SweepServiceClient(channel).ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
+        using var client = new ClusterClient(cluster, ClusterClient.RequestPatience);
+        var list = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest()), CancellationToken.None);
         // One block per agent, a line per property, as plain text: a capability report must read the same in a
         // narrow terminal, a pipe and a log, where a table would wrap or cut its cells.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
@@ -190,19 +191,4 @@ internal static class ClusterCommands
         var verdicts = string.Join(", ", status.ByVerdict.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}"));
         return $"{status.SweepId}: done {status.Recorded}/{status.Total} | running {status.Running}{(status.Cancelled ? " | cancelled" : "")}{(verdicts.Length > 0 ? " | " + verdicts : "")}";
     }
-
-    /// <summary>A cluster's refusal (bad spec, unknown sweep, unreachable silo) is the user's to read, as one line.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RpcException e)
-        {
-            throw new UserException(e.StatusCode == StatusCode.Unavailable ? $"cluster unreachable: {e.Status.Detail}" : e.Status.Detail);
-        }
-    }
-
-    private static Task<T> Call<T>(Func<AsyncUnaryCall<T>> call) => Call(async () => await call());
 }

@@ -10,6 +10,9 @@ namespace Kernelsmith.Cli.Commands;
 /// <summary><c>kernelsmith silo</c> and <c>kernelsmith agent</c>: the two hosts, run from the one command.</summary>
 internal static class HostCommands
 {
+    public const string SiloVerb = "silo";
+    public const string AgentVerb = "agent";
+
     public static Command Silo()
     {
         var listen = new Option<string>("--listen") { Description = "gRPC address the silo serves agents and clients on", DefaultValueFactory = _ => "http://127.0.0.1:5070" };
@@ -18,7 +21,7 @@ internal static class HostCommands
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Orleans gateway port", DefaultValueFactory = _ => 30000 };
         var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster", DefaultValueFactory = _ => "kernelsmith" };
         var tokenFile = TokenFileOption();
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile };
+        var command = new Command(SiloVerb, "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, tokenFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -35,7 +38,8 @@ internal static class HostCommands
             builder.AddKernelsmithSilo();
             var app = builder.Build();
             app.MapKernelsmithSilo();
-            await app.RunAsync(cancellationToken);
+            // The host itself stops on SIGTERM or Ctrl+C, gracefully (see Program.cs).
+            await app.RunAsync();
             return 0;
         });
         return command;
@@ -47,7 +51,7 @@ internal static class HostCommands
 
     public static Command Agent()
     {
-        var silo = new Option<string>("--silo") { Description = "The silo's gRPC URL", Required = true };
+        var silo = new Option<string>("--silo") { Description = "The silo's gRPC URL, or several separated by commas: the next is used while one is down", Required = true };
         var pool = new Option<string>("--pool") { Description = "The pool this agent serves", DefaultValueFactory = _ => "default" };
         var listen = new Option<string>("--listen") { Description = "gRPC address the agent listens on", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var id = new Option<string?>("--id") { Description = "Agent id (default: host name and a random suffix)" };
@@ -61,7 +65,7 @@ internal static class HostCommands
         slurm.AcceptOnlyFromAmong(SlurmLauncher.Srun, SlurmLauncher.Sbatch);
         var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm)" };
         var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm)" };
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, tokenFile, slurm, partition, account };
+        var command = new Command(AgentVerb, "Run a node agent") { silo, pool, listen, id, technologies, tokenFile, slurm, partition, account };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -88,7 +92,7 @@ internal static class HostCommands
             builder.AddNodeAgent();
             var app = builder.Build();
             app.MapNodeAgent();
-            await app.RunAsync(cancellationToken);
+            await app.RunAsync();
             return 0;
         });
         return command;

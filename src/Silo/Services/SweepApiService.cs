@@ -4,6 +4,7 @@ using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
@@ -18,6 +19,12 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
     : SweepService.SweepServiceBase
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a request rides out failures of other silos (the sweep grain's silo killed, Redis restarting) before it
+    /// gives up: longer than the cluster takes to declare a killed silo dead and place the grain elsewhere.
+    /// </summary>
+    private static readonly TimeSpan s_rideOut = TimeSpan.FromMinutes(2);
 
     public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)
     {
@@ -59,15 +66,15 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<SweepUpdate> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindAsync(request.SweepId, context);
         var sent = Math.Max(0, request.From);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var progress = await sweep.GetProgressAsync();
+            var progress = await RideOutAsync(sweep.GetProgressAsync, context);
             await responseStream.WriteAsync(new SweepUpdate { Status = ToStatus(progress) });
-            foreach (var record in await sweep.GetRecordsAsync(sent, 100))
+            foreach (var record in await RideOutAsync(() => sweep.GetRecordsAsync(sent, 100), context))
             {
-                await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record) });
+                await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record, context) });
                 sent++;
             }
 
@@ -80,29 +87,32 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
         }
     }
 
-    public override async Task<SweepStatus> Status(SweepRef request, ServerCallContext context) =>
-        ToStatus(await (await FindAsync(request.SweepId)).GetProgressAsync());
+    public override async Task<SweepStatus> Status(SweepRef request, ServerCallContext context)
+    {
+        var sweep = await FindAsync(request.SweepId, context);
+        return ToStatus(await RideOutAsync(sweep.GetProgressAsync, context));
+    }
 
     public override async Task<SweepStatus> Cancel(SweepRef request, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
-        await sweep.CancelAsync();
-        return ToStatus(await sweep.GetProgressAsync());
+        var sweep = await FindAsync(request.SweepId, context);
+        await RideOutAsync(async () => { await sweep.CancelAsync(); return true; }, context);
+        return ToStatus(await RideOutAsync(sweep.GetProgressAsync, context));
     }
 
     public override async Task<SweepStatus> Resume(SweepRef request, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
-        await sweep.ResumeAsync();
-        return ToStatus(await sweep.GetProgressAsync());
+        var sweep = await FindAsync(request.SweepId, context);
+        await RideOutAsync(async () => { await sweep.ResumeAsync(); return true; }, context);
+        return ToStatus(await RideOutAsync(sweep.GetProgressAsync, context));
     }
 
     public override async Task Results(WatchRequest request, IServerStreamWriter<ResultRecord> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindAsync(request.SweepId, context);
         for (var from = Math.Max(0, request.From); ; )
         {
-            var page = await sweep.GetRecordsAsync(from, 100);
+            var page = await RideOutAsync(() => sweep.GetRecordsAsync(from, 100), context);
             if (page.Count == 0)
             {
                 return;
@@ -110,7 +120,7 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
 
             foreach (var record in page)
             {
-                await responseStream.WriteAsync(await ToResultAsync(record));
+                await responseStream.WriteAsync(await ToResultAsync(record, context));
             }
 
             from += page.Count;
@@ -144,18 +154,34 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
         return list;
     }
 
-    private async Task<ISweepGrain> FindAsync(string sweepId)
+    private async Task<ISweepGrain> FindAsync(string sweepId, ServerCallContext context)
     {
         var sweep = grains.GetGrain<ISweepGrain>(sweepId);
-        return (await sweep.GetProgressAsync()).Total > 0
+        return (await RideOutAsync(sweep.GetProgressAsync, context)).Total > 0
             ? sweep
             : throw new RpcException(new Status(StatusCode.NotFound, $"no sweep '{sweepId}'"));
     }
 
-    private async Task<ResultRecord> ToResultAsync(ExperimentRecord record)
+    private async Task<ResultRecord> ToResultAsync(ExperimentRecord record, ServerCallContext context)
     {
-        var attempts = await grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync();
+        var attempts = await RideOutAsync(grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync, context);
         return new ResultRecord { Json = JsonSerializer.Serialize(record), AttemptsJson = JsonSerializer.Serialize(attempts) };
+    }
+
+    /// <summary>
+    /// A grain call that waits out other silos' deaths and Redis restarts; if the cluster has not recovered within
+    /// <see cref="s_rideOut"/>, the client is told the cluster is unavailable (and may try another silo).
+    /// </summary>
+    private static async Task<T> RideOutAsync<T>(Func<Task<T>> call, ServerCallContext context)
+    {
+        try
+        {
+            return await ClusterFailures.RetryAsync(call, s_rideOut, context.CancellationToken);
+        }
+        catch (Exception e) when (ClusterFailures.IsTransient(e))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster has not recovered: {e.Message}"));
+        }
     }
 
     private static SweepStatus ToStatus(SweepProgress progress)
