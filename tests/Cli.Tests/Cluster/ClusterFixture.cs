@@ -60,8 +60,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     public void StartSilo(int silo) => Start($"silo{silo}", "dotnet",
         $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {FreePort()} --cluster-id {_clusterId}");
 
+    /// <summary>An agent that registers with <paramref name="silo"/>, and with the others in turn while that one is down.</summary>
     public void StartAgent(string id, int silo) => Start(id, "dotnet",
-        $"{Kernelsmith} agent --silo {SiloUrl(silo)} --pool {id} --id {id}", ("Agent__WorkRoot", Path.Combine(Work, id)));
+        $"{Kernelsmith} agent --silo {string.Join(',', Enumerable.Range(0, 3).Select(s => SiloUrl((silo + s) % 3)))} --pool {id} --id {id}",
+        ("Agent__WorkRoot", Path.Combine(Work, id)));
 
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
     public void Kill(string name)
@@ -70,7 +72,30 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove(name);
     }
 
-    public async Task<string> SubmitAsync(string name, int samples, string model = "{ id: expert, provider: sim, behaviour: expert }")
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the process shuts down gracefully; waits until it has exited.</summary>
+    public async Task TerminateAsync(string name, TimeSpan limit)
+    {
+        var process = _processes[name];
+        _processes.Remove(name);
+        Run("kill", $"-TERM {process.Id}");
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw new TimeoutException($"{name} did not exit within {limit} of SIGTERM");
+        }
+    }
+
+    public bool IsRunning(string name) => _processes.ContainsKey(name);
+
+    public Task<string> SubmitAsync(string name, int samples, string model = "{ id: expert, provider: sim, behaviour: expert }") =>
+        SubmitAsync(name, samples, [model]);
+
+    public async Task<string> SubmitAsync(string name, int samples, IReadOnlyList<string> models)
     {
         var spec = Path.Combine(Work, name + ".yaml");
         await File.WriteAllTextAsync(spec, $"""
@@ -78,7 +103,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             kernels: [gemm]
             technologies: [openmp]
             models:
-              - {model}
+            {string.Join("\n", models.Select(m => $"  - {m}"))}
             samples: {samples}
             verify:
               amplify: false
