@@ -20,10 +20,13 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
     private static readonly TimeSpan s_period = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_afterChurn = TimeSpan.FromMinutes(2);
 
+    /// <summary>Well under the time the cluster takes to declare a killed silo dead.</summary>
+    private static readonly TimeSpan s_noDetection = TimeSpan.FromSeconds(8);
+
     [Fact]
     public async Task Sweep_SilosKilledEvery20sAndRedisRestarted_CompletesSoonAfterWithOneRecordEach()
     {
-        // Two models of 2 s per call, two calls at a time each: the sweep takes longer than the churn.
+        // Two models of 1 s per call, one call at a time each: the sweep outlasts the churn.
         var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a"), Model("b")]);
         var watches = Path.Combine(cluster.Work, "churn-kill-watch");
         using var survivor = new CliProcess("watch", sweep, "--cluster", cluster.SiloUrl(2), "--out", Path.Combine(watches, "survivor"));
@@ -71,7 +74,49 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
         }
     }
 
-    private static string Model(string id) => $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: 2000, concurrency: 2 }}";
+    [Fact]
+    public async Task Sweep_SilosStoppedWithSigterm_HandOverWithoutWaitingForFailureDetection()
+    {
+        var sweep = await cluster.SubmitAsync("churn-term", Samples / 2, [Model("a"), Model("b")]);
+        using var channel = GrpcChannel.ForAddress(cluster.SiloUrl(2));
+        var client = new SweepService.SweepServiceClient(channel);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (var round = 0; round < Rounds / 2; round++)
+            {
+                await Task.Delay(s_period);
+                var silo = round % 2;
+                var exit = await cluster.TerminateAsync($"silo{silo}", TimeSpan.FromSeconds(45));
+                Assert.True(exit == 0, $"silo{silo} exited with {exit} after SIGTERM: it did not shut down gracefully");
+
+                // The stopped silo has left the cluster: grains that lived there answer at once from another silo,
+                // where after a kill they would wait for the cluster to declare it dead (10 s and more).
+                var answer = Stopwatch.StartNew();
+                var status = await client.StatusAsync(new SweepRef { SweepId = sweep }, deadline: DateTime.UtcNow.AddMinutes(1));
+                Log(clock, $"stopped silo{silo}; status answered in {answer.Elapsed.TotalSeconds:F1} s; recorded {status.Recorded}");
+                Assert.True(answer.Elapsed < s_noDetection, $"status took {answer.Elapsed} after silo{silo} stopped");
+                cluster.StartSilo(silo);
+            }
+
+            await cluster.WaitForRecordedAsync(sweep, Experiments / 2, s_afterChurn);
+            Log(clock, "complete");
+            var records = await cluster.ResultsAsync(sweep, silo: 2);
+            Assert.Equal(Experiments / 2, records.Select(r => r.Experiment).Distinct().Count());
+            Assert.Equal(Experiments / 2, records.Count);
+            Assert.DoesNotContain(records, r => r.Verdict == Verdict.InfraError);
+        }
+        finally
+        {
+            await RestoreAsync();
+        }
+    }
+
+    /// <summary>
+    /// A simulated model of 1 s per call, one call at a time: a silo killed during a call must give its slot back, or
+    /// the model's queue stops.
+    /// </summary>
+    private static string Model(string id) => $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: 1000, concurrency: 1 }}";
 
     /// <summary>Asks silo 2, which is never touched, for the status every 2 s for <paramref name="period"/>; it must always answer.</summary>
     private async Task PollStatusAsync(string sweep, TimeSpan period, List<string> failures)

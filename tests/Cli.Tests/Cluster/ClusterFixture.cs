@@ -72,8 +72,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove(name);
     }
 
-    /// <summary>SIGTERM, as Kubernetes stops a pod: the process shuts down gracefully; waits until it has exited.</summary>
-    public async Task TerminateAsync(string name, TimeSpan limit)
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the process shuts down gracefully; returns its exit code once it has exited.</summary>
+    public async Task<int> TerminateAsync(string name, TimeSpan limit)
     {
         var process = _processes[name];
         _processes.Remove(name);
@@ -88,6 +88,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             Kill(process);
             throw new TimeoutException($"{name} did not exit within {limit} of SIGTERM");
         }
+
+        return process.ExitCode;
     }
 
     public bool IsRunning(string name) => _processes.ContainsKey(name);
