@@ -14,6 +14,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("n")[..8];
     private readonly Dictionary<string, Process> _processes = [];
+    private readonly int[] _gatewayPorts = new int[3];
 
     public string Work { get; } = EnterableDirectory();
 
@@ -57,8 +58,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove("redis");
     }
 
-    public void StartSilo(int silo) => Start($"silo{silo}", "dotnet",
-        $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {FreePort()} --cluster-id {_clusterId}");
+    public void StartSilo(int silo)
+    {
+        _gatewayPorts[silo] = FreePort();
+        Start($"silo{silo}", "dotnet",
+            $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {_gatewayPorts[silo]} --cluster-id {_clusterId}");
+    }
+
+    /// <summary>
+    /// The status the cluster's membership table in Redis gives the last process of <paramref name="silo"/> (Orleans'
+    /// SiloStatus: 3 active, 6 dead); null when it has no row yet.
+    /// </summary>
+    public int? MembershipStatus(int silo)
+    {
+        var fields = Run("redis-cli", $"-p {RedisPort} --raw HGETALL kernelsmith/members/{_clusterId}").Split('\n', StringSplitOptions.TrimEntries);
+        foreach (var value in fields.Where(f => f.StartsWith('{')))
+        {
+            using var row = System.Text.Json.JsonDocument.Parse(value);
+            if (row.RootElement.TryGetProperty("ProxyPort", out var port) && port.GetInt32() == _gatewayPorts[silo])
+            {
+                return row.RootElement.GetProperty("Status").GetInt32();
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>An agent that registers with <paramref name="silo"/>, and with the others in turn while that one is down.</summary>
     public void StartAgent(string id, int silo) => Start(id, "dotnet",
