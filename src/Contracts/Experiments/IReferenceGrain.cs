@@ -15,6 +15,6 @@ public sealed record ReferenceResult(
 /// <summary>Keyed by kernel hash, input set and agent: speedups compare times taken on the same machine.</summary>
 public interface IReferenceGrain : IGrainWithStringKey
 {
-    /// <summary>Builds and runs the sequential reference if not done yet, and returns its output and median time.</summary>
-    Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input, string agentId, int repetitions, double timeoutSeconds);
+    /// <summary>Builds and runs the sequential reference on <paramref name="agent"/> if not done yet, and returns its output and median time.</summary>
+    Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input, Agents.AgentInfo agent, int repetitions, double timeoutSeconds);
 }

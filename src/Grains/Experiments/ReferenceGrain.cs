@@ -11,22 +11,20 @@ namespace Kernelsmith.Grains.Experiments;
 /// Runs a kernel's sequential reference once per (kernel, input, agent) and keeps its output and median time.
 /// Callers queue behind the first computation, so concurrent experiments never run it twice.
 /// </summary>
-public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReferenceGrain
+public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGrain
 {
     private ReferenceResult? _result;
 
     public static string Key(KernelDefinition kernel, string input, string agentId) => $"{kernel.Id}@{kernel.ContentHash}/{input}/{agentId}";
 
-    public async Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input, string agentId, int repetitions, double timeoutSeconds)
+    public async Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input, AgentInfo agent, int repetitions, double timeoutSeconds)
     {
         if (_result is not null)
         {
             return _result;
         }
 
-        var agents = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
-        var agent = agents.FirstOrDefault(a => a.AgentId == agentId)
-            ?? throw new AgentUnavailableException($"agent {agentId} is no longer registered");
+        var agentId = agent.AgentId;
         var recipe = BuildRecipe.For(kernel, BuildRecipe.Sequential);
         var build = await dispatcher.BuildAsync(agent, Jobs.Build($"ref-build-{kernel.Id}", kernel.Sources, recipe, 120), CancellationToken.None);
         if (build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
@@ -44,7 +42,7 @@ public sealed class ReferenceGrain(JobDispatcher dispatcher) : Grain, IReference
         {
             var run = await dispatcher.RunAsync(
                 agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernelInput, 1, 1, timeoutSeconds, exclusive: timed, BuildRecipe.Sequential), CancellationToken.None);
-            if (run.Status != JobResult.Types.Status.Exited || run.ExitCode != 0 || run.Signal != 0)
+            if (!Jobs.Succeeded(run))
             {
                 return Failed($"the sequential reference of {kernel.Id} failed on input '{input}': {run.Status} exit {run.ExitCode} signal {run.Signal}: {Jobs.Log(run)}", build.Toolchain);
             }

@@ -2,7 +2,6 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
-using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Telemetry;
 using Orleans.Runtime;
 
@@ -29,101 +28,3 @@ public sealed class ModelUnavailableException(string message, Exception? inner =
 
 /// <summary>The sweep's budget is used up: no further model call is made.</summary>
 public sealed class BudgetExhaustedException(string message) : Exception(message);
-
-/// <summary>
-/// The one way to a model: the response cache first, then the endpoint's cluster-wide quota and the sweep's budget,
-/// then the provider. Cost is computed here from the model's prices and charged to the sweep before the quota slot
-/// is given back, so with a concurrency of N a budget is overshot by at most N - 1 calls.
-/// </summary>
-public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache, ILocalSiloDetails silo)
-{
-    /// <summary>The longest one quota call waits before the caller asks again: a third of Orleans' default response timeout.</summary>
-    private static readonly TimeSpan s_quotaWait = TimeSpan.FromSeconds(10);
-
-    private readonly Dictionary<string, IModelProvider> _providers = providers.ToDictionary(p => p.Provider);
-
-    public async Task<ModelAnswer> CompleteAsync(ModelRequest request, bool useCache, CancellationToken cancellationToken)
-    {
-        var model = request.Model;
-        if (!_providers.TryGetValue(model.Provider, out var provider))
-        {
-            throw new ModelUnavailableException($"no provider '{model.Provider}' is configured on this silo");
-        }
-
-        // Simulated and replayed answers cost nothing to recompute; only real endpoints are cached. With a template that
-        // asks for several suggestions, consecutive samples share one call: suggestion i of call j is sample j*n+i.
-        var cacheKey = useCache && !model.IsSimulated ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample / (request.Experiment.Template?.Suggestions ?? 1)) : null;
-        if (cacheKey is not null && await cache.GetAsync(cacheKey, cancellationToken) is { } cached)
-        {
-            return cached with { Cached = true, CostUsd = 0 };
-        }
-
-        var quota = model.Limits is not null || !model.IsSimulated ? grains.GetGrain<IModelQuotaGrain>(QuotaKey(model)) : null;
-        var lease = Guid.NewGuid().ToString("n");
-        if (quota is not null)
-        {
-            await AcquireSlotAsync(quota, lease, request.Experiment.SweepId, model, silo.SiloAddress, cancellationToken);
-        }
-
-        var sweep = grains.GetGrain<ISweepGrain>(request.Experiment.SweepId);
-        ModelAnswer answer;
-        long tokens = 0;
-        try
-        {
-            if (!await sweep.IsWithinBudgetAsync())
-            {
-                throw new BudgetExhaustedException("the sweep's budget is used up; no further model calls were made");
-            }
-
-            answer = await ModelCallTelemetry.TraceAsync(request, () => provider.CompleteAsync(request, cancellationToken));
-            answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
-            tokens = answer.Tokens.Input + answer.Tokens.Output;
-            await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);
-        }
-        finally
-        {
-            if (quota is not null)
-            {
-                await quota.ReleaseAsync(lease, tokens);
-            }
-        }
-
-        if (cacheKey is not null)
-        {
-            await cache.PutAsync(cacheKey, answer, cancellationToken);
-        }
-
-        return answer;
-    }
-
-    /// <summary>
-    /// Waits in the quota's queue in slices well under Orleans' response timeout, keeping its place between slices. If
-    /// the quota's silo dies, the grain comes back on another and the wait goes on there; if that keeps failing, the
-    /// cluster's failure reaches the experiment, which waits for the cluster to recover. The slot is held in this
-    /// silo's name: if this silo dies holding it, the quota takes it back.
-    /// </summary>
-    private static async Task AcquireSlotAsync(
-        IModelQuotaGrain quota, string lease, string sweepId, ModelSpec model, SiloAddress holder, CancellationToken cancellationToken)
-    {
-        for (var lost = 1; ; )
-        {
-            try
-            {
-                if (await quota.AcquireAsync(lease, sweepId, model.EffectiveLimits, s_quotaWait, holder))
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (ClusterFailures.IsTransient(e) && lost++ < 5)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(lost), cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
-
-    /// <summary>Quotas belong to an endpoint and model, whichever sweeps use them.</summary>
-    public static string QuotaKey(ModelSpec model) =>
-        model.IsSimulated ? $"{model.Provider}:{model.Id}" : $"{model.Endpoint}|{model.Model}";
-}

@@ -146,11 +146,6 @@ public sealed partial class PromptLibrary
             .ToList();
     }
 
-    /// <summary>The user turn that feeds a failure back to the model.</summary>
-    public static ChatTurn Feedback(Verdict verdict, string details) => ChatTurn.User(
-        $"Your program failed verification ({verdict.ToWireName()}):\n\n{details.Trim()}\n\n" +
-        "Fix the problem and reply with the complete corrected program in one fenced code block.");
-
     public static string Hash(IReadOnlyList<ChatTurn> turns)
     {
         var text = string.Join("\n\u0000", turns.Select(t => $"{t.Role}\u0000{t.Content}"));

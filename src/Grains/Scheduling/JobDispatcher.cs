@@ -15,16 +15,12 @@ namespace Kernelsmith.Grains.Scheduling;
 public sealed class AgentUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Picks agents for jobs and sends them build and run work over gRPC.</summary>
-public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<ClusterTokenOptions> token, ILogger<JobDispatcher> logger) : IDisposable
+public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<ClusterTokenOptions> token, ILogger<JobDispatcher> logger) : IJobRunner, IDisposable
 {
     private static readonly TimeSpan s_agentWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
-    /// <summary>
-    /// An agent that can run the technology, in one of <paramref name="pools"/> when the sweep pinned the technology
-    /// to some, preferring <paramref name="preferred"/> while it is alive.
-    /// </summary>
     public async Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken)
     {
         var registry = grains.GetGrain<IAgentRegistryGrain>(0);

@@ -53,6 +53,13 @@ public static class Jobs
         return (stderr.Length > 0 ? stderr : stdout) + (result.StderrTruncated || result.StdoutTruncated ? "\n[output truncated by the agent]" : "");
     }
 
+    /// <summary>True when the program exited by itself with status 0.</summary>
+    public static bool Succeeded(JobResult result) => result.Status == JobResult.Types.Status.Exited && result.ExitCode == 0 && result.Signal == 0;
+
+    /// <summary>The first line of a log that mentions an error (else its first line): a build failure's reason.</summary>
+    public static string FirstErrorLine(string log) =>
+        Text.Clip(log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Split('\n')[0], 300, Text.LogMarker);
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -19,28 +19,29 @@ public sealed class ExperimentTrace : IDisposable
     private ExperimentStage _stage;
     private Verdict? _verdict;
 
-    private ExperimentTrace(Activity? activity, ExperimentState state)
+    private ExperimentTrace(Activity? activity, Experiment experiment, TraceIds ids)
     {
         _activity = activity;
-        _model = state.Spec!.Model.DisplayName;
-        _stage = state.Stage;
+        _model = experiment.Spec.Model.DisplayName;
+        _stage = experiment.Stage;
+        Ids = ids;
         GrainsInstrumentation.ExperimentsActive.Add(1, Stage(_stage));
-        Moved(state);
+        Moved(experiment);
     }
 
-    /// <summary>Keeps the caller's span (the sweep's, when the sweep starts the experiment) for the root span to link to.</summary>
-    public static void RememberSweep(ExperimentState state) => state.SweepSpan = Activity.Current?.Id ?? "";
+    /// <summary>The experiment's trace id and root span, for its state: a later activation continues the same trace.</summary>
+    public TraceIds Ids { get; }
 
     /// <summary>
-    /// Starts the experiment's root span, or its <c>resume</c> span when the state already holds a root, and makes it
-    /// current for the calling method. Fills <see cref="ExperimentState.TraceId"/>, which every record carries.
+    /// Starts the experiment's root span, or its <c>resume</c> span when the experiment already has a root, and makes it
+    /// current for the calling method. <see cref="Ids"/> holds the trace id every record carries.
     /// </summary>
-    public static ExperimentTrace Start(ExperimentState state)
+    public static ExperimentTrace Start(Experiment experiment)
     {
-        var spec = state.Spec!;
+        var (spec, ids) = (experiment.Spec, experiment.Trace);
         // Whatever span is current belongs to the sweep's trace; this experiment's spans go in a trace of its own.
         Activity.Current = null;
-        ActivityLink[]? links = ActivityContext.TryParse(state.SweepSpan, null, out var sweep) ? [new ActivityLink(sweep)] : null;
+        ActivityLink[]? links = ActivityContext.TryParse(ids.SweepSpan, null, out var sweep) ? [new ActivityLink(sweep)] : null;
         KeyValuePair<string, object?>[] tags =
         [
             new("kernelsmith.experiment", spec.ExperimentId),
@@ -53,41 +54,42 @@ public sealed class ExperimentTrace : IDisposable
         ];
 
         Activity? activity;
-        if (ActivityContext.TryParse(state.RootSpan, null, isRemote: true, out var root))
+        if (ActivityContext.TryParse(ids.RootSpan, null, isRemote: true, out var root))
         {
             activity = GrainsInstrumentation.Source.StartActivity("resume", ActivityKind.Internal, root, tags, links);
-            activity?.SetTag("kernelsmith.stage", state.Stage.ToString().ToLowerInvariant());
+            activity?.SetTag("kernelsmith.stage", experiment.Stage.ToString().ToLowerInvariant());
         }
         else
         {
             activity = GrainsInstrumentation.Source.StartActivity("experiment", ActivityKind.Internal, default(ActivityContext), tags, links);
-            state.RootSpan = activity?.Id ?? "";
-            if (activity is not null || state.TraceId.Length == 0)
+            ids = ids with { RootSpan = activity?.Id ?? "" };
+            if (activity is not null || ids.TraceId.Length == 0)
             {
-                state.TraceId = (activity?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
+                ids = ids with { TraceId = (activity?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString() };
             }
         }
 
-        return new ExperimentTrace(activity, state);
+        return new ExperimentTrace(activity, experiment, ids);
     }
 
     /// <summary>Follows a change of stage: counts it, and closes or opens the round's span.</summary>
-    public void Moved(ExperimentState state)
+    public void Moved(Experiment experiment)
     {
-        _verdict = state.Verdict;
-        if (state.Stage != _stage)
+        var (stage, round) = (experiment.Stage, experiment.Current);
+        _verdict = round.Verdict;
+        if (stage != _stage)
         {
             GrainsInstrumentation.ExperimentTransitions.Add(1);
             GrainsInstrumentation.ExperimentsActive.Add(-1, Stage(_stage));
-            if (state.Stage != ExperimentStage.Done)
+            if (stage != ExperimentStage.Done)
             {
-                GrainsInstrumentation.ExperimentsActive.Add(1, Stage(state.Stage));
+                GrainsInstrumentation.ExperimentsActive.Add(1, Stage(stage));
             }
 
-            _stage = state.Stage;
+            _stage = stage;
         }
 
-        var inRound = state.Stage is ExperimentStage.Generate or ExperimentStage.Extract or ExperimentStage.Build or ExperimentStage.Run or ExperimentStage.Verify
+        var inRound = stage is ExperimentStage.Generate or ExperimentStage.Extract or ExperimentStage.Build or ExperimentStage.Run or ExperimentStage.Verify
             or ExperimentStage.Amplify or ExperimentStage.Sanitize;
         if (!inRound && _round is not null)
         {
@@ -95,8 +97,8 @@ public sealed class ExperimentTrace : IDisposable
         }
         else if (inRound && _round is null)
         {
-            _round = GrainsInstrumentation.Source.StartActivity(state.Round == 0 ? "round" : "repair");
-            _round?.SetTag("kernelsmith.round", state.Round);
+            _round = GrainsInstrumentation.Source.StartActivity(round.Number == 0 ? "round" : "repair");
+            _round?.SetTag("kernelsmith.round", round.Number);
         }
     }
 

@@ -32,18 +32,16 @@ internal sealed partial class FindingList(string stage)
             return;
         }
 
-        _findings.Add(new ErrorFinding(stage, category, Clip(message.Trim('\n'), MaxMessageChars)));
+        _findings.Add(new ErrorFinding(stage, category, Text.Clip(message.Trim('\n'), MaxMessageChars)));
     }
 
     /// <summary>The lines of a log, each clipped so that no rule ever scans a pathological line.</summary>
     public static string[] Lines(string log) =>
-        [.. log.ReplaceLineEndings("\n").Split('\n').Select(l => Clip(l.TrimEnd(), MaxLineChars))];
+        [.. log.ReplaceLineEndings("\n").Split('\n').Select(l => Text.Clip(l.TrimEnd(), MaxLineChars))];
 
     /// <summary>The last few non-empty lines: what a status finding keeps of the raw log.</summary>
     public static string Tail(string log, int count = 6) =>
         string.Join('\n', Lines(log).Where(l => l.Trim().Length > 0).TakeLast(count));
-
-    public static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
 
     /// <summary>What identifies an error regardless of process ids, addresses, paths of temporary objects and ranks.</summary>
     private static string Normalize(string key) => Volatile().Replace(key, "#").Trim();

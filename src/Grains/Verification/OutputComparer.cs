@@ -41,7 +41,7 @@ public static class OutputComparer
 
             if (++count <= MaxDetailLines)
             {
-                differences.AppendLine(CultureInfo.InvariantCulture, $"line {i + 1}: expected '{Clip(want)}', got '{Clip(got)}'");
+                differences.AppendLine(CultureInfo.InvariantCulture, $"line {i + 1}: expected '{Text.Clip(want, 120)}', got '{Text.Clip(got, 120)}'");
             }
         }
 
@@ -117,6 +117,4 @@ public static class OutputComparer
 
     private static bool TryNumber(string token, out double value) =>
         double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-
-    private static string Clip(string line) => line.Length <= 120 ? line : line[..117] + "...";
 }

@@ -72,6 +72,50 @@ public static partial class RepairFeedback
         return where.Length > 0 ? $"{where}: {advice}" : char.ToUpperInvariant(advice[0]) + advice[1..];
     }
 
+    /// <summary>The user turn that feeds a failed round back to the model.</summary>
+    public static ChatTurn Turn(Verdict verdict, string details) => ChatTurn.User(
+        $"Your program failed verification ({verdict.ToWireName()}):\n\n{details.Trim()}\n\n" +
+        "Fix the problem and reply with the complete corrected program in one fenced code block.");
+
+    /// <summary>The classified findings, one sentence each, above what the failing stage said.</summary>
+    public static string WithFindings(IEnumerable<ErrorFinding> findings, string feedback) => $"{Describe(findings)}\n\n{feedback}";
+
+    public static string NoTechnology(IEnumerable<string> choices) =>
+        $"Start your answer with a line \"Technology: <name>\" naming one of {string.Join(", ", choices)}.";
+
+    public static string NoCode(string reason) => $"No usable program could be taken from your answer: {reason}.";
+
+    public static string BuildTimedOut() => "The compiler did not finish in time.";
+
+    public static string BuildStopped(string message) => $"The build was stopped: {message}.";
+
+    public static string BuildFailed(string log) => $"The build failed:\n{Text.Clip(log, 4000, Text.LogMarker)}";
+
+    public static string MpiErrorThenHang(string where, string category, string log) =>
+        $"The program failed {where} with an MPI error ({category}):\n{Text.Clip(log, 3000, Text.LogMarker)}";
+
+    public static string TimedOut(string where, double seconds) =>
+        $"The program did not finish within {seconds} seconds {where} (it may loop forever or deadlock).";
+
+    public static string RunStopped(string where, string message, string log) =>
+        $"The program was stopped {where}: {message}.\n{Text.Clip(log, 2000, Text.LogMarker)}";
+
+    public static string Crashed(string where, string how, string log) => $"The program crashed {where} ({how}):\n{Text.Clip(log, 3000, Text.LogMarker)}";
+
+    /// <summary>What is wrong with the main input's output; <see cref="OutputMismatch"/> adds the first difference.</summary>
+    public static string OutputDiffers(string where) => $"The output {where} differs from the sequential program's";
+
+    /// <summary>What is wrong with an amplified input's output, with the usual causes.</summary>
+    public static string AmplifiedOutputDiffers(string where) =>
+        $"The main input's output matched, but the output {where} differs from the sequential program's. Check partitioning when the size is "
+        + "small or not divisible by the thread/rank count, and do not depend on particular input values";
+
+    /// <summary>The problem, then the first difference between the outputs (or the finding when the comparison has none).</summary>
+    public static string OutputMismatch(string problem, string difference) => $"{problem}:\n{difference}";
+
+    public static string SanitizerFound(string sanitizer, string where, string log) =>
+        $"Your program printed the right output, but a {sanitizer} sanitizer run {where} found a problem:\n{Text.Clip(log, 3000, Text.LogMarker)}";
+
     private static string Header(string? name, string message) =>
         (name is null ? null : KnownHeaders.For(name))
         ?? (HeaderInNote().Match(message) is { Success: true } note ? note.Groups["h"].Value : "the header that declares it");
@@ -107,7 +151,7 @@ public static partial class RepairFeedback
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     /// <summary>A multi-line message (a comparison's differences) on one line, short enough for a prompt.</summary>
-    private static string FlatClip(string message) => FindingList.Clip(string.Join(' ', message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)), 400);
+    private static string FlatClip(string message) => Text.Clip(string.Join(' ', message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)), 400);
 
     private static string Tail(string message) => string.Join(" / ", message.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).TakeLast(2)) is { Length: > 0 } tail ? tail : FirstLine(message);
 
@@ -116,7 +160,7 @@ public static partial class RepairFeedback
     {
         var first = FirstLine(message);
         var kind = ReportKind().Match(first) is { Success: true } m ? m.Groups["kind"].Value : first;
-        return FindingList.Clip(kind, 120);
+        return Text.Clip(kind, 120);
     }
 
     [GeneratedRegex(@"(?:Sanitizer: (?<kind>[\w-]+(?: on unknown address)?)|runtime error: (?<kind>.*)|^=+\s+(?<kind>.*))")]

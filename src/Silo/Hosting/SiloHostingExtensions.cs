@@ -67,12 +67,11 @@ public static class SiloHostingExtensions
         // records are built with, and the binary form is smaller in Redis.
         builder.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<JobDispatcher>();
         builder.Services.AddSingleton<IModelProvider, SimModel>();
         builder.Services.AddSingleton<IModelProvider, ReplayModel>();
         builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
         builder.Services.AddSingleton<IResponseCache>(sp => new FileResponseCache(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ResponseCache));
-        builder.Services.AddSingleton<ModelGateway>();
+        builder.Services.AddExperiments();
         builder.AddPrometheusScrapeEndpoint();
         builder.Services.AddGrpc().AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>());
         builder.Services.Configure<KestrelServerOptions>(kestrel =>

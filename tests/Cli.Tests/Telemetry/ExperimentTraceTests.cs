@@ -15,20 +15,22 @@ public sealed class ExperimentTraceTests
     public void Start_StartedBySweep_RootIsANewTraceLinkedToTheSweepSpan()
     {
         using var spans = new SpanCollector();
-        var state = new ExperimentState { Spec = Spec() };
+        Experiment experiment;
+        TraceIds ids;
         ActivityContext sweep;
         using (var sweepSpan = s_caller.StartActivity("sweep"))
         {
             sweep = sweepSpan!.Context;
-            ExperimentTrace.RememberSweep(state);
-            using var trace = ExperimentTrace.Start(state);
+            experiment = Experiment.Start(Spec(), Activity.Current?.Id ?? "");
+            using var trace = ExperimentTrace.Start(experiment);
+            ids = trace.Ids;
         }
 
-        var root = Assert.Single(spans.Tagged("kernelsmith.experiment", state.Spec!.ExperimentId));
+        var root = Assert.Single(spans.Tagged("kernelsmith.experiment", experiment.Spec.ExperimentId));
         Assert.Equal("experiment", root.OperationName);
         Assert.Equal(default, root.ParentSpanId);
         Assert.NotEqual(sweep.TraceId, root.TraceId);
-        Assert.Equal(root.TraceId.ToHexString(), state.TraceId);
+        Assert.Equal(root.TraceId.ToHexString(), ids.TraceId);
         Assert.Equal(sweep, Assert.Single(root.Links).Context);
     }
 
@@ -36,27 +38,26 @@ public sealed class ExperimentTraceTests
     public void Start_ResumedActivation_ContinuesTheSameTraceUnderAResumeSpan()
     {
         using var spans = new SpanCollector();
-        var state = new ExperimentState { Spec = Spec() };
+        var state = Experiment.Start(Spec(), "");
         using (var first = ExperimentTrace.Start(state))
         {
-            state.Stage = ExperimentStage.Generate;
+            state = state with { Stage = ExperimentStage.Generate, Trace = first.Ids };
             first.Moved(state);
         }
 
-        var (traceId, rootSpan) = (state.TraceId, state.RootSpan);
+        var (traceId, rootSpan) = (state.Trace.TraceId, state.Trace.RootSpan);
         // Another silo activates the experiment where the state says it was: building, in its first repair round.
-        state.Stage = ExperimentStage.Build;
-        state.Round = 1;
+        state = state with { Stage = ExperimentStage.Build, Rounds = [.. state.Rounds, new Round(1, [])] };
         using (var resumed = ExperimentTrace.Start(state))
         {
-            state.Stage = ExperimentStage.Run;
+            state = state with { Stage = ExperimentStage.Run, Trace = resumed.Ids };
             resumed.Moved(state);
         }
 
-        var all = spans.Tagged("kernelsmith.experiment", state.Spec!.ExperimentId);
+        var all = spans.Tagged("kernelsmith.experiment", state.Spec.ExperimentId);
         var root = Assert.Single(all, s => s.OperationName == "experiment");
         var resume = Assert.Single(all, s => s.OperationName == "resume");
-        Assert.Equal((traceId, rootSpan), (state.TraceId, state.RootSpan));
+        Assert.Equal((traceId, rootSpan), (state.Trace.TraceId, state.Trace.RootSpan));
         Assert.Equal(root.TraceId, resume.TraceId);
         Assert.Equal(root.SpanId, resume.ParentSpanId);
         Assert.Equal("build", resume.GetTagItem("kernelsmith.stage"));
@@ -66,7 +67,7 @@ public sealed class ExperimentTraceTests
     public void Moved_ThroughARepair_OneSpanPerRoundWithItsVerdict()
     {
         using var spans = new SpanCollector();
-        var state = new ExperimentState { Spec = Spec() };
+        var state = Experiment.Start(Spec(), "");
         var rounds = new List<Activity>();
         using (var trace = ExperimentTrace.Start(state))
         {
@@ -77,7 +78,7 @@ public sealed class ExperimentTraceTests
                 (ExperimentStage.Done, 1, Verdict.Correct),
             })
             {
-                (state.Stage, state.Round, state.Verdict) = (stage, round, verdict);
+                state = state with { Stage = stage, Rounds = [.. state.Rounds.Take(round), new Round(round, []) { Verdict = verdict }] };
                 trace.Moved(state);
                 if (Activity.Current is { OperationName: "round" or "repair" } current && !rounds.Contains(current))
                 {
@@ -90,7 +91,7 @@ public sealed class ExperimentTraceTests
         Assert.Equal(["build_error", "correct"], rounds.Select(r => r.GetTagItem("kernelsmith.verdict")));
         Assert.Equal([0, 1], rounds.Select(r => r.GetTagItem("kernelsmith.round")));
         Assert.All(rounds, r => Assert.True(r.IsStopped));
-        var root = Assert.Single(spans.Tagged("kernelsmith.experiment", state.Spec!.ExperimentId));
+        var root = Assert.Single(spans.Tagged("kernelsmith.experiment", state.Spec.ExperimentId));
         Assert.All(rounds, r => Assert.Equal(root.SpanId, r.ParentSpanId));
     }
 

@@ -92,7 +92,7 @@ public sealed partial class MutantModelTests
         Assert.Equal(category, findings[0].Category);
         Assert.True(Mutations.All.Single(m => m.Name == fault).IsNamedBy(feedback), feedback);
         Assert.NotEqual(expert, await AnswerAsync(heat2d, Technologies.Cuda, fault));
-        Assert.Equal(expert, await AnswerAsync(heat2d, Technologies.Cuda, fault, PromptLibrary.Feedback(verdict, feedback)));
+        Assert.Equal(expert, await AnswerAsync(heat2d, Technologies.Cuda, fault, RepairFeedback.Turn(verdict, feedback)));
     }
 
     /// <summary>The real check of the host call that this machine allows: clang's CUDA front end on each catalog kernel the mutant changed.</summary>
@@ -130,7 +130,7 @@ public sealed partial class MutantModelTests
         var other = RepairFeedback.Describe(ErrorTaxonomy.ClassifyBuild(new JobOutcome(false, 1, 0, log)));
 
         var first = await AnswerAsync(gemm, Technologies.Cuda, "host_array_in_kernel");
-        var second = await AnswerAsync(gemm, Technologies.Cuda, "host_array_in_kernel", PromptLibrary.Feedback(Verdict.BuildError, other));
+        var second = await AnswerAsync(gemm, Technologies.Cuda, "host_array_in_kernel", RepairFeedback.Turn(Verdict.BuildError, other));
 
         Assert.Equal(first, second);
         Assert.Contains("(n, a, db, dc)", second, StringComparison.Ordinal);

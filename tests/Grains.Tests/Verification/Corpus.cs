@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
@@ -136,13 +135,15 @@ public sealed class CorpusFixture : IAsyncLifetime
     private readonly ConcurrentDictionary<string, CorpusResult> _results = new(StringComparer.Ordinal);
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "kernelsmith-tests", "corpus-" + Guid.NewGuid().ToString("n")[..8]);
 
-    public TimeSpan Elapsed { get; private set; }
+    private readonly ConcurrentDictionary<string, string> _hung = new(StringComparer.Ordinal);
+
+    /// <summary>Cases whose program or build ran into the generous 60 s limit without being meant to hang, with the step.</summary>
+    public IReadOnlyDictionary<string, string> Hung => _hung;
 
     public CorpusResult Result(string name) => _results[name];
 
     public async Task InitializeAsync()
     {
-        var clock = Stopwatch.StartNew();
         // Programs that wait for a timeout or start MPI jobs go first: they mostly wait, and the compilations fill the gaps.
         var files = Corpus.Cases.GroupBy(c => c.File)
             .OrderByDescending(f => Corpus.Directives(f.Key).ContainsKey("timeout"))
@@ -165,7 +166,6 @@ public sealed class CorpusFixture : IAsyncLifetime
                 }
             }
         });
-        Elapsed = clock.Elapsed;
     }
 
     public Task DisposeAsync()
@@ -178,7 +178,7 @@ public sealed class CorpusFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static async Task<CorpusResult> ProduceAsync(CorpusCase @case, string directory)
+    private async Task<CorpusResult> ProduceAsync(CorpusCase @case, string directory)
     {
         var path = Path.Combine(Corpus.Directory, @case.File);
         var source = Path.GetFileName(@case.File);
@@ -217,6 +217,11 @@ public sealed class CorpusFixture : IAsyncLifetime
             for (var attempt = 1; ; attempt++)
             {
                 var run = (await TestProcess.RunAsync(@case.Run!, directory, source, timeout)).Outcome;
+                if (run.TimedOut && !directives.ContainsKey("timeout"))
+                {
+                    _hung[@case.Name] = @case.Run!;
+                }
+
                 var findings = ErrorTaxonomy.ClassifyRun(run, @case.Technology);
                 var lost = @case.Technology == Technologies.Mpi && findings is [{ Category: ErrorCategories.NonzeroExit }];
                 if (!lost || attempt == 3)

@@ -74,10 +74,9 @@ public sealed class CorpusTests(CorpusFixture corpus) : IClassFixture<CorpusFixt
     }
 
     /// <summary>
-    /// 10 to 25 s on this 2-core machine; the bound leaves room for a machine shared with other builds, and
-    /// still fails when a program that should crash hangs until its 60 s limit instead.
+    /// A program meant to crash that hangs instead is caught by its limit, not by a wall-clock bound on the whole
+    /// corpus (which a machine shared with other builds would break).
     /// </summary>
     [Fact]
-    public void Corpus_ProducingEveryMessage_StaysFast() =>
-        Assert.True(corpus.Elapsed < TimeSpan.FromSeconds(120), $"the corpus took {corpus.Elapsed.TotalSeconds:F1} s");
+    public void Corpus_ProgramsNotMeantToHang_NeverReachTheirLimit() => Assert.Empty(corpus.Hung);
 }

@@ -1,0 +1,58 @@
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Telemetry;
+
+namespace Kernelsmith.Grains.Experiments.Stages;
+
+/// <summary>
+/// Asks the model. The first round renders the prompt template; a repair round asks with the feedback the experiment
+/// put in it. A sweep whose budget is used up ends the experiment as the system's failure, not the model's.
+/// </summary>
+public sealed class GenerateStage(ModelGateway models) : IStage
+{
+    public ExperimentStage Stage => ExperimentStage.Generate;
+
+    public async Task<StepResult> RunAsync(StageContext context)
+    {
+        var (spec, round) = (context.Spec, context.Round);
+        if (round.Asked.Count == 0)
+        {
+            var template = spec.Template ?? PromptLibrary.Default;
+            round = round with { Asked = PromptLibrary.Render(template, context.Kernel, spec.Technology, await PromptContextAsync(context)) };
+        }
+
+        var model = context.Experiment.Model;
+        using var activity = GrainsInstrumentation.Source.StartActivity("generate");
+        activity?.SetTag("kernelsmith.model", model.Id);
+        // The conversation so far: earlier rounds' prompts and answers, then this round's prompt.
+        IReadOnlyList<ChatTurn> conversation = [.. context.Experiment.Conversation.SkipLast(context.Round.Asked.Count), .. round.Asked];
+        ModelAnswer answer;
+        try
+        {
+            answer = await models.CompleteAsync(new ModelRequest(spec, model, context.Kernel, conversation, round.Number), spec.UseCache, CancellationToken.None);
+        }
+        catch (BudgetExhaustedException e)
+        {
+            return context.Fail(round, Verdict.InfraError, e.Message, "");
+        }
+
+        activity?.SetTag("kernelsmith.cached", answer.Cached);
+        return new StepResult(round with { Answer = answer.Text, Tokens = round.Tokens.Add(answer.Tokens), CostUsd = answer.CostUsd is { } cost ? (round.CostUsd ?? 0) + cost : round.CostUsd });
+    }
+
+    /// <summary>What templates may mention about the target: a live agent's hardware and the technologies it offers.</summary>
+    private static async Task<PromptContext> PromptContextAsync(StageContext context)
+    {
+        var spec = context.Spec;
+        var agents = await context.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        var pools = spec.Pools?.GetValueOrDefault(spec.Technology);
+        var target = agents.FirstOrDefault(a => (spec.Technology == Technologies.Auto || a.Technologies.Contains(spec.Technology))
+            && (pools is not { Count: > 0 } || pools.Contains(a.Pool)));
+        var offered = agents.SelectMany(a => a.Technologies).ToHashSet();
+        return new PromptContext(
+            target is null ? "unknown" : $"{target.Hardware}; {target.Toolchain}",
+            context.Kernel.Technologies.Where(offered.Contains).ToList());
+    }
+}

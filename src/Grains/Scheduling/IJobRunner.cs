@@ -1,0 +1,22 @@
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Protos;
+
+namespace Kernelsmith.Grains.Scheduling;
+
+/// <summary>
+/// The experiment's port to the agents: choose one, build there, run there. <see cref="JobDispatcher"/> is the gRPC
+/// implementation; tests give the grains a fake. An agent that cannot be reached or loses a job throws
+/// <see cref="AgentUnavailableException"/>.
+/// </summary>
+public interface IJobRunner
+{
+    /// <summary>
+    /// An agent that can run the technology, in one of <paramref name="pools"/> when the sweep pinned the technology
+    /// to some, preferring <paramref name="preferred"/> while it is alive.
+    /// </summary>
+    Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken);
+
+    Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken);
+
+    Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken);
+}
