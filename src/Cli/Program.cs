@@ -27,7 +27,16 @@ foreach (var command in ClusterCommands.Create(kernels))
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parse = root.Parse(args);
+    // The hosts (silo, agent) stop on SIGTERM through their own host, which shuts them down gracefully: a silo hands its
+    // grains over and leaves the cluster at once. System.CommandLine would end the process 2 s after the signal, too
+    // soon for that, and the cluster would wait for failure detection as after a kill.
+    var host = parse.CommandResult.Command.Name is HostCommands.SiloVerb or HostCommands.AgentVerb;
+    return await parse.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = host ? null : TimeSpan.FromSeconds(2),
+    });
 }
 catch (Exception e) when (e is InputFileException or UserException)
 {

@@ -14,7 +14,10 @@ public sealed class AgentOptions
     /// <summary>The pool the agent belongs to (e.g. multicore, mpi, gpu).</summary>
     public string Pool { get; set; } = "default";
 
-    /// <summary>The silo's gRPC address the agent registers with, e.g. http://127.0.0.1:5070.</summary>
+    /// <summary>
+    /// The silo's gRPC address the agent registers with, e.g. http://127.0.0.1:5070, or several separated by commas:
+    /// while one is down the agent registers with and heartbeats to the next, so it stays in the cluster.
+    /// </summary>
     public string? Silo { get; set; }
 
     /// <summary>
@@ -22,6 +25,9 @@ public sealed class AgentOptions
     /// address the agent listens on, a wildcard read as 127.0.0.1.
     /// </summary>
     public string? Address { get; set; }
+
+    /// <summary>The addresses in <see cref="Silo"/>.</summary>
+    public IReadOnlyList<string> Silos => (Silo ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Where build and run directories and the artifact cache live.</summary>
     public string WorkRoot { get; set; } = Path.Combine(Path.GetTempPath(), "kernelsmith-agent");
@@ -107,9 +113,9 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Silo) || !Uri.TryCreate(options.Silo, UriKind.Absolute, out _))
+        if (options.Silos.Count == 0 || options.Silos.Any(silo => !Uri.TryCreate(silo, UriKind.Absolute, out _)))
         {
-            failures.Add($"{AgentOptions.Section}:Silo must be the silo's gRPC URL (got '{options.Silo}')");
+            failures.Add($"{AgentOptions.Section}:Silo must be the silo's gRPC URL, or several separated by commas (got '{options.Silo}')");
         }
 
         if (options.Address is { Length: > 0 } address && !Uri.TryCreate(address, UriKind.Absolute, out _))

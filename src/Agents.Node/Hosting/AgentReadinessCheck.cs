@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Registration;
 using Grpc.Core;
@@ -25,7 +26,7 @@ internal sealed class AgentReadinessCheck(
     /// <summary>A started sandbox stays proof for a while: probes come every few seconds, and each start costs a bwrap.</summary>
     private static readonly TimeSpan s_sandboxProofLifetime = TimeSpan.FromSeconds(30);
 
-    private readonly Lazy<GrpcChannel> _silo = new(() => GrpcChannel.ForAddress(options.Value.Silo!));
+    private readonly ConcurrentDictionary<string, GrpcChannel> _silos = new(StringComparer.Ordinal);
     private DateTimeOffset _sandboxProvenAt = DateTimeOffset.MinValue;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -55,23 +56,25 @@ internal sealed class AgentReadinessCheck(
 
     public void Dispose()
     {
-        if (_silo.IsValueCreated)
+        foreach (var channel in _silos.Values)
         {
-            _silo.Value.Dispose();
+            channel.Dispose();
         }
     }
 
     private async Task<string?> SiloProblemAsync(CancellationToken cancellationToken)
     {
+        // The silo it registered with: with several given, the one that answered last.
+        var silo = registration.CurrentSilo ?? options.Value.Silos[0];
         try
         {
-            var reply = await new Health.HealthClient(_silo.Value).CheckAsync(
+            var reply = await new Health.HealthClient(_silos.GetOrAdd(silo, address => GrpcChannel.ForAddress(address))).CheckAsync(
                 new HealthCheckRequest(), token.Value.Headers(), DateTime.UtcNow.AddSeconds(3), cancellationToken);
-            return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving ? null : $"the silo {options.Value.Silo} is not ready ({reply.Status})";
+            return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving ? null : $"the silo {silo} is not ready ({reply.Status})";
         }
         catch (RpcException e)
         {
-            return $"the silo {options.Value.Silo} does not answer its health check: {e.Status.Detail}";
+            return $"the silo {silo} does not answer its health check: {e.Status.Detail}";
         }
     }
 

@@ -31,6 +31,9 @@ public sealed partial class AgentRegistrationService(
     /// <summary>Whether a silo knows the agent now: accepted, and the last heartbeat answered (readiness).</summary>
     public bool IsRegistered => _registered;
 
+    /// <summary>The silo the agent registered with last (one of <see cref="AgentOptions.Silos"/>).</summary>
+    public string? CurrentSilo { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await WaitForStartAsync(stoppingToken);
@@ -40,12 +43,14 @@ public sealed partial class AgentRegistrationService(
         }
 
         var address = AdvertisedAddress();
-        using var channel = GrpcChannel.ForAddress(options.Value.Silo!);
-        var registry = new AgentRegistry.AgentRegistryClient(channel);
+        var channels = options.Value.Silos.Select(silo => GrpcChannel.ForAddress(silo)).ToList();
+        var current = 0;
         var interval = s_retry;
         var registered = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var silo = options.Value.Silos[current];
+            var registry = new AgentRegistry.AgentRegistryClient(channels[current]);
             try
             {
                 if (!registered)
@@ -59,8 +64,9 @@ public sealed partial class AgentRegistrationService(
                     }
 
                     registered = _registered = true;
+                    CurrentSilo = silo;
                     interval = TimeSpan.FromMilliseconds(Math.Max(200, reply.HeartbeatIntervalMs));
-                    LogRegistered(identity.AgentId, address, options.Value.Silo!);
+                    LogRegistered(identity.AgentId, address, silo);
                     Registered.TrySetResult();
                 }
                 else
@@ -72,11 +78,18 @@ public sealed partial class AgentRegistrationService(
             }
             catch (Grpc.Core.RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
+                // The registry is cluster-wide: any other silo given takes the registration while this one is down.
                 registered = _registered = false;
-                LogSiloUnreachable(options.Value.Silo!, e.Status.Detail);
+                LogSiloUnreachable(silo, e.Status.Detail);
+                current = (current + 1) % channels.Count;
             }
 
             await Task.Delay(registered ? interval : s_retry, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        foreach (var channel in channels)
+        {
+            channel.Dispose();
         }
     }
 

@@ -23,7 +23,7 @@ internal static class ClusterCommands
     {
         var cluster = new Option<string>("--cluster")
         {
-            Description = $"The silo's gRPC URL (default: ${ClusterVariable} or http://127.0.0.1:5070)",
+            Description = $"The silo's gRPC URL, or several separated by commas: the next is used when one dies (default: ${ClusterVariable} or http://127.0.0.1:5070)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ClusterVariable) ?? "http://127.0.0.1:5070",
         };
         var sweepId = new Argument<string>("sweep") { Description = "Sweep id (as submit printed it)" };
@@ -33,21 +33,21 @@ internal static class ClusterCommands
 
         var spec = new Argument<FileInfo>("spec") { Description = "The sweep spec (YAML)" };
         var submit = new Command("submit", "Submit a sweep to a cluster") { spec, cluster, token, kernels, prompts };
-        submit.SetAction((parse, ct) => SubmitAsync(Connect(parse), parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), ct));
+        submit.SetAction((parse, ct) => SubmitAsync(Connect(parse, ClusterClient.RequestPatience), parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), ct));
 
         var watch = new Command("watch", "Follow a sweep, writing its results as they come") { sweepId, cluster, token, output };
-        watch.SetAction((parse, ct) => FetchAsync(Connect(parse), parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, ct));
+        watch.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, ct));
 
         var results = new Command("results", "Fetch a sweep's results into a results directory") { sweepId, cluster, token, output };
-        results.SetAction((parse, ct) => FetchAsync(Connect(parse), parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, ct));
+        results.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, ct));
 
         Command StatusVerb(string name, string description, Func<SweepService.SweepServiceClient, SweepRef, AsyncUnaryCall<SweepStatus>> call)
         {
             var command = new Command(name, description) { sweepId, cluster, token };
             command.SetAction(async (parse, ct) =>
             {
-                using var client = Connect(parse);
-                var status = await Call(() => call(client.Sweeps, new SweepRef { SweepId = parse.GetValue(sweepId) }));
+                using var client = Connect(parse, ClusterClient.RequestPatience);
+                var status = await client.CallAsync(async c => await call(c, new SweepRef { SweepId = parse.GetValue(sweepId) }), ct);
                 AnsiConsole.WriteLine(Describe(status));
                 return 0;
             });
@@ -55,9 +55,9 @@ internal static class ClusterCommands
         }
 
         var agents = new Command("agents", "List the cluster's agents, pools, capabilities and hardware") { cluster, token };
-        agents.SetAction((parse, ct) => AgentsAsync(Connect(parse)));
+        agents.SetAction((parse, ct) => AgentsAsync(Connect(parse, ClusterClient.RequestPatience)));
 
-        ClusterClient Connect(ParseResult parse) => ClusterClient.Connect(parse.GetValue(cluster)!, parse.GetValue(token));
+        ClusterClient Connect(ParseResult parse, TimeSpan patience) => new(parse.GetValue(cluster)!, patience, parse.GetValue(token));
 
         return
         [
@@ -103,7 +103,7 @@ internal static class ClusterCommands
         }
 
         using var _ = client;
-        var reply = await Call(() => client.Sweeps.SubmitAsync(request, cancellationToken: cancellationToken));
+        var reply = await client.CallAsync(async c => await c.SubmitAsync(request, cancellationToken: cancellationToken), cancellationToken);
         AnsiConsole.WriteLine($"submitted {reply.SweepId} ({reply.Experiments} experiments)");
         AnsiConsole.WriteLine(reply.SweepId);
         return 0;
@@ -115,16 +115,18 @@ internal static class ClusterCommands
         var records = results.ReadRecords().ToList();
         var known = records.Select(r => r.Experiment).ToHashSet(StringComparer.Ordinal);
         using var _ = connection;
-        var client = connection.Sweeps;
-        var request = new WatchRequest { SweepId = sweepId, From = records.Count };
         var last = "";
-        await Call(async () =>
+        // Records come in recording order: after a silo died, the stream starts again on another at the first record
+        // not yet written, and a record seen twice is still written once.
+        await connection.FollowAsync(async client =>
         {
+            var request = new WatchRequest { SweepId = sweepId, From = records.Count };
             if (follow)
             {
                 using var call = client.Watch(request, cancellationToken: cancellationToken);
                 await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
+                    connection.Heard();
                     if (update.UpdateCase == SweepUpdate.UpdateOneofCase.Record)
                     {
                         Append(update.Record);
@@ -140,12 +142,11 @@ internal static class ClusterCommands
                 using var call = client.Results(request, cancellationToken: cancellationToken);
                 await foreach (var record in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
+                    connection.Heard();
                     Append(record);
                 }
             }
-
-            return 0;
-        });
+        }, cancellationToken);
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
         AnsiConsole.Write(RunCommand.ResultsTable(records));
@@ -169,7 +170,7 @@ internal static class ClusterCommands
     private static async Task<int> AgentsAsync(ClusterClient client)
     {
         using var _ = client;
-        var list = await Call(() => client.Sweeps.ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
+        var list = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest()), CancellationToken.None);
         // One block per agent, a line per property, as plain text: a capability report must read the same in a
         // narrow terminal, a pipe and a log, where a table would wrap or cut its cells.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
@@ -202,19 +203,4 @@ internal static class ClusterCommands
         return $"{status.SweepId}: done {status.Recorded}/{status.Total} | running {status.Running}{(status.Cancelled ? " | cancelled" : "")}{(verdicts.Length > 0 ? " | " + verdicts : "")}"
             + (status.SubmittedBy.Length > 0 ? $" | submitted by {status.SubmittedBy}" : "");
     }
-
-    /// <summary>A cluster's refusal (bad spec, unknown sweep, unreachable silo) is the user's to read, as one line.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RpcException e)
-        {
-            throw new UserException(e.StatusCode == StatusCode.Unavailable ? $"cluster unreachable: {e.Status.Detail}" : e.Status.Detail);
-        }
-    }
-
-    private static Task<T> Call<T>(Func<AsyncUnaryCall<T>> call) => Call(async () => await call());
 }

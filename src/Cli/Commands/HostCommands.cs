@@ -17,6 +17,8 @@ internal static class HostCommands
 {
     private const string DefaultSiloListen = "http://127.0.0.1:5070";
     private const string DefaultAgentListen = "http://127.0.0.1:0";
+    public const string SiloVerb = "silo";
+    public const string AgentVerb = "agent";
 
     public static Command Silo()
     {
@@ -28,7 +30,7 @@ internal static class HostCommands
         var healthPort = HealthPortOption();
         var tokenFile = TokenFileOption();
         var config = ConfigOption();
-        var command = new Command("silo", "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, healthPort, tokenFile, config };
+        var command = new Command(SiloVerb, "Run a silo") { listen, redis, siloPort, gatewayPort, clusterId, healthPort, tokenFile, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var builder = HostBuilder(parse.GetValue(listen), DefaultSiloListen, parse.GetValue(config), new()
@@ -44,7 +46,8 @@ internal static class HostCommands
             builder.AddKernelsmithSilo();
             var app = builder.Build();
             app.MapKernelsmithSilo();
-            await app.RunAsync(cancellationToken);
+            // The host itself stops on SIGTERM or Ctrl+C, gracefully (see Program.cs).
+            await app.RunAsync();
             return 0;
         });
         return command;
@@ -52,7 +55,7 @@ internal static class HostCommands
 
     public static Command Agent()
     {
-        var silo = new Option<string?>("--silo") { Description = "The silo's gRPC URL (or Agent__Silo)" };
+        var silo = new Option<string?>("--silo") { Description = "The silo's gRPC URL, or several separated by commas: the next is used while one is down (or Agent__Silo)" };
         var pool = new Option<string?>("--pool") { Description = "The pool this agent serves (or Agent__Pool; default: default)" };
         var listen = new Option<string?>("--listen") { Description = $"gRPC address the agent listens on (or ASPNETCORE_URLS; default {DefaultAgentListen})" };
         var id = new Option<string?>("--id") { Description = "Agent id (or Agent__Id; default: host name and a random suffix)" };
@@ -67,7 +70,7 @@ internal static class HostCommands
         slurm.AcceptOnlyFromAmong(SlurmLauncher.Srun, SlurmLauncher.Sbatch);
         var partition = new Option<string?>("--partition") { Description = "The Slurm partition jobs go to (with --slurm; or Agent__Slurm__Partition)" };
         var account = new Option<string?>("--account") { Description = "The Slurm account jobs are charged to (with --slurm; or Agent__Slurm__Account)" };
-        var command = new Command("agent", "Run a node agent") { silo, pool, listen, id, technologies, healthPort, tokenFile, slurm, partition, account };
+        var command = new Command(AgentVerb, "Run a node agent") { silo, pool, listen, id, technologies, healthPort, tokenFile, slurm, partition, account };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string?>
@@ -92,7 +95,7 @@ internal static class HostCommands
             builder.AddNodeAgent();
             var app = builder.Build();
             app.MapNodeAgent();
-            await app.RunAsync(cancellationToken);
+            await app.RunAsync();
             return 0;
         });
         return command;

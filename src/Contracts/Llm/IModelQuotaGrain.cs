@@ -1,4 +1,5 @@
 using Kernelsmith.Contracts.Sweeps;
+using Orleans.Runtime;
 
 namespace Kernelsmith.Contracts.Llm;
 
@@ -12,8 +13,9 @@ public interface IModelQuotaGrain : IGrainWithStringKey
     /// <summary>
     /// Waits in the queue for a call slot, at most <paramref name="maxWait"/>; true once granted. False means ask again
     /// at once: the caller keeps its place, and the bounded wait keeps each call well under Orleans' response timeout.
+    /// <paramref name="holder"/> is the caller's silo: when the cluster declares it dead, its slot is given back.
     /// </summary>
-    Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait);
+    Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait, SiloAddress? holder = null);
 
     /// <summary>Gives the slot back and counts the tokens the call used; the next waiter gets the slot at once.</summary>
     Task ReleaseAsync(string leaseId, long tokens);

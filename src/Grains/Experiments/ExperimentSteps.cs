@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Experiments.Stages;
 using Kernelsmith.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace Kernelsmith.Grains.Experiments;
 
 /// <summary>
 /// One step of an experiment: the current stage's work, then the experiment's move. Every fault is logged here and
-/// becomes part of the experiment: a failure of the infrastructure (or any failure while recording, since a record is
+/// becomes part of the experiment: a failure of the cluster itself (a silo or Redis gone) is retried for as long as the
+/// cluster takes to recover; a failure of the infrastructure (or any failure while recording, since a record is
 /// never dropped) is retried up to <see cref="MaxInfraAttempts"/> tries, then recorded as <c>infra_error</c>; any other
 /// exception is an internal error, recorded as <c>infra_error</c> at once. Pending and Repair do no work: they only move.
 /// </summary>
@@ -31,6 +33,12 @@ public sealed partial class ExperimentSteps(IEnumerable<IStage> stages, IJobRunn
         {
             var result = _stages.TryGetValue(stage, out var work) ? await work.RunAsync(context) : new StepResult(experiment.Current);
             return experiment.After(result.Round, result.Failure, context.Jobs);
+        }
+        catch (Exception e) when (ClusterFailures.IsTransient(e))
+        {
+            // A silo or Redis gone: nobody's failure, retried for as long as the cluster takes to recover.
+            LogStepRetried(id, stage, experiment.Retries + 1, e.Message);
+            return experiment.Retried(context.Jobs);
         }
         catch (Exception e) when ((recording || InfraFailures.Is(e)) && experiment.Retries < MaxInfraAttempts - 1)
         {
@@ -55,7 +63,7 @@ public sealed partial class ExperimentSteps(IEnumerable<IStage> stages, IJobRunn
     }
 
     /// <summary>How long to wait before the next try, after <paramref name="retries"/> failed ones.</summary>
-    public static TimeSpan Backoff(int retries) => TimeSpan.FromSeconds(Math.Min(30, 1 << retries));
+    public static TimeSpan Backoff(int retries) => TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(retries, 5)));
 
     /// <summary>The system failed, not the model: the experiment is recorded as infra_error.</summary>
     private static Experiment Failed(StageContext context, string reason)

@@ -1,15 +1,14 @@
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
-using Orleans.Runtime;
 
 namespace Kernelsmith.Grains.Experiments;
 
 public static class InfraFailures
 {
     /// <summary>
-    /// Failures that are nobody's program: an agent or endpoint gone, or a grain call that failed because its silo
-    /// died (rejected, unreachable or unanswered until the cluster notices and places the grain elsewhere).
+    /// Failures that are nobody's program and may persist: an agent or endpoint gone. Failures of the cluster itself
+    /// (a silo or Redis gone, <see cref="ClusterFailures"/>) are retried without limit before these are considered.
     /// </summary>
-    public static bool Is(Exception e) =>
-        e is AgentUnavailableException or ModelUnavailableException or OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
+    public static bool Is(Exception e) => e is AgentUnavailableException or ModelUnavailableException;
 }

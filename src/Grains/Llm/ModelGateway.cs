@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Telemetry;
 using Orleans.Runtime;
 
@@ -10,7 +11,7 @@ namespace Kernelsmith.Grains.Llm;
 /// then the provider. Cost is computed here from the model's prices and charged to the sweep before the quota slot
 /// is given back, so with a concurrency of N a budget is overshot by at most N - 1 calls.
 /// </summary>
-public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache)
+public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache, ILocalSiloDetails silo)
 {
     /// <summary>The longest one quota call waits before the caller asks again: a third of Orleans' default response timeout.</summary>
     private static readonly TimeSpan s_quotaWait = TimeSpan.FromSeconds(10);
@@ -37,7 +38,7 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
         var lease = Guid.NewGuid().ToString("n");
         if (quota is not null)
         {
-            await AcquireSlotAsync(quota, lease, request.Experiment.SweepId, model, cancellationToken);
+            await AcquireSlotAsync(quota, lease, request.Experiment.SweepId, model, silo.SiloAddress, cancellationToken);
         }
 
         var sweep = grains.GetGrain<ISweepGrain>(request.Experiment.SweepId);
@@ -73,27 +74,24 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
 
     /// <summary>
     /// Waits in the quota's queue in slices well under Orleans' response timeout, keeping its place between slices. If
-    /// the quota's silo dies, the grain comes back on another and the wait goes on there; only if that keeps failing is
-    /// the endpoint reported unavailable (an infrastructure failure the experiment retries).
+    /// the quota's silo dies, the grain comes back on another and the wait goes on there; if that keeps failing, the
+    /// cluster's failure reaches the experiment, which waits for the cluster to recover. The slot is held in this
+    /// silo's name: if this silo dies holding it, the quota takes it back.
     /// </summary>
-    private static async Task AcquireSlotAsync(IModelQuotaGrain quota, string lease, string sweepId, ModelSpec model, CancellationToken cancellationToken)
+    private static async Task AcquireSlotAsync(
+        IModelQuotaGrain quota, string lease, string sweepId, ModelSpec model, SiloAddress holder, CancellationToken cancellationToken)
     {
         for (var lost = 1; ; )
         {
             try
             {
-                if (await quota.AcquireAsync(lease, sweepId, model.EffectiveLimits, s_quotaWait))
+                if (await quota.AcquireAsync(lease, sweepId, model.EffectiveLimits, s_quotaWait, holder))
                 {
                     return;
                 }
             }
-            catch (Exception e) when (e is SiloUnavailableException or TimeoutException)
+            catch (Exception e) when (ClusterFailures.IsTransient(e) && lost++ < 5)
             {
-                if (lost++ == 5)
-                {
-                    throw new ModelUnavailableException($"the quota of model '{model.Id}' could not be reached: {e.Message}", e);
-                }
-
                 await Task.Delay(TimeSpan.FromSeconds(lost), cancellationToken);
             }
 

@@ -1,24 +1,27 @@
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Kernelsmith.Grains.Llm;
 
 /// <summary>
 /// Concurrency, requests-per-minute and tokens-per-minute limits for one endpoint. A caller without a slot waits in
 /// this grain (it is reentrant: waiting calls interleave) and is granted the slot the moment one is released, instead
-/// of polling. Waiters are served round-robin across sweeps. Leases of callers that died are reclaimed after a while,
-/// so a crashed silo cannot hold slots for ever, and waiters that stop coming back lose their place.
+/// of polling. Waiters are served round-robin across sweeps. A lease is held by a silo: once the cluster declares that
+/// silo dead its leases are reclaimed (the next time a waiter looks, at most one wait slice later), so a killed silo
+/// does not keep its slots for the longest possible call; a lease whose holder is unknown is reclaimed after that long.
+/// Waiters that stop coming back lose their place.
 /// </summary>
 [Reentrant]
-public sealed class ModelQuotaGrain(TimeProvider clock) : Grain, IModelQuotaGrain
+public sealed class ModelQuotaGrain(TimeProvider clock, IClusterMembershipService membership) : Grain, IModelQuotaGrain
 {
     private static readonly TimeSpan s_window = TimeSpan.FromMinutes(1);
 
     /// <summary>A waiter whose wait ended without a slot asks again at once; one not back within this long is gone.</summary>
     private static readonly TimeSpan s_returnGrace = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<string, DateTimeOffset> _leases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, SiloAddress? Holder)> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Waiter> _waiters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LinkedList<Waiter>> _queues = new(StringComparer.Ordinal);
     private readonly Queue<string> _turns = new();
@@ -28,7 +31,7 @@ public sealed class ModelQuotaGrain(TimeProvider clock) : Grain, IModelQuotaGrai
     private DateTimeOffset? _wakeAt;
     private int _peak;
 
-    public async Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait)
+    public async Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait, SiloAddress? holder = null)
     {
         _limits = limits;
         var deadline = clock.GetUtcNow() + maxWait;
@@ -39,7 +42,7 @@ public sealed class ModelQuotaGrain(TimeProvider clock) : Grain, IModelQuotaGrai
 
         if (!_waiters.TryGetValue(leaseId, out var waiter))
         {
-            waiter = new Waiter(leaseId);
+            waiter = new Waiter(leaseId, holder);
             _waiters[leaseId] = waiter;
             if (!_queues.TryGetValue(sweepId, out var queue))
             {
@@ -108,7 +111,7 @@ public sealed class ModelQuotaGrain(TimeProvider clock) : Grain, IModelQuotaGrai
             }
 
             _waiters.Remove(waiter.LeaseId);
-            _leases[waiter.LeaseId] = now;
+            _leases[waiter.LeaseId] = (now, waiter.Holder);
             _requests.Enqueue(now);
             _peak = Math.Max(_peak, _leases.Count);
             waiter.Granted.TrySetResult();
@@ -199,18 +202,22 @@ public sealed class ModelQuotaGrain(TimeProvider clock) : Grain, IModelQuotaGrai
             _tokens.Dequeue();
         }
 
-        // A lease older than the longest possible call belongs to a caller that is gone.
+        // A lease held by a dead silo, or older than the longest possible call, belongs to a caller that is gone.
         var stale = TimeSpan.FromSeconds(_limits.TimeoutSeconds * (_limits.MaxRetries + 1) + 60);
-        foreach (var lease in _leases.Where(l => now - l.Value > stale).Select(l => l.Key).ToList())
+        var cluster = membership.CurrentSnapshot;
+        foreach (var lease in _leases.Where(l => now - l.Value.At > stale || l.Value.Holder is { } silo && cluster.GetSiloStatus(silo) == SiloStatus.Dead)
+            .Select(l => l.Key).ToList())
         {
             _leases.Remove(lease);
         }
     }
 
     /// <summary>A caller waiting for a slot: <see cref="Listening"/> counts its calls in progress.</summary>
-    private sealed class Waiter(string leaseId)
+    private sealed class Waiter(string leaseId, SiloAddress? holder)
     {
         public string LeaseId { get; } = leaseId;
+
+        public SiloAddress? Holder { get; } = holder;
 
         public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -47,7 +47,8 @@ public sealed partial class SweepGrain(
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string Refill = "refill";
-    private static readonly TimeSpan s_refillPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>The backstop for experiments whose start failed (their silo or Redis gone): they are started again this often.</summary>
+    private static readonly TimeSpan s_refillPeriod = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_agentsRefresh = TimeSpan.FromSeconds(30);
 
     /// <summary>The default window: each model's concurrent calls four times over, and two per agent core.</summary>
@@ -237,16 +238,26 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private async Task StartExperimentsAsync(IReadOnlyList<ExperimentSpec> experiments)
+    /// <summary>
+    /// Starts the experiments without waiting for them: a start sent to a silo that has just died goes unanswered until
+    /// the cluster declares it dead, and the sweep must go on recording meanwhile. They are admitted and persisted as
+    /// such, so a start that failed is repeated by the refill reminder.
+    /// </summary>
+    private Task StartExperimentsAsync(IReadOnlyList<ExperimentSpec> experiments)
     {
-        try
+        _ = StartAllAsync();
+        return Task.CompletedTask;
+
+        async Task StartAllAsync()
         {
-            await Task.WhenAll(experiments.Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
-        }
-        catch (Exception e)
-        {
-            // They are admitted and persisted as such: the refill reminder starts them again.
-            LogStartFailed(Id, experiments.Count, e.Message);
+            try
+            {
+                await Task.WhenAll(experiments.Select(e => GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId).StartAsync(e)));
+            }
+            catch (Exception e)
+            {
+                LogStartFailed(Id, experiments.Count, e.Message);
+            }
         }
     }
 

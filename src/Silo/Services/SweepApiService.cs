@@ -5,6 +5,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Cluster;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
@@ -20,6 +21,12 @@ public sealed partial class SweepApiService(
     : SweepService.SweepServiceBase
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a request rides out failures of other silos (the sweep grain's silo killed, Redis restarting) before it
+    /// gives up: longer than the cluster takes to declare a killed silo dead and place the grain elsewhere.
+    /// </summary>
+    private static readonly TimeSpan s_rideOut = TimeSpan.FromMinutes(2);
 
     public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)
     {
@@ -64,15 +71,15 @@ public sealed partial class SweepApiService(
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<SweepUpdate> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindAsync(request.SweepId, context);
         var sent = Math.Max(0, request.From);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var progress = await sweep.GetProgressAsync();
+            var progress = await RideOutAsync(sweep.GetProgressAsync, context);
             await responseStream.WriteAsync(new SweepUpdate { Status = ToStatus(progress) });
-            foreach (var record in await sweep.GetRecordsAsync(sent, 100))
+            foreach (var record in await RideOutAsync(() => sweep.GetRecordsAsync(sent, 100), context))
             {
-                await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record) });
+                await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record, context) });
                 sent++;
             }
 
@@ -86,28 +93,28 @@ public sealed partial class SweepApiService(
     }
 
     public override async Task<SweepStatus> Status(SweepRef request, ServerCallContext context) =>
-        await StatusOfAsync(await FindAsync(request.SweepId), request.SweepId);
+        await StatusOfAsync(await FindAsync(request.SweepId, context), request.SweepId, context);
 
     public override async Task<SweepStatus> Cancel(SweepRef request, ServerCallContext context)
     {
         var sweep = await FindControlledAsync(request.SweepId, context, "cancel");
-        await sweep.CancelAsync();
-        return await StatusOfAsync(sweep, request.SweepId);
+        await RideOutAsync(async () => { await sweep.CancelAsync(); return true; }, context);
+        return await StatusOfAsync(sweep, request.SweepId, context);
     }
 
     public override async Task<SweepStatus> Resume(SweepRef request, ServerCallContext context)
     {
         var sweep = await FindControlledAsync(request.SweepId, context, "resume");
-        await sweep.ResumeAsync();
-        return await StatusOfAsync(sweep, request.SweepId);
+        await RideOutAsync(async () => { await sweep.ResumeAsync(); return true; }, context);
+        return await StatusOfAsync(sweep, request.SweepId, context);
     }
 
     public override async Task Results(WatchRequest request, IServerStreamWriter<ResultRecord> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId);
+        var sweep = await FindAsync(request.SweepId, context);
         for (var from = Math.Max(0, request.From); ; )
         {
-            var page = await sweep.GetRecordsAsync(from, 100);
+            var page = await RideOutAsync(() => sweep.GetRecordsAsync(from, 100), context);
             if (page.Count == 0)
             {
                 return;
@@ -115,7 +122,7 @@ public sealed partial class SweepApiService(
 
             foreach (var record in page)
             {
-                await responseStream.WriteAsync(await ToResultAsync(record));
+                await responseStream.WriteAsync(await ToResultAsync(record, context));
             }
 
             from += page.Count;
@@ -150,10 +157,10 @@ public sealed partial class SweepApiService(
         return list;
     }
 
-    private async Task<ISweepGrain> FindAsync(string sweepId)
+    private async Task<ISweepGrain> FindAsync(string sweepId, ServerCallContext context)
     {
         var sweep = grains.GetGrain<ISweepGrain>(sweepId);
-        return (await sweep.GetProgressAsync()).Total > 0
+        return (await RideOutAsync(sweep.GetProgressAsync, context)).Total > 0
             ? sweep
             : throw new RpcException(new Status(StatusCode.NotFound, $"no sweep '{sweepId}'"));
     }
@@ -161,9 +168,9 @@ public sealed partial class SweepApiService(
     /// <summary>The sweep, if the caller submitted it or is an admin; anyone else is refused with the submitter's name.</summary>
     private async Task<ISweepGrain> FindControlledAsync(string sweepId, ServerCallContext context, string action)
     {
-        var sweep = await FindAsync(sweepId);
+        var sweep = await FindAsync(sweepId, context);
         var caller = ApiCaller.Of(context);
-        var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync();
+        var owner = await RideOutAsync(grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync, context);
         if (!caller.MayControl(owner))
         {
             LogRefused(caller.Name, action, sweepId, owner ?? "an earlier version");
@@ -174,17 +181,33 @@ public sealed partial class SweepApiService(
         return sweep;
     }
 
-    private async Task<SweepStatus> StatusOfAsync(ISweepGrain sweep, string sweepId)
+    private async Task<SweepStatus> StatusOfAsync(ISweepGrain sweep, string sweepId, ServerCallContext context)
     {
-        var status = ToStatus(await sweep.GetProgressAsync());
-        status.SubmittedBy = await grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync() ?? "";
+        var status = ToStatus(await RideOutAsync(sweep.GetProgressAsync, context));
+        status.SubmittedBy = await RideOutAsync(grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync, context) ?? "";
         return status;
     }
 
-    private async Task<ResultRecord> ToResultAsync(ExperimentRecord record)
+    private async Task<ResultRecord> ToResultAsync(ExperimentRecord record, ServerCallContext context)
     {
-        var attempts = await grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync();
+        var attempts = await RideOutAsync(grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync, context);
         return new ResultRecord { Json = JsonSerializer.Serialize(record), AttemptsJson = JsonSerializer.Serialize(attempts) };
+    }
+
+    /// <summary>
+    /// A grain call that waits out other silos' deaths and Redis restarts; if the cluster has not recovered within
+    /// <see cref="s_rideOut"/>, the client is told the cluster is unavailable (and may try another silo).
+    /// </summary>
+    private static async Task<T> RideOutAsync<T>(Func<Task<T>> call, ServerCallContext context)
+    {
+        try
+        {
+            return await ClusterFailures.RetryAsync(call, s_rideOut, context.CancellationToken);
+        }
+        catch (Exception e) when (ClusterFailures.IsTransient(e))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster has not recovered: {e.Message}"));
+        }
     }
 
     private static SweepStatus ToStatus(SweepProgress progress)

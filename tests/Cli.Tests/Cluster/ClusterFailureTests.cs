@@ -6,7 +6,8 @@ namespace Kernelsmith.Cli.Tests.Cluster;
 /// Failure tests on a real three-silo Redis cluster with two agents: whatever dies, every experiment ends with
 /// exactly one final record. Each test restores what it killed, so the order does not matter.
 /// </summary>
-public sealed class ClusterFailureTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterFailureTests(ClusterFixture cluster)
 {
     private static readonly TimeSpan s_sweepLimit = TimeSpan.FromMinutes(6);
 

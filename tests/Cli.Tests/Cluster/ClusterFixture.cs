@@ -14,6 +14,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("n")[..8];
     private readonly Dictionary<string, Process> _processes = [];
+    private readonly int[] _gatewayPorts = new int[3];
 
     public string Work { get; } = EnterableDirectory();
 
@@ -34,7 +35,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         StartAgent("agent-a", silo: 0);
         StartAgent("agent-b", silo: 2);
-        await WaitForAgentsAsync(2);
+        // Five processes starting at once on a loaded machine: give them time, it measures nothing.
+        await WaitForAgentsAsync(2, TimeSpan.FromMinutes(5));
     }
 
     public Task DisposeAsync()
@@ -57,11 +59,36 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove("redis");
     }
 
-    public void StartSilo(int silo) => Start($"silo{silo}", "dotnet",
-        $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {FreePort()} --cluster-id {_clusterId}");
+    public void StartSilo(int silo)
+    {
+        _gatewayPorts[silo] = FreePort();
+        Start($"silo{silo}", "dotnet",
+            $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {_gatewayPorts[silo]} --cluster-id {_clusterId}");
+    }
 
+    /// <summary>
+    /// The status the cluster's membership table in Redis gives the last process of <paramref name="silo"/> (Orleans'
+    /// SiloStatus: 3 active, 6 dead); null when it has no row yet.
+    /// </summary>
+    public int? MembershipStatus(int silo)
+    {
+        var fields = Run("redis-cli", $"-p {RedisPort} --raw HGETALL kernelsmith/members/{_clusterId}").Split('\n', StringSplitOptions.TrimEntries);
+        foreach (var value in fields.Where(f => f.StartsWith('{')))
+        {
+            using var row = System.Text.Json.JsonDocument.Parse(value);
+            if (row.RootElement.TryGetProperty("ProxyPort", out var port) && port.GetInt32() == _gatewayPorts[silo])
+            {
+                return row.RootElement.GetProperty("Status").GetInt32();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An agent that registers with <paramref name="silo"/>, and with the others in turn while that one is down.</summary>
     public void StartAgent(string id, int silo) => Start(id, "dotnet",
-        $"{Kernelsmith} agent --silo {SiloUrl(silo)} --pool {id} --id {id}", ("Agent__WorkRoot", Path.Combine(Work, id)));
+        $"{Kernelsmith} agent --silo {string.Join(',', Enumerable.Range(0, 3).Select(s => SiloUrl((silo + s) % 3)))} --pool {id} --id {id}",
+        ("Agent__WorkRoot", Path.Combine(Work, id)));
 
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
     public void Kill(string name)
@@ -70,7 +97,32 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Remove(name);
     }
 
-    public async Task<string> SubmitAsync(string name, int samples, string model = "{ id: expert, provider: sim, behaviour: expert }")
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the process shuts down gracefully; returns its exit code once it has exited.</summary>
+    public async Task<int> TerminateAsync(string name, TimeSpan limit)
+    {
+        var process = _processes[name];
+        _processes.Remove(name);
+        Run("kill", $"-TERM {process.Id}");
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw new TimeoutException($"{name} did not exit within {limit} of SIGTERM");
+        }
+
+        return process.ExitCode;
+    }
+
+    public bool IsRunning(string name) => _processes.ContainsKey(name);
+
+    public Task<string> SubmitAsync(string name, int samples, string model = "{ id: expert, provider: sim, behaviour: expert }") =>
+        SubmitAsync(name, samples, [model]);
+
+    public async Task<string> SubmitAsync(string name, int samples, IReadOnlyList<string> models)
     {
         var spec = Path.Combine(Work, name + ".yaml");
         await File.WriteAllTextAsync(spec, $"""
@@ -78,7 +130,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             kernels: [gemm]
             technologies: [openmp]
             models:
-              - {model}
+            {string.Join("\n", models.Select(m => $"  - {m}"))}
             samples: {samples}
             verify:
               amplify: false
@@ -158,11 +210,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         return exit == 0;
     }, TimeSpan.FromMinutes(2), $"silo {silo} to serve");
 
-    public async Task WaitForAgentsAsync(int count) => await WaitUntilAsync(async () =>
+    public async Task WaitForAgentsAsync(int count, TimeSpan? limit = null) => await WaitUntilAsync(async () =>
     {
         var (exit, stdout, _) = await CommandLineTests.KernelsmithAsync("agents", "--cluster", SiloUrl(0));
         return exit == 0 && stdout.Contains($"{count} agent(s)", StringComparison.Ordinal);
-    }, TimeSpan.FromMinutes(2), $"{count} agents to register");
+    }, limit ?? TimeSpan.FromMinutes(2), $"{count} agents to register");
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
     {
