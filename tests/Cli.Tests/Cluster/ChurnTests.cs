@@ -26,8 +26,11 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
     [Fact]
     public async Task Sweep_SilosKilledEvery20sAndRedisRestarted_CompletesSoonAfterWithOneRecordEach()
     {
-        // Two models of 1 s per call, one call at a time each: the sweep outlasts the churn.
-        var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a"), Model("b")]);
+        // Two models, one call at a time each, slow enough that their calls alone take longer than the churn: the sweep
+        // outlasts it by construction, however fast the machine builds and runs.
+        var churn = Rounds * s_period;
+        var latency = (int)Math.Ceiling(churn.TotalMilliseconds * 1.2 / Samples);
+        var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a", latency), Model("b", latency)]);
         var watches = Path.Combine(cluster.Work, "churn-kill-watch");
         using var survivor = new CliProcess("watch", sweep, "--cluster", cluster.SiloUrl(2), "--out", Path.Combine(watches, "survivor"));
         // Through silos that die: the watch moves to the other one given, and back.
@@ -121,7 +124,8 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
     /// A simulated model of 1 s per call, one call at a time: a silo killed during a call must give its slot back, or
     /// the model's queue stops.
     /// </summary>
-    private static string Model(string id) => $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: 1000, concurrency: 1 }}";
+    private static string Model(string id, int latencyMs = 1000) =>
+        $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: {latencyMs}, concurrency: 1 }}";
 
     /// <summary>Asks silo 2, which is never touched, for the status every 2 s for <paramref name="period"/>; it must always answer.</summary>
     private async Task PollStatusAsync(string sweep, TimeSpan period, List<string> failures)
