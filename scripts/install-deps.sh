@@ -5,7 +5,7 @@
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(gcc g++ make bubblewrap util-linux clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server fonts-dejavu-core)
+packages=(gcc g++ make bubblewrap util-linux time clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich redis-server fonts-dejavu-core)
 if [ "${1:-}" = "--tests" ]; then
   # slurmd and slurm-client bring slurm-wlm-basic-plugins: srun's pmi2 and pmix MPI plugins.
   packages+=(chromium slurmctld slurmd slurm-client munge)

@@ -34,7 +34,8 @@ public sealed record SandboxOutcome(
     TimeSpan Wall,
     long PeakPrivateBytes,
     int PeakProcesses,
-    string? Fault = null);
+    string? Fault = null,
+    double CpuSeconds = 0);
 
 /// <summary>What a job's processes used over the last sampling interval.</summary>
 public sealed record ResourceUsage(TimeSpan Elapsed, double CpuPercent, long PrivateBytes, int Processes, long DiskBytes);
@@ -140,7 +141,7 @@ public sealed class Sandbox
         }
         else
         {
-            launch = [.. Pinning(command), .. SandboxArguments(command)];
+            launch = [.. CpuClock(controlDirectory), .. Pinning(command), .. SandboxArguments(command)];
         }
 
         var info = new ProcessStartInfo(launch[0])
@@ -220,7 +221,35 @@ public sealed class Sandbox
         };
         return new SandboxOutcome(
             watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
-            watch.PeakPrivateBytes, watch.PeakProcesses, fault);
+            watch.PeakPrivateBytes, watch.PeakProcesses, fault, slurm is null ? CpuSecondsUsed(controlDirectory) : 0);
+    }
+
+    private const string TimeTool = "/usr/bin/time";
+    private const string CpuFile = "cpu-seconds";
+
+    /// <summary>
+    /// GNU time around the whole job, outside the sandbox: it waits for the job and writes the user and system time of
+    /// every process the job reaped, so a program that used more cores than it was given shows up (CPU time well over
+    /// wall time x cores). Its exit status is the job's (128 + the signal when one killed it), as without it.
+    /// </summary>
+    private static IEnumerable<string> CpuClock(string controlDirectory)
+    {
+        if (!File.Exists(TimeTool))
+        {
+            return [];
+        }
+
+        Directory.CreateDirectory(controlDirectory);
+        return [TimeTool, "--quiet", "--format=%U %S", $"--output={Path.Combine(controlDirectory, CpuFile)}"];
+    }
+
+    private static double CpuSecondsUsed(string controlDirectory)
+    {
+        var path = Path.Combine(controlDirectory, CpuFile);
+        var fields = File.Exists(path) ? File.ReadAllLines(path).LastOrDefault()?.Split(' ') : null;
+        return fields is [var user, var system]
+            && double.TryParse(user, System.Globalization.CultureInfo.InvariantCulture, out var u)
+            && double.TryParse(system, System.Globalization.CultureInfo.InvariantCulture, out var s) ? u + s : 0;
     }
 
     private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
