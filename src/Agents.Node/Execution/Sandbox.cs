@@ -141,7 +141,7 @@ public sealed class Sandbox
         }
         else
         {
-            launch = [.. CpuClock(controlDirectory), .. Pinning(command), .. SandboxArguments(command)];
+            launch = [.. Pinning(command), .. SandboxArguments(command)];
         }
 
         var info = new ProcessStartInfo(launch[0])
@@ -212,6 +212,8 @@ public sealed class Sandbox
             stderr.Append(ReadCapped(errFile));
         }
 
+        var (cpuSeconds, report) = CpuClock.Find(stderr.ToArray());
+        stderr.DropLast(report);
         var (exitCode, signal) = Decode(process.ExitCode);
         var limit = watch.Killed ?? signal switch
         {
@@ -221,35 +223,7 @@ public sealed class Sandbox
         };
         return new SandboxOutcome(
             watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
-            watch.PeakPrivateBytes, watch.PeakProcesses, fault, slurm is null ? CpuSecondsUsed(controlDirectory) : 0);
-    }
-
-    private const string TimeTool = "/usr/bin/time";
-    private const string CpuFile = "cpu-seconds";
-
-    /// <summary>
-    /// GNU time around the whole job, outside the sandbox: it waits for the job and writes the user and system time of
-    /// every process the job reaped, so a program that used more cores than it was given shows up (CPU time well over
-    /// wall time x cores). Its exit status is the job's (128 + the signal when one killed it), as without it.
-    /// </summary>
-    private static IEnumerable<string> CpuClock(string controlDirectory)
-    {
-        if (!File.Exists(TimeTool))
-        {
-            return [];
-        }
-
-        Directory.CreateDirectory(controlDirectory);
-        return [TimeTool, "--quiet", "--format=%U %S", $"--output={Path.Combine(controlDirectory, CpuFile)}"];
-    }
-
-    private static double CpuSecondsUsed(string controlDirectory)
-    {
-        var path = Path.Combine(controlDirectory, CpuFile);
-        var fields = File.Exists(path) ? File.ReadAllLines(path).LastOrDefault()?.Split(' ') : null;
-        return fields is [var user, var system]
-            && double.TryParse(user, System.Globalization.CultureInfo.InvariantCulture, out var u)
-            && double.TryParse(system, System.Globalization.CultureInfo.InvariantCulture, out var s) ? u + s : 0;
+            watch.PeakPrivateBytes, watch.PeakProcesses, fault, cpuSeconds);
     }
 
     private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
@@ -319,6 +293,14 @@ public sealed class Sandbox
         }
 
         yield return "--";
+        if (command.Slurm is null)
+        {
+            foreach (var argument in CpuClock.Arguments)
+            {
+                yield return argument;
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(_options.Prelude))
         {
             yield return "bash";
@@ -623,6 +605,15 @@ public sealed class Sandbox
                 var chunk = _kept.GetBuffer().AsSpan(_sent, count).ToArray();
                 _sent += count;
                 return chunk;
+            }
+        }
+
+        /// <summary>Forgets the last bytes kept (what the agent's own tools appended).</summary>
+        public void DropLast(int count)
+        {
+            lock (_lock)
+            {
+                _kept.SetLength(Math.Max(0, _kept.Length - count));
             }
         }
 
