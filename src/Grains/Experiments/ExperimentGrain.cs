@@ -22,6 +22,7 @@ public sealed partial class ExperimentGrain(
     [PersistentState("experiment", StorageNames.Experiments)] IPersistentState<ExperimentState> state,
     ModelGateway models,
     JobDispatcher dispatcher,
+    SpeedupMeasurer measurer,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private const string KeepAlive = "keep-alive";
@@ -277,14 +278,12 @@ public sealed partial class ExperimentGrain(
         }
 
         S.Hardware = agent.Hardware;
-        var input = kernel.Inputs[spec.Run.Input];
         var reference = await ReferenceAsync(kernel, spec.Run.Input, agent.AgentId, spec);
         if (reference.Error is not null)
         {
             return Fail(Verdict.InfraError, reference.Error, "");
         }
 
-        S.SequentialSeconds = reference.MedianSeconds;
         S.Runs = [];
         S.Outputs = [];
         foreach (var (threads, ranks) in Configurations(spec, Technology))
@@ -292,23 +291,31 @@ public sealed partial class ExperimentGrain(
             using var activity = GrainsInstrumentation.Source.StartActivity("run");
             activity?.SetTag("kernelsmith.threads", threads);
             activity?.SetTag("kernelsmith.ranks", ranks);
-            var times = new List<double>();
-            for (var repetition = 0; repetition < spec.Run.Repetitions; repetition++)
+            // Timed in alternation with the sequential reference on the same cores (docs/measurement.md).
+            var jobId = $"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}";
+            var measured = await measurer.MeasureAsync(agent, spec, kernel, Technology, S.ArtifactId!, reference, threads, ranks, jobId);
+            S.Jobs.Add(Span(jobId, "measure", agent, exclusive: true, measured.Result));
+            if (measured.ReferenceFailed)
             {
-                var job = Jobs.Run($"{spec.ExperimentId}/r{S.Round}/t{threads}n{ranks}/{repetition}", S.ArtifactId!, input, threads, ranks, spec.Run.TimeoutSeconds, exclusive: true, Technology);
-                var result = await RunOnAsync(agent, job);
-                if (RunFailure(result, $"at {threads} thread(s), {ranks} rank(s)", spec.Run.TimeoutSeconds) is { } failure)
-                {
-                    return failure;
-                }
-
-                S.Outputs[OutputKey(threads, ranks, repetition)] = Jobs.ProducedOutput(result);
-
-                times.Add(result.WallSeconds);
+                return Fail(Verdict.InfraError, $"the sequential reference of {kernel.Id} failed while timed beside the candidate: {Jobs.Log(measured.Result)}", "");
             }
 
-            var median = Jobs.Median(times);
-            S.Runs.Add(new RunMeasurement(threads, ranks, median, times.Count, times, median > 0 ? reference.MedianSeconds / median : 0));
+            if (RunFailure(measured.Result, $"at {threads} thread(s), {ranks} rank(s)", spec.Run.TimeoutSeconds) is { } failure)
+            {
+                return failure;
+            }
+
+            for (var kept = 0; kept < measured.Outputs.Count; kept++)
+            {
+                S.Outputs[OutputKey(threads, ranks, kept)] = Jobs.ProducedOutput(measured.Outputs[kept]);
+            }
+
+            S.Runs.Add(measured.Measurement!);
+            if (S.Runs.Count == 1)
+            {
+                // The reference's median over the first configuration's pairs: what the record shows as the sequential time.
+                S.SequentialSeconds = measured.Measurement!.Timing!.SequentialSeconds;
+            }
         }
 
         S.Outputs["reference"] = reference.Stdout;
@@ -377,7 +384,8 @@ public sealed partial class ExperimentGrain(
         foreach (var run in S.Runs)
         {
             var where = $"at {run.Threads} thread(s), {run.Ranks} rank(s)";
-            var repetitions = Enumerable.Range(0, run.Repetitions).Select(r => S.Outputs[OutputKey(run.Threads, run.Ranks, r)]).ToList();
+            var prefix = OutputKey(run.Threads, run.Ranks, 0)[..^1];
+            var repetitions = S.Outputs.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Value).ToList();
             if (OutputMismatch(reference, repetitions, kernel.Compare, where, $"The output {where} differs from the sequential program's") is { } mismatch)
             {
                 return mismatch;
@@ -562,6 +570,7 @@ public sealed partial class ExperimentGrain(
             S.Attempts)
         {
             CostUsd = S.CostUsd,
+            ExpertSpeedup = S.Runs.Max(r => r.ExpertSpeedup),
             Parallel = S.Parallel,
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
             Jobs = S.Jobs,

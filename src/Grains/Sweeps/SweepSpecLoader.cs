@@ -297,7 +297,13 @@ public static partial class SweepSpecLoader
             section.Ints("ranks", min: 1, fallback: [1]),
             section.Int("repetitions", 3, min: 1, max: 100),
             section.Double("timeout", 30, min: 0.1),
-            section.Double("build_timeout", 120, min: 1));
+            section.Double("build_timeout", 120, min: 1))
+        {
+            Precision = section.Double("precision", 0.03, min: 0.001),
+            MaxPairs = section.Int("max_pairs", 30, min: 6, max: 1000),
+            MaxSeconds = section.Double("max_seconds", 120, min: 1),
+            Warmups = section.Int("warmups", 1, min: 0, max: 20),
+        };
         foreach (var kernel in kernels.Where(k => !k.Inputs.ContainsKey(run.Input)))
         {
             throw section.Error("input", $"kernel '{kernel.Id}' has no input set '{run.Input}' (it has: {string.Join(", ", kernel.Inputs.Keys)})");

@@ -68,6 +68,7 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobDispatcher>();
+        builder.Services.AddSingleton<SpeedupMeasurer>();
         builder.Services.AddSingleton<IModelProvider, SimModel>();
         builder.Services.AddSingleton<IModelProvider, ReplayModel>();
         builder.Services.AddSingleton<IModelProvider, OpenAiModel>();
