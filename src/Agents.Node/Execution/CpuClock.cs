@@ -5,11 +5,12 @@ using System.Text.RegularExpressions;
 namespace Kernelsmith.Agents.Node.Execution;
 
 /// <summary>
-/// GNU time inside the sandbox, between prlimit and the program: it waits for the program and appends the user and
-/// system time of every process the program reaped to its stderr, from where the agent takes it back out. So a run
-/// that used more cores than it was given shows up (CPU time well over wall time x cores). It has to be inside: with
-/// its own PID namespace bwrap's outer process exits without reaping the program, so a clock around bwrap sees
-/// nothing. Its exit status is the program's (128 + the signal when one killed it), as bwrap would report it.
+/// GNU time inside the sandbox, as its init (bwrap --as-pid-1), before the program: it waits for the program and
+/// appends the user and system time of every process the program reaped to its stderr, from where the agent takes
+/// it back out. So a run that used more cores than it was given shows up (CPU time well over wall time x cores). It
+/// has to be inside: bwrap's outer process exits without reaping the program, so a clock around bwrap sees nothing;
+/// and it has to be init, which nothing in the namespace can kill. Its exit status is the program's (128 + the
+/// signal when one killed it), as bwrap would report it.
 /// </summary>
 public static partial class CpuClock
 {

@@ -345,6 +345,13 @@ public sealed class Sandbox
             "--setenv", "HOME", InsidePath,
             "--setenv", "TMPDIR", "/tmp",
         ];
+        if (command.Slurm is null && CpuClock.Arguments.Count > 0)
+        {
+            // GNU time is the namespace's init: the program cannot kill it (nothing inside can signal its init), and
+            // when it exits, whatever the program left behind dies with the namespace.
+            yield return "--as-pid-1";
+        }
+
         foreach (var argument in fixedArguments)
         {
             yield return argument;
