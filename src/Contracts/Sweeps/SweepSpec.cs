@@ -148,4 +148,8 @@ public sealed record RunSettings(
     /// <summary>Untimed runs of each program before the pairs (<c>run.warmups</c>): caches, page faults, frequency.</summary>
     [Id(9)]
     public int Warmups { get; init; } = 1;
+
+    /// <summary>Whether the catalog's expert solution is timed beside the candidates, for <c>expert_speedup</c> (<c>run.expert</c>).</summary>
+    [Id(10)]
+    public bool Expert { get; init; } = true;
 }

@@ -33,7 +33,7 @@ public sealed class SpeedupMeasurer(JobDispatcher dispatcher, IGrainFactory grai
         }
 
         var timing = Measurements.Timing(measurement, 1);
-        var expert = await grains.GetGrain<IExpertTimingGrain>(ExpertTimingGrain.Key(spec.SweepId, kernel, technology, spec.Run.Input, agent.AgentId, threads, ranks))
+        var expert = !spec.Run.Expert ? null : await grains.GetGrain<IExpertTimingGrain>(ExpertTimingGrain.Key(spec.SweepId, kernel, technology, spec.Run.Input, agent.AgentId, threads, ranks))
             .GetAsync(kernel, technology, spec.Run, agent.AgentId, threads, ranks);
         var run = new RunMeasurement(threads, ranks, timing.Seconds, timing.Pairs, timing.AllSeconds, timing.Speedup)
         {

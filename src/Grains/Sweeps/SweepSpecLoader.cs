@@ -303,6 +303,7 @@ public static partial class SweepSpecLoader
             MaxPairs = section.Int("max_pairs", 30, min: 6, max: 1000),
             MaxSeconds = section.Double("max_seconds", 120, min: 1),
             Warmups = section.Int("warmups", 1, min: 0, max: 20),
+            Expert = section.OptionalString("expert") is not { } expertText || ReadBool(section, "expert", expertText),
         };
         foreach (var kernel in kernels.Where(k => !k.Inputs.ContainsKey(run.Input)))
         {
