@@ -12,6 +12,12 @@ public static class HardwareProbe
     public static HardwareSpec Detect()
     {
         var spec = CapabilityProbe.Output("lscpu") is { } lscpu ? ParseLscpu(lscpu) : new HardwareSpec();
+        if (spec.Caches.Count == 0 && CapabilityProbe.Output("getconf", "-a") is { } getconf)
+        {
+            // Some virtual machines expose no cache topology in sysfs, so lscpu lists none; glibc still reads CPUID.
+            spec.Caches.AddRange(ParseGetconfCaches(getconf));
+        }
+
         if (CapabilityProbe.Output("nvidia-smi", "--query-gpu=index,name,memory.total,compute_cap,uuid", "--format=csv,noheader,nounits") is { } gpus)
         {
             spec.Gpus.AddRange(ParseNvidiaSmi(gpus));
@@ -50,6 +56,23 @@ public static class HardwareProbe
         }
 
         return spec;
+    }
+
+    /// <summary>The cache sizes <c>getconf -a</c> reports (per core, from CPUID), named as lscpu names them.</summary>
+    public static IEnumerable<string> ParseGetconfCaches(string text)
+    {
+        var fields = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+        foreach (var (key, name) in new[] { ("LEVEL1_DCACHE_SIZE", "L1d"), ("LEVEL2_CACHE_SIZE", "L2"), ("LEVEL3_CACHE_SIZE", "L3") })
+        {
+            if (fields.TryGetValue(key, out var value) && long.TryParse(value, CultureInfo.InvariantCulture, out var bytes) && bytes > 0)
+            {
+                yield return $"{name} {(bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB")}";
+            }
+        }
     }
 
     /// <summary>Reads <c>nvidia-smi --query-gpu=index,name,memory.total,compute_cap,uuid --format=csv,noheader,nounits</c>.</summary>
@@ -130,27 +153,17 @@ public static class HardwareProbe
     }
 
     /// <summary>
-    /// The sanitizers a build here can use: each is tried on a one-line program, because clang without its runtime
-    /// libraries compiles and then fails to link. compute-sanitizer counts when it is installed.
+    /// The sanitizers a build here can use: each is built into a one-line program and run, because clang without its
+    /// runtime libraries compiles and then fails to link. compute-sanitizer counts when it is installed.
     /// </summary>
     private static IEnumerable<string> WorkingSanitizers()
     {
-        var directory = Directory.CreateTempSubdirectory("kernelsmith-probe-");
-        try
+        foreach (var (name, flags) in new[] { ("thread", "-fsanitize=thread"), ("memory", "-fsanitize=address,undefined") })
         {
-            var source = Path.Combine(directory.FullName, "probe.c");
-            File.WriteAllText(source, "int main(void) { return 0; }\n");
-            foreach (var (name, flags) in new[] { ("thread", "-fsanitize=thread"), ("memory", "-fsanitize=address,undefined") })
+            if (ToolchainCheck.Sanitizer(flags) is null)
             {
-                if (CapabilityProbe.Output("clang", flags, "-fopenmp", source, "-o", Path.Combine(directory.FullName, name)) is not null)
-                {
-                    yield return name;
-                }
+                yield return name;
             }
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
         }
 
         if (CapabilityProbe.Version("compute-sanitizer", "--version") is not null)

@@ -12,10 +12,13 @@ public sealed record MpiToolchain(string Implementation, string Version, string 
     public const string OpenMpi = "openmpi";
     public const string Mpich = "mpich";
 
-    private static readonly Lazy<IReadOnlyList<MpiToolchain>> s_detected = new(Detect);
+    private static readonly Lazy<MpiDetection> s_detected = new(() => Detect(null));
 
-    /// <summary>What this machine has; the plain-named toolchain, when there is one, comes first.</summary>
-    public static IReadOnlyList<MpiToolchain> Installed => s_detected.Value;
+    /// <summary>What this machine has and can use; the plain-named toolchain, when there is one, comes first.</summary>
+    public static IReadOnlyList<MpiToolchain> Installed => s_detected.Value.Working;
+
+    /// <summary>This machine's toolchains, with those found but refused.</summary>
+    public static MpiDetection Detection => s_detected.Value;
 
     /// <summary>The toolchain whose compiler wrapper this is, or null when it is not an MPI wrapper here.</summary>
     public static MpiToolchain? ForCompiler(string compiler) => Installed.FirstOrDefault(t => t.Compilers.Contains(compiler));
@@ -38,10 +41,14 @@ public sealed record MpiToolchain(string Implementation, string Version, string 
             : [Launcher, "-launcher", "fork", "-np", count];
     }
 
-    private static List<MpiToolchain> Detect()
+    /// <summary>
+    /// The toolchains whose launcher answers, each kept only when a test program builds with its wrapper and runs on
+    /// two ranks (<see cref="ToolchainCheck.Mpi"/>); with an environment, tools are looked up on its PATH.
+    /// </summary>
+    public static MpiDetection Detect(IReadOnlyDictionary<string, string>? environment)
     {
         var found = new List<MpiToolchain>();
-        if (Identify("mpirun") is { } plain)
+        if (Identify(environment, "mpirun") is { } plain)
         {
             found.Add(new MpiToolchain(plain.Implementation, plain.Version, "mpirun", ["mpicc", "mpicxx", "mpic++"]));
         }
@@ -49,19 +56,33 @@ public sealed record MpiToolchain(string Implementation, string Version, string 
         foreach (var implementation in new[] { OpenMpi, Mpich })
         {
             var launcher = $"mpirun.{implementation}";
-            if (Identify(launcher) is { } named && named.Implementation == implementation)
+            if (Identify(environment, launcher) is { } named && named.Implementation == implementation)
             {
                 found.Add(new MpiToolchain(implementation, named.Version, launcher, [$"mpicc.{implementation}", $"mpicxx.{implementation}", $"mpic++.{implementation}"]));
             }
         }
 
-        return found;
+        var working = new List<MpiToolchain>();
+        var refused = new List<string>();
+        foreach (var toolchain in found)
+        {
+            if (ToolchainCheck.Mpi(toolchain, environment) is { } problem)
+            {
+                refused.Add($"mpi ({toolchain.Version}, {toolchain.Launcher}): {problem}");
+            }
+            else
+            {
+                working.Add(toolchain);
+            }
+        }
+
+        return new MpiDetection(working, refused);
     }
 
     /// <summary>Which MPI a launcher belongs to, from what it says about its version.</summary>
-    private static (string Implementation, string Version)? Identify(string launcher)
+    private static (string Implementation, string Version)? Identify(IReadOnlyDictionary<string, string>? environment, string launcher)
     {
-        var text = CapabilityProbe.Output(launcher, "--version");
+        var text = CapabilityProbe.Output(environment, launcher, "--version");
         if (text is null)
         {
             return null;
@@ -83,3 +104,6 @@ public sealed record MpiToolchain(string Implementation, string Version, string 
         return null;
     }
 }
+
+/// <summary>The MPI toolchains a machine can use, and those installed but refused, each with its problem.</summary>
+public sealed record MpiDetection(IReadOnlyList<MpiToolchain> Working, IReadOnlyList<string> Refused);

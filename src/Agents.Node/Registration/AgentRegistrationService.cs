@@ -27,6 +27,11 @@ public sealed partial class AgentRegistrationService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await WaitForStartAsync(stoppingToken);
+        foreach (var problem in identity.Capabilities.Unavailable)
+        {
+            LogToolchainRefused(problem);
+        }
+
         var address = AdvertisedAddress();
         using var channel = GrpcChannel.ForAddress(options.Value.Silo!);
         var registry = new AgentRegistry.AgentRegistryClient(channel);
@@ -93,6 +98,9 @@ public sealed partial class AgentRegistrationService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} at {Address} registered with {Silo}")]
     private partial void LogRegistered(string agentId, string address, string silo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not offered, its toolchain does not work: {Problem}")]
+    private partial void LogToolchainRefused(string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The silo refused registration: {Message}")]
     private partial void LogRefused(string message);

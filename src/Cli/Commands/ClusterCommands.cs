@@ -171,6 +171,7 @@ internal static class ClusterCommands
                 ("technologies", string.Join(", ", agent.Technologies)),
                 ("hardware", agent.Hardware),
                 ("sanitizers", string.Join(", ", agent.Sanitizers)),
+                ("unavailable", string.Join("; ", agent.Unavailable)),
                 ("load", $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} job(s) queued"),
             };
             rows.AddRange(agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));

@@ -31,6 +31,10 @@ public sealed record AgentInfo(
     [Id(104)]
     public int QueuedJobs { get; init; }
 
+    /// <summary>Toolchains installed but refused because a test program did not build or run, each with its problem.</summary>
+    [Id(105)]
+    public IReadOnlyList<string> Unavailable { get; init; } = [];
+
     public string Hardware => Description.Length > 0 ? Description : $"{CpuModel}, {Cores} cores, {MemoryBytes / (1L << 30)} GiB";
     public string Toolchain => string.Join("; ", Tools.OrderBy(t => t.Key).Select(t => $"{t.Key} {t.Value}"));
 }

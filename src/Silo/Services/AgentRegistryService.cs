@@ -32,6 +32,7 @@ public sealed partial class AgentRegistryService(IGrainFactory grains, TimeProvi
             Description = HardwareDescription.Describe(capabilities),
             Gpus = [.. capabilities.Hardware?.Gpus.Select(g => new GpuInfo(g.Index, g.Name, g.MemoryBytes, g.ComputeCapability)) ?? []],
             Sanitizers = [.. capabilities.Hardware?.Sanitizers ?? []],
+            Unavailable = [.. capabilities.Unavailable],
         });
         LogRegistered(request.AgentId, request.Pool, request.Address, string.Join(",", capabilities.Technologies));
         return new RegistrationReply { Accepted = true, HeartbeatIntervalMs = HeartbeatIntervalMs };

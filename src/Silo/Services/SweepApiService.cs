@@ -136,6 +136,7 @@ public sealed partial class SweepApiService(IGrainFactory grains, IOptions<SiloO
                 QueuedJobs = agent.QueuedJobs,
             };
             summary.Sanitizers.AddRange(agent.Sanitizers);
+            summary.Unavailable.AddRange(agent.Unavailable);
             summary.Technologies.AddRange(agent.Technologies);
             summary.Tools.Add(agent.Tools.ToDictionary());
             list.Agents.Add(summary);

@@ -81,6 +81,20 @@ public sealed class HardwareProbeTests
     }
 
     [Fact]
+    public void ParseGetconfCaches_VirtualMachineWithoutSysfsCaches_ReadsCpuidSizes()
+    {
+        const string getconf = """
+            LEVEL1_ICACHE_SIZE                 32768
+            LEVEL1_DCACHE_SIZE                 49152
+            LEVEL1_DCACHE_ASSOC                12
+            LEVEL2_CACHE_SIZE                  1048576
+            LEVEL3_CACHE_SIZE                  0
+            """;
+
+        Assert.Equal(["L1d 48 KiB", "L2 1 MiB"], HardwareProbe.ParseGetconfCaches(getconf));
+    }
+
+    [Fact]
     public void Detect_ThisMachine_FindsItsSocketsCachesAndWorkingSanitizers()
     {
         var spec = HardwareProbe.Detect();
