@@ -34,7 +34,8 @@ public sealed record SandboxOutcome(
     TimeSpan Wall,
     long PeakPrivateBytes,
     int PeakProcesses,
-    string? Fault = null);
+    string? Fault = null,
+    double CpuSeconds = 0);
 
 /// <summary>What a job's processes used over the last sampling interval.</summary>
 public sealed record ResourceUsage(TimeSpan Elapsed, double CpuPercent, long PrivateBytes, int Processes, long DiskBytes);
@@ -212,6 +213,8 @@ public sealed class Sandbox
             stderr.Append(ReadCapped(errFile));
         }
 
+        var (cpuSeconds, report) = CpuClock.Find(stderr.ToArray());
+        stderr.DropLast(report);
         var (exitCode, signal) = Decode(process.ExitCode);
         var limit = watch.Killed ?? signal switch
         {
@@ -221,7 +224,7 @@ public sealed class Sandbox
         };
         return new SandboxOutcome(
             watch.TimedOut, limit, exitCode, signal, stdout.ToArray(), stderr.ToArray(), stdout.Truncated, stderr.Truncated, wall,
-            watch.PeakPrivateBytes, watch.PeakProcesses, fault);
+            watch.PeakPrivateBytes, watch.PeakProcesses, fault, cpuSeconds);
     }
 
     private static async Task FeedAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
@@ -291,6 +294,14 @@ public sealed class Sandbox
         }
 
         yield return "--";
+        if (command.Slurm is null)
+        {
+            foreach (var argument in CpuClock.Arguments)
+            {
+                yield return argument;
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(_options.Prelude))
         {
             yield return "bash";
@@ -337,6 +348,13 @@ public sealed class Sandbox
             "--setenv", "HOME", InsidePath,
             "--setenv", "TMPDIR", "/tmp",
         ];
+        if (command.Slurm is null && CpuClock.Arguments.Count > 0)
+        {
+            // GNU time is the namespace's init: the program cannot kill it (nothing inside can signal its init), and
+            // when it exits, whatever the program left behind dies with the namespace.
+            yield return "--as-pid-1";
+        }
+
         foreach (var argument in fixedArguments)
         {
             yield return argument;
@@ -597,6 +615,15 @@ public sealed class Sandbox
                 var chunk = _kept.GetBuffer().AsSpan(_sent, count).ToArray();
                 _sent += count;
                 return chunk;
+            }
+        }
+
+        /// <summary>Forgets the last bytes kept (what the agent's own tools appended).</summary>
+        public void DropLast(int count)
+        {
+            lock (_lock)
+            {
+                _kept.SetLength(Math.Max(0, _kept.Length - count));
             }
         }
 
