@@ -1,3 +1,4 @@
+using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 
@@ -9,6 +10,6 @@ namespace Kernelsmith.Contracts.Experiments;
 /// </summary>
 public interface IExpertTimingGrain : IGrainWithStringKey
 {
-    /// <summary>Measures the expert solution against the sequential reference if not done yet; null when the catalog has none or it failed.</summary>
-    Task<PairedTiming?> GetAsync(KernelDefinition kernel, string technology, RunSettings run, string agentId, int threads, int ranks);
+    /// <summary>Measures the expert solution against the sequential reference on <paramref name="agent"/> if not done yet; null when the catalog has none or it failed.</summary>
+    Task<PairedTiming?> GetAsync(KernelDefinition kernel, string technology, RunSettings run, AgentInfo agent, int threads, int ranks);
 }

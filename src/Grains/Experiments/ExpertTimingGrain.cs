@@ -20,7 +20,7 @@ public sealed partial class ExpertTimingGrain(IJobRunner dispatcher, ILogger<Exp
     public static string Key(string sweepId, KernelDefinition kernel, string technology, string input, string agentId, int threads, int ranks) =>
         $"{sweepId}/{kernel.Id}@{kernel.ContentHash}/{technology}/{input}/{agentId}/t{threads}n{ranks}";
 
-    public async Task<PairedTiming?> GetAsync(KernelDefinition kernel, string technology, RunSettings run, string agentId, int threads, int ranks)
+    public async Task<PairedTiming?> GetAsync(KernelDefinition kernel, string technology, RunSettings run, AgentInfo agent, int threads, int ranks)
     {
         if (_done)
         {
@@ -33,9 +33,7 @@ public sealed partial class ExpertTimingGrain(IJobRunner dispatcher, ILogger<Exp
             return null;
         }
 
-        var agents = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
-        var agent = agents.FirstOrDefault(a => a.AgentId == agentId)
-            ?? throw new AgentUnavailableException($"agent {agentId} is no longer registered");
+        var agentId = agent.AgentId;
         var reference = await GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, run.Input, agentId))
             .GetAsync(kernel, run.Input, agent, run.Repetitions, run.TimeoutSeconds);
         var build = await dispatcher.BuildAsync(

@@ -29,7 +29,7 @@ public sealed class InterleavedTiming : IConfigurationTiming
         var timing = Measurements.Timing(measurement, 1);
         var expert = !run.Expert ? null : await context.Grains
             .GetGrain<IExpertTimingGrain>(ExpertTimingGrain.Key(context.Spec.SweepId, context.Kernel, technology, run.Input, agent.AgentId, threads, ranks))
-            .GetAsync(context.Kernel, technology, run, agent.AgentId, threads, ranks);
+            .GetAsync(context.Kernel, technology, run, agent, threads, ranks);
         var measured = new RunMeasurement(threads, ranks, timing.Seconds, timing.Pairs, timing.AllSeconds, timing.Speedup)
         {
             Timing = timing,
