@@ -28,7 +28,8 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             return context.Fail(round, Verdict.InfraError, reference.Error, "");
         }
 
-        round = round with { SequentialSeconds = reference.MedianSeconds, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout };
+        // The reference's own runs were untimed: the sequential time comes from the first configuration's pairs.
+        round = round with { SequentialSeconds = null, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout };
         var input = context.Kernel.Inputs[context.Spec.Run.Input];
         foreach (var configuration in Configurations.Timed(context.Spec, context.Technology))
         {
