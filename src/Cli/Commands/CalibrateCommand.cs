@@ -72,7 +72,7 @@ internal static class CalibrateCommand
             table.AddRow(
                 Markup.Escape(c.AgentId), c.Kernel, c.Input, c.Threads.ToString(CultureInfo.InvariantCulture),
                 t.Speedup.ToString("F3", CultureInfo.InvariantCulture),
-                $"[{t.SpeedupCi[0].ToString("F3", CultureInfo.InvariantCulture)}, {t.SpeedupCi[1].ToString("F3", CultureInfo.InvariantCulture)}]",
+                Markup.Escape($"[{t.SpeedupCi[0].ToString("F3", CultureInfo.InvariantCulture)}, {t.SpeedupCi[1].ToString("F3", CultureInfo.InvariantCulture)}]"),
                 $"{c.HalfWidth * 100:F1} %",
                 t.Pairs.ToString(CultureInfo.InvariantCulture),
                 t.Cv.ToString("F3", CultureInfo.InvariantCulture),

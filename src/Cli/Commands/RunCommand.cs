@@ -84,7 +84,8 @@ internal static class RunCommand
         var text = speedup.ToString("F2", CultureInfo.InvariantCulture);
         if (r.SpeedupCi is [var low, var high])
         {
-            text += $" [{low.ToString("F2", CultureInfo.InvariantCulture)}, {high.ToString("F2", CultureInfo.InvariantCulture)}]";
+            // Escaped: the table reads its cells as markup, where [ opens a style.
+            text += Markup.Escape($" [{low.ToString("F2", CultureInfo.InvariantCulture)}, {high.ToString("F2", CultureInfo.InvariantCulture)}]");
         }
 
         return text + (r.Noisy ? " [yellow]noisy[/]" : "") + (r.Superlinear ? " [yellow]superlinear[/]" : "");
