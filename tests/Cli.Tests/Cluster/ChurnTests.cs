@@ -29,7 +29,7 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
         // Two models, one call at a time each, slow enough that their calls alone take longer than the churn: the sweep
         // outlasts it by construction, however fast the machine builds and runs.
         var churn = Rounds * s_period;
-        var latency = (int)Math.Ceiling(churn.TotalMilliseconds * 1.2 / Samples);
+        var latency = (int)Math.Ceiling(churn.TotalMilliseconds * 1.05 / Samples);
         var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a", latency), Model("b", latency)]);
         var watches = Path.Combine(cluster.Work, "churn-kill-watch");
         using var survivor = new CliProcess("watch", sweep, "--cluster", cluster.SiloUrl(2), "--out", Path.Combine(watches, "survivor"));
