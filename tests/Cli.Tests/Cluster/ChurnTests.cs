@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Net.Client;
+using Kernelsmith.Cli.Tests.Llm;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Xunit.Abstractions;
@@ -20,17 +21,26 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
     private static readonly TimeSpan s_period = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_afterChurn = TimeSpan.FromMinutes(2);
 
+    /// <summary>The experiments whose answers the model holds back until the churn is over.</summary>
+    private const int HeldBack = 12;
+
+    /// <summary>How long the churn may go on, past its six rounds, for a slow machine to reach the held-back answers.</summary>
+    private const int MaxRounds = 18;
+
     /// <summary>Orleans' SiloStatus.Dead in the membership table.</summary>
     private const int SiloDead = 6;
 
     [Fact]
     public async Task Sweep_SilosKilledEvery20sAndRedisRestarted_CompletesSoonAfterWithOneRecordEach()
     {
-        // Two models, one call at a time each, slow enough that their calls alone take longer than the churn: the sweep
-        // outlasts it by construction, however fast the machine builds and runs.
-        var churn = Rounds * s_period;
-        var latency = (int)Math.Ceiling(churn.TotalMilliseconds * 1.05 / Samples);
-        var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a", latency), Model("b", latency)]);
+        // Two models on a local OpenAI-compatible endpoint that answer all but the last few calls at once and hold those
+        // until the churn is over: the sweep is still running when the churn ends, whatever the machine's speed, and the
+        // churn goes on (at least six rounds) until everything else is recorded, so what is left after it is recovery.
+        await using var model = await FakeOpenAiServer.StartAsync();
+        var solution = await File.ReadAllTextAsync(Path.Combine(Repository.Kernels, "gemm", "solutions", "openmp", "gemm.c"));
+        model.DefaultAnswer = _ => $"Here is the OpenMP version.\n\n```c\n{solution}\n```\n";
+        model.HoldAfter(Experiments - HeldBack);
+        var sweep = await cluster.SubmitAsync("churn-kill", Samples, [Model("a", model), Model("b", model)]);
         var watches = Path.Combine(cluster.Work, "churn-kill-watch");
         using var survivor = new CliProcess("watch", sweep, "--cluster", cluster.SiloUrl(2), "--out", Path.Combine(watches, "survivor"));
         // Through silos that die: the watch moves to the other one given, and back.
@@ -39,12 +49,14 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
         var statusFailures = new List<string>();
         try
         {
-            for (var round = 0; round < Rounds; round++)
+            var kills = 0;
+            for (var round = 0; round < Rounds || (round < MaxRounds && await RecordedAsync(sweep) + model.Held < Experiments); round++)
             {
                 await PollStatusAsync(sweep, s_period, statusFailures);
                 var silo = round % 2;
                 cluster.Kill($"silo{silo}");
-                Log(clock, $"killed silo{silo}; recorded {await RecordedAsync(sweep)}");
+                kills++;
+                Log(clock, $"killed silo{silo}; recorded {await RecordedAsync(sweep)}, {model.Held} held back");
                 cluster.StartSilo(silo);
                 if (round == Rounds / 2)
                 {
@@ -57,8 +69,9 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
 
             var churnEnded = clock.Elapsed;
             var atEnd = await RecordedAsync(sweep);
-            Log(clock, $"churn over; recorded {atEnd}");
+            Log(clock, $"churn over after {kills} kills; recorded {atEnd}, {model.Held} held back: releasing them");
             Assert.True(atEnd < Experiments, $"the sweep was over ({atEnd} of {Experiments}) before the churn ended");
+            model.ReleaseHeld();
 
             await cluster.WaitForRecordedAsync(sweep, Experiments, s_afterChurn);
             Log(clock, $"complete {clock.Elapsed - churnEnded:mm\\:ss} after the churn");
@@ -73,6 +86,7 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
         }
         finally
         {
+            model.ReleaseHeld();
             await RestoreAsync();
         }
     }
@@ -124,8 +138,11 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
     /// A simulated model of 1 s per call, one call at a time: a silo killed during a call must give its slot back, or
     /// the model's queue stops.
     /// </summary>
-    private static string Model(string id, int latencyMs = 1000) =>
-        $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: {latencyMs}, concurrency: 1 }}";
+    private static string Model(string id) => $"{{ id: {id}, provider: sim, behaviour: expert, latency_ms: 1000, concurrency: 1 }}";
+
+    /// <summary>A model on <paramref name="endpoint"/>, with slots enough for every held-back call to be waiting at once.</summary>
+    private static string Model(string id, FakeOpenAiServer endpoint) =>
+        $"{{ id: {id}, provider: openai, endpoint: {endpoint.Endpoint}, model: gpt-{id}, concurrency: {HeldBack * 2} }}";
 
     /// <summary>Asks silo 2, which is never touched, for the status every 2 s for <paramref name="period"/>; it must always answer.</summary>
     private async Task PollStatusAsync(string sweep, TimeSpan period, List<string> failures)

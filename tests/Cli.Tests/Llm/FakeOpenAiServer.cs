@@ -12,13 +12,18 @@ namespace Kernelsmith.Cli.Tests.Llm;
 
 /// <summary>
 /// A local OpenAI-compatible chat completions endpoint speaking the real wire protocol (JSON and SSE streaming),
-/// scripted per request: answers, 429 with Retry-After, 500, a hung connection, malformed JSON.
+/// scripted per request: answers, 429 with Retry-After, 500, a hung connection, malformed JSON; and a gate that holds
+/// answers back until the test releases them.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Func<HttpContext, JsonObject, Task>> _script = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
+    private int _answerable = int.MaxValue;
+    private int _answered;
+    private int _held;
 
     private FakeOpenAiServer(WebApplication app, string endpoint)
     {
@@ -37,6 +42,17 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public int PeakInFlight { get; private set; }
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Requests now held at the gate (a caller that goes away while held is no longer counted).</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>
+    /// Answers the next <paramref name="answers"/> requests as usual and holds every later one until
+    /// <see cref="ReleaseHeld"/>: a model whose last answers come only when the test says so.
+    /// </summary>
+    public void HoldAfter(int answers) => _answerable = answers;
+
+    public void ReleaseHeld() => _released.TrySetResult();
 
     public static async Task<FakeOpenAiServer> StartAsync()
     {
@@ -96,6 +112,19 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             {
                 await step(context, body);
                 return;
+            }
+
+            if (Interlocked.Increment(ref _answered) > _answerable)
+            {
+                Interlocked.Increment(ref _held);
+                try
+                {
+                    await _released.Task.WaitAsync(context.RequestAborted);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _held);
+                }
             }
 
             await Task.Delay(AnswerDelay, context.RequestAborted);
