@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Telemetry;
+using Kernelsmith.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

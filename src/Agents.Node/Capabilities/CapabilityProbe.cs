@@ -148,6 +148,16 @@ public static class CapabilityProbe
         }
     }
 
+    /// <summary>The file a tool name finally stands for (PATH searched, links followed), or the name itself when not found.</summary>
+    public static string RealPath(string tool, IReadOnlyDictionary<string, string>? environment)
+    {
+        var path = environment?.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH") ?? "";
+        var found = tool.Contains('/', StringComparison.Ordinal)
+            ? tool
+            : path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(directory => Path.Combine(directory, tool)).FirstOrDefault(File.Exists);
+        return found is null ? tool : File.ResolveLinkTarget(found, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(found);
+    }
+
     /// <summary>A bare tool name found on the environment's PATH, so a probe can be pointed at other tools than the agent's.</summary>
     private static string Resolve(string tool, IReadOnlyDictionary<string, string>? environment)
     {

@@ -64,9 +64,17 @@ public sealed record MpiToolchain(string Implementation, string Version, string 
 
         var working = new List<MpiToolchain>();
         var refused = new List<string>();
+        // The plain names are usually links to one of the named toolchains: the same wrapper and launcher are tried once.
+        var checkedFiles = new Dictionary<(string Compiler, string Launcher), string?>();
         foreach (var toolchain in found)
         {
-            if (ToolchainCheck.Mpi(toolchain, environment) is { } problem)
+            var files = (CapabilityProbe.RealPath(toolchain.Compilers[0], environment), CapabilityProbe.RealPath(toolchain.Launcher, environment));
+            if (!checkedFiles.TryGetValue(files, out var problem))
+            {
+                problem = checkedFiles[files] = ToolchainCheck.Mpi(toolchain, environment);
+            }
+
+            if (problem is not null)
             {
                 refused.Add($"mpi ({toolchain.Version}, {toolchain.Launcher}): {problem}");
             }

@@ -1,8 +1,9 @@
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Agents.Node.Services;
-using Kernelsmith.ServiceDefaults;
 using Kernelsmith.Contracts.Security;
+using Kernelsmith.ServiceDefaults;
+using Kernelsmith.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Hosting;

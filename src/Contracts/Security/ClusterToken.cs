@@ -1,6 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
-using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Contracts.Security;
 
@@ -29,38 +27,4 @@ public sealed class ClusterTokenOptions
 
     /// <summary>The call headers that present the token, for the calling side.</summary>
     public Metadata Headers() => Resolve() is { } token ? new Metadata { { Header, $"Bearer {token}" } } : [];
-}
-
-/// <summary>Rejects calls that do not present the cluster token, before they reach the service.</summary>
-public sealed class ClusterTokenInterceptor(IOptions<ClusterTokenOptions> options) : Interceptor
-{
-    private readonly string? _expected = options.Value.Resolve();
-
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, responseStream, context);
-    }
-
-    private void Check(ServerCallContext context)
-    {
-        if (_expected is null)
-        {
-            return;
-        }
-
-        var presented = System.Text.Encoding.UTF8.GetBytes(context.RequestHeaders.GetValue(ClusterTokenOptions.Header) ?? "");
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(presented, System.Text.Encoding.UTF8.GetBytes($"Bearer {_expected}")))
-        {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "the cluster token is missing or wrong"));
-        }
-    }
 }

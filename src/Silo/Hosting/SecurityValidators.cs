@@ -1,4 +1,5 @@
 using Kernelsmith.Contracts.Security;
+using Kernelsmith.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Silo.Hosting;

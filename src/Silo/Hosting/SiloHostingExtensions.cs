@@ -1,12 +1,13 @@
+using System.Net;
+using Kernelsmith.Contracts.Security;
 using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.ServiceDefaults;
-using Kernelsmith.Contracts.Security;
+using Kernelsmith.ServiceDefaults.Security;
 using Kernelsmith.Silo.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Net;
 using Orleans.Configuration;
 using Orleans.Storage;
 using StackExchange.Redis;

@@ -10,6 +10,7 @@ using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.ServiceDefaults.Security;
 using Kernelsmith.Silo.Hosting;
 using Microsoft.Extensions.Options;
 

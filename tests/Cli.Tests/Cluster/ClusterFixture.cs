@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Kernelsmith.Contracts.Protos;
 
@@ -18,9 +16,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string Work { get; } = EnterableDirectory();
 
-    public int RedisPort { get; } = FreePort();
+    public int RedisPort { get; } = LoopbackPort.Free();
 
-    public IReadOnlyList<int> SiloPorts { get; } = [FreePort(), FreePort(), FreePort()];
+    public IReadOnlyList<int> SiloPorts { get; } = [LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free()];
 
     public string SiloUrl(int silo) => $"http://127.0.0.1:{SiloPorts[silo]}";
 
@@ -61,9 +59,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public void StartSilo(int silo)
     {
-        _gatewayPorts[silo] = FreePort();
+        _gatewayPorts[silo] = LoopbackPort.Free();
         Start($"silo{silo}", "dotnet",
-            $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {FreePort()} --gateway-port {_gatewayPorts[silo]} --cluster-id {_clusterId}");
+            $"{Kernelsmith} silo --listen {SiloUrl(silo)} --redis 127.0.0.1:{RedisPort} --silo-port {LoopbackPort.Free()} --gateway-port {_gatewayPorts[silo]} --cluster-id {_clusterId}");
     }
 
     /// <summary>
@@ -232,20 +230,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static string Kernelsmith => Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll");
 
-    private void Start(string name, string program, string arguments, params (string Name, string Value)[] environment)
-    {
-        var log = Path.Combine(Work, name + ".log");
-        var info = new ProcessStartInfo("bash") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec {program} {arguments} >> {log} 2>&1");
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        _processes[name] = Process.Start(info)!;
-    }
+    private void Start(string name, string program, string arguments, params (string Name, string Value)[] environment) =>
+        _processes[name] = LoggedProcess.Start(Path.Combine(Work, name + ".log"), program, arguments, environment);
 
     private bool RedisAnswers() => Run("redis-cli", $"-p {RedisPort} ping").Contains("PONG", StringComparison.Ordinal);
 
@@ -288,10 +274,4 @@ public sealed class ClusterFixture : IAsyncLifetime
         return directory.FullName;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

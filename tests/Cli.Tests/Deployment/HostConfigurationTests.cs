@@ -25,13 +25,13 @@ public sealed class HostConfigurationTests(HostFixture fixture) : IClassFixture<
     [Fact]
     public async Task Silo_FlagGiven_WinsOverTheEnvironment()
     {
-        var healthPort = HostFixture.FreePort();
-        fixture.StartHost("silo-flag", "silo", ["--cluster-id", "fromflag", "--listen", $"http://127.0.0.1:{HostFixture.FreePort()}", "--health-port", healthPort.ToString(CultureInfo.InvariantCulture)], new()
+        var healthPort = LoopbackPort.Free();
+        fixture.StartHost("silo-flag", "silo", ["--cluster-id", "fromflag", "--listen", $"http://127.0.0.1:{LoopbackPort.Free()}", "--health-port", healthPort.ToString(CultureInfo.InvariantCulture)], new()
         {
             ["Silo__ClusterId"] = "fromenv",
             ["Silo__Redis"] = $"127.0.0.1:{fixture.RedisPort}",
-            ["Silo__SiloPort"] = HostFixture.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Silo__GatewayPort"] = HostFixture.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Silo__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
         });
 
         await Probe.WaitForAsync(healthPort, "/health", HttpStatusCode.OK, "the silo started with --cluster-id");
@@ -72,7 +72,7 @@ public sealed class HostConfigurationTests(HostFixture fixture) : IClassFixture<
     [Fact]
     public async Task Probes_AnswerOverHttp11_ReadyOnlyWhileRedisAnswers()
     {
-        var agentHealth = HostFixture.FreePort();
+        var agentHealth = LoopbackPort.Free();
         fixture.StartHost("agent-probed", "agent", ["--health-port", agentHealth.ToString(CultureInfo.InvariantCulture)], new()
         {
             ["Agent__Silo"] = fixture.SiloUrl,

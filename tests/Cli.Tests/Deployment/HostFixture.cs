@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Kernelsmith.Cli.Tests.Cluster;
 
 namespace Kernelsmith.Cli.Tests.Deployment;
@@ -16,17 +15,17 @@ public sealed class HostFixture : IAsyncLifetime
 
     public string Work { get; } = ClusterFixture.EnterableDirectory();
 
-    public int RedisPort { get; } = FreePort();
+    public int RedisPort { get; } = LoopbackPort.Free();
 
     public string ClusterId { get; } = "env-" + Guid.NewGuid().ToString("n")[..8];
 
-    public int SiloPort { get; } = FreePort();
+    public int SiloPort { get; } = LoopbackPort.Free();
 
-    public int GatewayPort { get; } = FreePort();
+    public int GatewayPort { get; } = LoopbackPort.Free();
 
-    public int SiloHealthPort { get; } = FreePort();
+    public int SiloHealthPort { get; } = LoopbackPort.Free();
 
-    public string SiloUrl { get; } = $"http://127.0.0.1:{FreePort()}";
+    public string SiloUrl { get; } = $"http://127.0.0.1:{LoopbackPort.Free()}";
 
     public async Task InitializeAsync()
     {
@@ -104,12 +103,6 @@ public sealed class HostFixture : IAsyncLifetime
         return output;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task<bool> RedisAnswersAsync()
     {

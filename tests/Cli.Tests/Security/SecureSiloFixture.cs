@@ -25,9 +25,9 @@ public sealed class SecureSiloFixture : IAsyncLifetime
 
     public string Work { get; } = ClusterFixture.EnterableDirectory();
 
-    public int RedisPort { get; } = FreePort();
+    public int RedisPort { get; } = LoopbackPort.Free();
 
-    public string SiloUrl { get; } = $"http://127.0.0.1:{FreePort()}";
+    public string SiloUrl { get; } = $"http://127.0.0.1:{LoopbackPort.Free()}";
 
     public Dictionary<string, string> Tokens { get; } = new()
     {
@@ -75,7 +75,7 @@ public sealed class SecureSiloFixture : IAsyncLifetime
 
         Start("redis-server", $"--port {RedisPort} --bind 127.0.0.1 --dir {Work} --save \"\" --appendonly no");
         Start("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll")} silo --listen {SiloUrl} --redis 127.0.0.1:{RedisPort} " +
-            $"--silo-port {FreePort()} --gateway-port {FreePort()} --cluster-id secure-{Guid.NewGuid():n} --token-file {TokenFile("cluster")} --config {config}",
+            $"--silo-port {LoopbackPort.Free()} --gateway-port {LoopbackPort.Free()} --cluster-id secure-{Guid.NewGuid():n} --token-file {TokenFile("cluster")} --config {config}",
             ("OPENAI_API_KEY", ApiKey), (SiloSecretVariable, SiloSecret));
         await ClusterFixture.WaitUntilAsync(async () =>
         {
@@ -152,27 +152,8 @@ public sealed class SecureSiloFixture : IAsyncLifetime
         });
     }
 
-    private void Start(string program, string arguments, params (string Name, string Value)[] environment)
-    {
-        var log = Path.Combine(Work, (program == "dotnet" ? "silo" : program) + ".log");
-        var info = new ProcessStartInfo("bash") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec {program} {arguments} >> {log} 2>&1");
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        _processes.Add(Process.Start(info)!);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private void Start(string program, string arguments, params (string Name, string Value)[] environment) =>
+        _processes.Add(LoggedProcess.Start(Path.Combine(Work, (program == "dotnet" ? "silo" : program) + ".log"), program, arguments, environment));
 }
 
 /// <summary>A TCP listener on loopback that accepts and counts every connection, keeping what it was sent.</summary>

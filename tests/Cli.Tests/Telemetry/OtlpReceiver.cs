@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using Grpc.Core;
 using Kernelsmith.Cli.Tests.Telemetry.Otlp;
@@ -63,7 +62,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var (grpcPort, httpPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -125,12 +124,6 @@ public sealed class OtlpReceiver : IAsyncDisposable
         await context.Response.Body.WriteAsync(response.ToByteArray(), context.RequestAborted);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     /// <summary>What the receiver decoded, by signal.</summary>
     private sealed class Received

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Kernelsmith.Cli.Embedded;
 using Kernelsmith.Cli.Tests.Cluster;
@@ -43,7 +41,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             : $"Here it is:\n```c\n{expert}\nint broken = undeclared_in_this_scope;\n```";
         Environment.SetEnvironmentVariable(KeyVariable, Secret);
         var work = ClusterFixture.EnterableDirectory();
-        var prometheusPort = FreePort();
+        var prometheusPort = LoopbackPort.Free();
         var cluster = await EmbeddedCluster.StartAsync(work, CancellationToken.None, startAgent: false, new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Receiver.GrpcEndpoint,
@@ -117,12 +115,6 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
         return spec;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>What a user of Jaeger or a Collector gets from a sweep: one connected trace per experiment, metrics, logs.</summary>

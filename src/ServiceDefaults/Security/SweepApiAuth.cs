@@ -1,27 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using Kernelsmith.Contracts.Security;
 using Microsoft.Extensions.Options;
 
-namespace Kernelsmith.Contracts.Security;
-
-/// <summary>
-/// One user of the public sweep API, from <c>Cluster:Users:NAME</c>: a token of their own (<c>Token</c> or a file named
-/// by <c>TokenFile</c>) and whether they may cancel and resume sweeps that others submitted (<c>Admin</c>).
-/// </summary>
-public sealed class ApiUserOptions
-{
-    public string? Token { get; set; }
-
-    public string? TokenFile { get; set; }
-
-    public bool Admin { get; set; }
-
-    public string? Resolve() => TokenFile is { Length: > 0 } file
-        ? File.Exists(file) ? File.ReadAllText(file).Trim() : throw new InvalidOperationException($"token file {file} not found")
-        : string.IsNullOrWhiteSpace(Token) ? null : Token.Trim();
-}
+namespace Kernelsmith.ServiceDefaults.Security;
 
 /// <summary>Who made a sweep API call: a named user, or the operator holding the cluster token (an admin).</summary>
 public sealed record ApiCaller(string Name, bool Admin)
@@ -51,7 +34,7 @@ public sealed record ApiCaller(string Name, bool Admin)
 /// token makes them that user; anything else is <c>Unauthenticated</c>. With no token and no user configured the cluster
 /// is open (a single trusted machine). Tokens are compared in constant time.
 /// </summary>
-public sealed class SweepApiAuthInterceptor : Interceptor
+public sealed class SweepApiAuthInterceptor : AuthenticatingInterceptor
 {
     private readonly List<(byte[] Token, ApiCaller Caller)> _known = [];
 
@@ -74,35 +57,7 @@ public sealed class SweepApiAuthInterceptor : Interceptor
         }
     }
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Authenticate(ServerCallContext context)
+    protected override void Authenticate(ServerCallContext context)
     {
         if (_known.Count == 0)
         {
