@@ -139,6 +139,8 @@ public sealed class ClusterFixture : IAsyncLifetime
               input: tiny
               threads: [1, 2]
               repetitions: 2
+              max_pairs: 6
+              expert: false
               timeout: 30
             """);
         // As a user would, retry while a restarted part of the cluster is still settling.
