@@ -20,8 +20,9 @@ public static class PairedMeasurement
     public static async Task<JobResult> RunAsync(MeasureJob job, Func<RunJob, CancellationToken, Task<JobResult>> run, CancellationToken cancellationToken)
     {
         var precision = job.Precision > 0 ? job.Precision : DefaultPrecision;
-        var minPairs = Math.Max(PairedSpeedup.MinimumPairs, job.MinPairs);
-        var maxPairs = Math.Max(minPairs, job.MaxPairs > 0 ? job.MaxPairs : DefaultMaxPairs);
+        // A cap below six pairs is a smoke test's choice: no 95 % interval, every speedup noisy, and it says so.
+        var maxPairs = job.MaxPairs > 0 ? job.MaxPairs : DefaultMaxPairs;
+        var minPairs = Math.Min(maxPairs, Math.Max(PairedSpeedup.MinimumPairs, job.MinPairs));
         var maxSeconds = job.MaxSeconds > 0 ? job.MaxSeconds : DefaultMaxSeconds;
         var pattern = string.IsNullOrEmpty(job.TimingPattern) ? null : new Regex(job.TimingPattern, RegexOptions.Multiline, s_patternTimeout);
         var random = new Random(unchecked((int)(job.Seed ^ (job.Seed >> 32))));

@@ -331,7 +331,7 @@ public static partial class SweepSpecLoader
             section.Double("build_timeout", 120, min: 1))
         {
             Precision = section.Double("precision", 0.03, min: 0.001),
-            MaxPairs = section.Int("max_pairs", 30, min: 6, max: 1000),
+            MaxPairs = section.Int("max_pairs", 30, min: 1, max: 1000),
             MaxSeconds = section.Double("max_seconds", 120, min: 1),
             Warmups = section.Int("warmups", 1, min: 0, max: 20),
             Expert = section.OptionalString("expert") is not { } expertText || ReadBool(section, "expert", expertText),

@@ -55,6 +55,19 @@ public sealed class PairedMeasurementTests
     }
 
     [Fact]
+    public async Task RunAsync_CapBelowSixPairs_StopsThereAndIsNoisyEvenOnAQuietMachine()
+    {
+        var job = Job(arms: 2);
+        job.MaxPairs = 2;
+
+        var result = await PairedMeasurement.RunAsync(job, (arm, _) => Task.FromResult(Ran(1.0)), CancellationToken.None);
+
+        Assert.Equal(2, result.Measurement.Pairs);
+        Assert.Equal("max_pairs", result.Measurement.Stopped);
+        Assert.False(result.Measurement.Arms[1].Reached);
+    }
+
+    [Fact]
     public async Task RunAsync_FailingCandidate_EndsWithThatRunsResultAndArm()
     {
         var result = await PairedMeasurement.RunAsync(Job(arms: 2), (arm, _) =>

@@ -139,7 +139,8 @@ public sealed class ClusterFixture : IAsyncLifetime
               input: tiny
               threads: [1, 2]
               repetitions: 2
-              max_pairs: 6
+              max_pairs: 1
+              warmups: 0
               expert: false
               timeout: 30
             """);

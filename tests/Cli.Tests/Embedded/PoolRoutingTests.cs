@@ -53,7 +53,7 @@ public sealed class PoolRoutingFixture : IAsyncLifetime
             samples: 2
             {{pools}}
             verify: { sanitizers: [] }
-            run: { input: tiny, threads: [1, 2], ranks: [1, 2], repetitions: 2, timeout: 30, max_pairs: 6, expert: false }
+            run: { input: tiny, threads: [1, 2], ranks: [1, 2], repetitions: 2, timeout: 30, max_pairs: 1, warmups: 0, expert: false }
             """);
         return path;
     }

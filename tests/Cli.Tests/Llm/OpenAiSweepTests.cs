@@ -42,7 +42,8 @@ public sealed class OpenAiSweepTests
               input: tiny
               threads: [1, 2]
               repetitions: 1
-              max_pairs: 6
+              max_pairs: 1
+              warmups: 0
               expert: false
               timeout: 20
             """);
@@ -105,7 +106,7 @@ public sealed class BudgetTests
             cache: false
             budget:
               max_tokens: 10
-            run: {"{"} input: tiny, threads: [1], repetitions: 1, max_pairs: 6, expert: false {"}"}
+            run: {"{"} input: tiny, threads: [1], repetitions: 1, max_pairs: 1, warmups: 0, expert: false {"}"}
             """);
 
         await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "out")), [Repository.Kernels], CancellationToken.None);
