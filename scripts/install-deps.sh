@@ -9,7 +9,8 @@
 set -euo pipefail
 
 # libmpich-dev holds MPICH's mpi.h: mpich alone gives mpicc.mpich, which then cannot compile an MPI program.
-packages=(gcc g++ make bubblewrap util-linux clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich libmpich-dev redis-server fonts-dejavu-core)
+# time (GNU time) gives every run's CPU time inside the sandbox.
+packages=(gcc g++ make bubblewrap util-linux time clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich libmpich-dev redis-server fonts-dejavu-core)
 if [ "${1:-}" = "--tests" ]; then
   # slurmd and slurm-client bring slurm-wlm-basic-plugins: srun's pmi2 and pmix MPI plugins.
   packages+=(chromium slurmctld slurmd slurm-client munge)

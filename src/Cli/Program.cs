@@ -19,6 +19,7 @@ var root = new RootCommand("Kernelsmith: measure whether language models can por
     HostCommands.Silo(),
     HostCommands.Agent(),
     BenchCommand.Create(),
+    CalibrateCommand.Create(kernels),
 };
 foreach (var command in ClusterCommands.Create(kernels))
 {

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Kernelsmith.Agents.Node.Capabilities;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
+using Kernelsmith.Agents.Node.Measurement;
 using Kernelsmith.Agents.Node.Telemetry;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Protos;
@@ -89,38 +90,96 @@ public sealed partial class NodeAgentService(
     public override async Task Run(RunJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
     {
         var queued = DateTimeOffset.UtcNow;
-        var artifact = workspace.FindArtifact(request.ArtifactId);
-        var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
-        var refusal = Refusal(null)
-            ?? (artifact is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
-            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null)
-            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null)
-            ?? (request.Launcher == Launchers.Cuda && gpus.Devices.Count == 0 ? "this agent has no GPU (nvidia-smi lists none)" : null);
+        if (RunRefusal(request) is { } refusal)
+        {
+            await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
+            return;
+        }
+
+        var wanted = request.Exclusive ? CoresWanted(request) : 1;
+        // Through Slurm the program runs on the cluster's cores; here it takes one for srun or sbatch, which only wait.
+        var held = slurm.Enabled ? 1 : request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
+        await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
+        using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
+        using var gpu = request.Launcher == Launchers.Cuda ? await gpus.ReserveAsync(context.CancellationToken) : null;
+        // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
+        var pinned = Pinned(reservation, wanted);
+        var started = DateTimeOffset.UtcNow;
+        await responseStream.WriteAsync(Started(pinned, started));
+        var result = await ExecuteAsync(request, pinned, gpu, responseStream, context);
+        result.QueuedUnixMs = queued.ToUnixTimeMilliseconds();
+        result.StartedUnixMs = started.ToUnixTimeMilliseconds();
+        LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(pinned));
+        await responseStream.WriteAsync(new JobUpdate { Result = result });
+    }
+
+    public override async Task Measure(MeasureJob request, IServerStreamWriter<JobUpdate> responseStream, ServerCallContext context)
+    {
+        var queued = DateTimeOffset.UtcNow;
+        var refusal = request.Arms.Count < 2 ? "a measurement needs a baseline and at least one candidate" : request.Arms.Select(RunRefusal).FirstOrDefault(r => r is not null);
         if (refusal is not null)
         {
             await responseStream.WriteAsync(Result(JobResult.Types.Status.AgentError, refusal));
             return;
         }
 
+        // The whole measurement owns its cores (the node, by default): no build or run of this agent runs between pairs.
+        var wanted = request.Arms.Max(CoresWanted);
+        var held = slurm.Enabled ? 1 : options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
+        await responseStream.WriteAsync(Queued(held, exclusive: true, queued));
+        using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
+        using var gpu = request.Arms.Any(a => a.Launcher == Launchers.Cuda) ? await gpus.ReserveAsync(context.CancellationToken) : null;
+        var started = DateTimeOffset.UtcNow;
+        var all = Pinned(reservation, wanted);
+        await responseStream.WriteAsync(Started(all, started));
+        using var measuring = AgentInstrumentation.StartSandbox("measure", request.JobId, all.Count);
+        var result = await PairedMeasurement.RunAsync(
+            request,
+            // Every arm runs on the first cores it needs: the sequential baseline on the candidate's first core.
+            (arm, token) => ExecuteAsync(arm, [.. all.Take(Math.Max(1, Math.Min(CoresWanted(arm), all.Count)))], arm.Launcher == Launchers.Cuda ? gpu : null, null, context),
+            context.CancellationToken);
+        result.QueuedUnixMs = queued.ToUnixTimeMilliseconds();
+        result.StartedUnixMs = started.ToUnixTimeMilliseconds();
+        result.FinishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        result.Cores.Clear();
+        result.Cores.AddRange(all);
+        measuring.Finished(result);
+        LogMeasured(request.JobId, result.Measurement.Pairs, result.Measurement.Stopped, CpuList.Format(all));
+        await responseStream.WriteAsync(new JobUpdate { Result = result });
+    }
+
+    private string? RunRefusal(RunJob request)
+    {
+        var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
+        return Refusal(null)
+            ?? (workspace.FindArtifact(request.ArtifactId) is null ? $"artifact {request.ArtifactId} is not in this agent's cache" : null)
+            ?? (request.Launcher == Launchers.MpiRun && mpi is null ? "this agent has no MPI launcher (mpirun)" : null)
+            ?? (slurm.Enabled ? SlurmLauncher.Refusal(mpi) : null)
+            ?? (request.Launcher == Launchers.Cuda && gpus.Devices.Count == 0 ? "this agent has no GPU (nvidia-smi lists none)" : null);
+    }
+
+    private static int CoresWanted(RunJob request) =>
+        Math.Max(1, request.Threads) * (request.Launcher == Launchers.MpiRun ? Math.Max(1, request.Ranks) : 1);
+
+    private IReadOnlyList<int> Pinned(CoreLedger.CoreReservation reservation, int wanted) =>
+        slurm.Enabled ? [] : [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
+
+    /// <summary>Runs a cached artifact on cores already held; the result's queue and start times are the caller's to set.</summary>
+    private async Task<JobResult> ExecuteAsync(
+        RunJob request, IReadOnlyList<int> pinned, GpuLedger.GpuReservation? gpu, IServerStreamWriter<JobUpdate>? responseStream, ServerCallContext context)
+    {
+        var artifact = workspace.FindArtifact(request.ArtifactId)!;
+        var mpi = request.Launcher == Launchers.MpiRun ? MpiToolchain.ForLauncher(workspace.ArtifactLauncher(request.ArtifactId)) : null;
         var threads = Math.Max(1, request.Threads);
         var ranks = mpi is null ? 1 : Math.Max(1, request.Ranks);
-        var wanted = request.Exclusive ? threads * ranks : 1;
-        // Through Slurm the program runs on the cluster's cores; here it takes one for srun or sbatch, which only wait.
-        var held = slurm.Enabled ? 1 : request.Exclusive && options.Value.TimingRunsOwnTheNode ? cores.Cores : wanted;
-        await responseStream.WriteAsync(Queued(held, request.Exclusive, queued));
-        using var reservation = await cores.ReserveAsync(held, context.CancellationToken);
-        using var gpu = request.Launcher == Launchers.Cuda ? await gpus.ReserveAsync(context.CancellationToken) : null;
         var monitor = gpu is null ? null : new GpuMonitor(gpu.Device);
-        // The program runs on the first cores it asked for; any others held stay idle, so nothing shares the node.
-        IReadOnlyList<int> pinned = slurm.Enabled ? [] : [.. reservation.Cores.Take(Math.Max(1, Math.Min(wanted, reservation.Cores.Count)))];
         using var sandboxed = AgentInstrumentation.StartSandbox("run", request.JobId, pinned.Count);
         var started = DateTimeOffset.UtcNow;
-        await responseStream.WriteAsync(Started(pinned, started));
         var directory = workspace.NewJobDirectory();
         JobResult result;
         try
         {
-            File.Copy(artifact!, Path.Combine(directory, Workspace.ProgramName));
+            File.Copy(artifact, Path.Combine(directory, Workspace.ProgramName));
             Workspace.WriteFiles(directory, request.InputFiles);
             var environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) };
             if (mpi is null)
@@ -147,7 +206,7 @@ public sealed partial class NodeAgentService(
                 : [.. mpi.LaunchCommand(ranks), .. request.Wrapper, "./" + Workspace.ProgramName, .. request.Args];
             var placement = slurm.Enabled ? new SlurmPlacement(ranks, threads, mpi, request.Exclusive) : null;
             var outcome = await RunSandboxedAsync(directory, command, environment, request.Stdin.ToByteArray(), request.TimeoutMs, pinned, threads, responseStream, context, placement, monitor);
-            result = ToResult(outcome, request.TimeoutMs, pinned, queued, started);
+            result = ToResult(outcome, request.TimeoutMs, pinned, started, started);
             if (gpu is not null)
             {
                 result.Gpu = gpu.Device;
@@ -169,8 +228,7 @@ public sealed partial class NodeAgentService(
             Workspace.Delete(directory);
         }
 
-        LogJob("run", request.JobId, result.Status.ToString(), result.ExitCode, result.WallSeconds, CpuList.Format(pinned));
-        await responseStream.WriteAsync(new JobUpdate { Result = result });
+        return result;
     }
 
     /// <summary>Job variables tune the program (sanitizer options); none may change what runs or where it looks.</summary>
@@ -186,7 +244,7 @@ public sealed partial class NodeAgentService(
         int timeoutMs,
         IReadOnlyList<int> jobCores,
         int threads,
-        IServerStreamWriter<JobUpdate> responseStream,
+        IServerStreamWriter<JobUpdate>? responseStream,
         ServerCallContext context,
         SlurmPlacement? placement = null,
         GpuMonitor? gpu = null)
@@ -197,7 +255,8 @@ public sealed partial class NodeAgentService(
         }
 
         var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, placement);
-        return await sandbox.RunAsync(job, new StreamingObserver(responseStream, gpu), context.CancellationToken);
+        // A timed run streams nothing: the agent stays quiet while the program is measured.
+        return await sandbox.RunAsync(job, responseStream is null ? null : new StreamingObserver(responseStream, gpu), context.CancellationToken);
     }
 
     private string? Refusal(string? compiler)
@@ -260,6 +319,7 @@ public sealed partial class NodeAgentService(
             FinishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             PeakRssBytes = outcome.PeakPrivateBytes,
             PeakProcesses = outcome.PeakProcesses,
+            CpuSeconds = outcome.CpuSeconds,
         };
         result.Cores.AddRange(jobCores);
         return result;
@@ -267,6 +327,9 @@ public sealed partial class NodeAgentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {JobId}: {Status} exit {ExitCode} in {Seconds:F3} s on cores {Cores}")]
     private partial void LogJob(string kind, string jobId, string status, int exitCode, double seconds, string cores);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "measure {JobId}: {Pairs} pairs, stopped on {Stopped}, on cores {Cores}")]
+    private partial void LogMeasured(string jobId, int pairs, string stopped, string cores);
 
     /// <summary>Sends a running job's output and resource samples down its gRPC stream.</summary>
     private sealed class StreamingObserver(IServerStreamWriter<JobUpdate> stream, GpuMonitor? gpu) : ISandboxObserver

@@ -66,10 +66,28 @@ internal static class RunCommand
                 r.Sample.ToString(CultureInfo.InvariantCulture),
                 $"[{colour}]{r.Verdict.ToWireName()}[/]" + (r.Parallel == false ? " [yellow](not parallel)[/]" : ""),
                 r.Rounds.ToString(CultureInfo.InvariantCulture),
-                r.Speedup?.ToString("F2", CultureInfo.InvariantCulture) ?? "-",
+                SpeedupCell(r),
                 r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "rank" : "thread")}{(n == 1 ? "" : "s")}" : "-");
         }
 
         return table;
+    }
+
+    /// <summary>The best speedup with its 95 % interval, and what makes it less than it seems: noise, superlinearity.</summary>
+    private static string SpeedupCell(ExperimentRecord r)
+    {
+        if (r.Speedup is not { } speedup)
+        {
+            return "-";
+        }
+
+        var text = speedup.ToString("F2", CultureInfo.InvariantCulture);
+        if (r.SpeedupCi is [var low, var high])
+        {
+            // Escaped: the table reads its cells as markup, where [ opens a style.
+            text += Markup.Escape($" [{low.ToString("F2", CultureInfo.InvariantCulture)}, {high.ToString("F2", CultureInfo.InvariantCulture)}]");
+        }
+
+        return text + (r.Noisy ? " [yellow]noisy[/]" : "") + (r.Superlinear ? " [yellow]superlinear[/]" : "");
     }
 }

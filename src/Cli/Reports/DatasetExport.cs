@@ -25,7 +25,11 @@ public sealed record DatasetExample(
     double? Speedup,
     int? SpeedupAt,
     int Rounds,
-    DatasetProvenance Provenance);
+    DatasetProvenance Provenance)
+{
+    /// <summary>[low, high]: the 95 % interval of <see cref="Speedup"/>; null for records from before paired timing.</summary>
+    public IReadOnlyList<double>? SpeedupCi { get; init; }
+}
 
 /// <summary>Where an example came from, enough to trace it back to its run (and to leave out simulated answers).</summary>
 public sealed record DatasetProvenance(
@@ -44,12 +48,16 @@ public sealed record DatasetProvenance(
 public sealed record PreferencePair(string Prompt, string Kernel, string Target, string Hardware, string PromptHash, string Reason, PreferenceAnswer Chosen, PreferenceAnswer Rejected);
 
 /// <summary>One side of a preference pair.</summary>
-public sealed record PreferenceAnswer(string Id, string Model, bool Simulated, string Answer, IReadOnlyList<CodeFile> Code, string Verdict, double? Speedup);
+public sealed record PreferenceAnswer(string Id, string Model, bool Simulated, string Answer, IReadOnlyList<CodeFile> Code, string Verdict, double? Speedup)
+{
+    public IReadOnlyList<double>? SpeedupCi { get; init; }
+}
 
 /// <summary>
 /// <c>kernelsmith export DIR --dataset OUT</c>: <c>dataset.jsonl</c> (one example per experiment, infra errors left out)
 /// and <c>preferences.jsonl</c> (pairs for the same prompt and hardware: a correct answer preferred over an incorrect
-/// or sequential one, or over a correct one it beats by at least <see cref="SpeedupMargin"/> x), for fine-tuning and reinforcement
+/// or sequential one, or over a correct one it is surely faster than: the two speedups' 95 % intervals do not overlap
+/// (for records without intervals, at least <see cref="SpeedupMargin"/> x)), for fine-tuning and reinforcement
 /// learning from feedback.
 /// </summary>
 public static partial class DatasetExport
@@ -84,7 +92,7 @@ public static partial class DatasetExport
             foreach (var rejected in answers.Where(a => !ReferenceEquals(a, chosen)))
             {
                 var reason = !rejected.Correct ? (rejected.Parallel == false ? "rejected_not_parallel" : "rejected_incorrect")
-                    : chosen.Speedup >= SpeedupMargin * (rejected.Speedup ?? 0) ? "rejected_slower"
+                    : SurelyFaster(chosen, rejected) ? "rejected_slower"
                     : null;
                 if (reason is not null)
                 {
@@ -94,8 +102,14 @@ public static partial class DatasetExport
         }
     }
 
+    /// <summary>Faster beyond the timing's uncertainty: the chosen speedup's interval lies wholly above the rejected one's.</summary>
+    private static bool SurelyFaster(DatasetExample chosen, DatasetExample rejected) =>
+        chosen.SpeedupCi is [var low, _] && rejected.SpeedupCi is [_, var high]
+            ? low > high
+            : chosen.Speedup >= SpeedupMargin * (rejected.Speedup ?? 0);
+
     private static PreferenceAnswer Side(DatasetExample e) =>
-        new(e.Id, e.Provenance.Model, e.Provenance.Simulated, e.Answer, e.Code, e.Verdict, e.Speedup);
+        new(e.Id, e.Provenance.Model, e.Provenance.Simulated, e.Answer, e.Code, e.Verdict, e.Speedup) { SpeedupCi = e.SpeedupCi };
 
     private static DatasetExample Example(ResultsDirectory results, ExperimentRecord r, KernelCatalog? catalog)
     {
@@ -116,7 +130,10 @@ public static partial class DatasetExport
             r.Experiment, r.Kernel, r.Technology, p.Hardware, p.Toolchain, source, origin, prompt,
             last is null ? "" : ReadOrEmpty(Path.Combine(last, "answer.md")), code, r.Verdict.ToWireName(), r.Parallel, r.Passed(),
             r.Passed() ? r.Speedup : null, r.Passed() ? r.BestThreads : null, r.Rounds,
-            new DatasetProvenance(r.Sweep, r.ModelLabel(), p.Provider, p.Simulated, p.ModelParameters, p.PromptHash, p.KernelHash, p.Input, p.Agent, r.TraceId));
+            new DatasetProvenance(r.Sweep, r.ModelLabel(), p.Provider, p.Simulated, p.ModelParameters, p.PromptHash, p.KernelHash, p.Input, p.Agent, r.TraceId))
+        {
+            SpeedupCi = r.Passed() ? r.SpeedupCi : null,
+        };
     }
 
     /// <summary>The prompt quotes each source file as File `name`: and a fenced block (see PromptLibrary).</summary>

@@ -3,7 +3,14 @@ using ScottPlot;
 namespace Kernelsmith.Cli.Reports;
 
 /// <summary>A line of a plot: x and y values, and whether it is a reference (drawn dashed, without markers).</summary>
-public sealed record PlotSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Reference = false);
+public sealed record PlotSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Reference = false)
+{
+    /// <summary>Each point's 95 % interval, drawn as an error bar; null for lines without one.</summary>
+    public IReadOnlyList<(double Low, double High)>? Intervals { get; init; }
+
+    /// <summary>A note written beside each point that has one (e.g. "superlinear"), so nothing odd is drawn silently.</summary>
+    public IReadOnlyList<string?>? Notes { get; init; }
+}
 
 /// <summary>The report's plots, drawn with ScottPlot and saved as PNG and SVG under <c>plots/</c>.</summary>
 public sealed class Plots(string resultsPath)
@@ -32,6 +39,23 @@ public sealed class Plots(string resultsPath)
                 scatter.Color = palette.GetColor(index++);
                 scatter.LineWidth = 2;
                 scatter.MarkerSize = 7;
+                foreach (var ((low, high), n) in (line.Intervals ?? []).Select((interval, n) => (interval, n)))
+                {
+                    // An error bar: the point's 95 % interval as a vertical segment in the line's colour.
+                    var bar = plot.Add.Line(line.X[n], low, line.X[n], high);
+                    bar.Color = scatter.Color;
+                    bar.LineWidth = 1.5f;
+                    bar.MarkerSize = 0;
+                }
+
+                foreach (var (note, n) in (line.Notes ?? []).Select((note, n) => (note, n)).Where(p => p.note is not null))
+                {
+                    var text = plot.Add.Text(note!, line.X[n], line.Y[n]);
+                    text.LabelFontSize = 11;
+                    text.LabelFontName = Font;
+                    text.LabelFontColor = scatter.Color;
+                    text.LabelAlignment = Alignment.LowerLeft;
+                }
             }
         }
 
@@ -39,7 +63,7 @@ public sealed class Plots(string resultsPath)
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(counts, counts.Select(c => c.ToString("G", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        var top = series.SelectMany(s => s.Y).DefaultIfEmpty(1).Max();
+        var top = series.SelectMany(s => s.Y.Concat(s.Intervals?.Select(i => i.High) ?? [])).DefaultIfEmpty(1).Max();
         plot.Axes.SetLimitsY(0, top * 1.1 + 1e-9);
         plot.ShowLegend(Edge.Right);
         return Save(plot, name, title, 900, 420);

@@ -83,11 +83,12 @@ public sealed class ReportBuilder
         var agents = new ReportTable("Agents: hardware and toolchains", ["agent", "hardware", "toolchain", "experiments"],
             _records.GroupBy(r => (r.Provenance.Agent, r.Provenance.Hardware, r.Provenance.Toolchain)).OrderBy(g => g.Key.Agent, StringComparer.Ordinal)
                 .Select(g => Row(g.Key.Agent, g.Key.Hardware, g.Key.Toolchain, Number(g.Count()))).ToList());
-        var runs = new ReportTable("Runs", ["technology", "threads/ranks measured", "repetitions per count", "samples per problem", "rounds used (max)"],
+        var runs = new ReportTable("Runs", ["technology", "threads/ranks measured", "pairs per count (min-max)", "noisy / superlinear runs", "samples per problem", "rounds used (max)"],
             _records.GroupBy(r => r.Technology).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(
                 g.Key,
                 string.Join(", ", g.SelectMany(r => r.Runs.Select(m => m.Count(g.Key))).Distinct().Order()),
-                string.Join(", ", g.SelectMany(r => r.Runs.Select(m => m.Repetitions)).Distinct().Order()),
+                g.SelectMany(r => r.Runs).Select(m => m.Repetitions).DefaultIfEmpty(0) is var pairs ? $"{pairs.Min()}-{pairs.Max()}" : "",
+                $"{g.SelectMany(r => r.Runs).Count(m => m.Noisy)} / {g.SelectMany(r => r.Runs).Count(m => m.Superlinear)} of {g.SelectMany(r => r.Runs).Count()}",
                 Number(g.GroupBy(r => (r.Kernel, r.Model, r.Prompt)).Select(p => p.Count()).DefaultIfEmpty(0).Max()),
                 Number(g.Select(r => r.Rounds).DefaultIfEmpty(0).Max()))).ToList());
         return new ReportSection("Setup",
@@ -96,7 +97,7 @@ public sealed class ReportBuilder
     }
 
     private ReportSection SequentialTimes() => new("Sequential times per code",
-        ["The sequential reference, built and run on each agent before the parallel programs; the median over the experiments that measured it (each itself a median over repetitions)."],
+        ["The sequential reference as timed in alternation with each program (docs/measurement.md): the median over the experiments of its median time in the pairs of their first count. Min and max show how much the node drifted over the sweep; speedups do not suffer from it, since each is a ratio within pairs."],
         new ReportTable(null, ["kernel", "input", "agent", "hardware", "median s", "min s", "max s", "measurements"],
             _records.Where(r => r.SequentialSeconds is not null).GroupBy(r => (r.Kernel, r.Provenance.Input, r.Provenance.Agent, r.Provenance.Hardware))
                 .Select(g => Row(g.Key.Kernel, g.Key.Input, g.Key.Agent, g.Key.Hardware,
@@ -145,7 +146,7 @@ public sealed class ReportBuilder
         var plots = new List<ReportPlot>();
         foreach (var (kernel, technology) in _codes)
         {
-            var lines = new List<(string Model, List<(int Count, double Seconds, double Speedup)> Points)>();
+            var lines = new List<(string Model, List<SpeedupPoint> Points)>();
             foreach (var model in _models)
             {
                 var passed = Cell((kernel, technology), model).Where(r => r.Passed()).ToList();
@@ -155,7 +156,7 @@ public sealed class ReportBuilder
                 }
 
                 var points = passed.SelectMany(r => r.Runs).GroupBy(m => m.Count(technology)).OrderBy(g => g.Key)
-                    .Select(g => (Count: g.Key, Seconds: Metrics.Median(g.Select(m => m.Seconds))!.Value, Speedup: Metrics.Median(g.Select(m => m.Speedup))!.Value)).ToList();
+                    .Select(g => SpeedupPoint.Of(g.Key, [.. g])).ToList();
                 lines.Add((model, points));
                 rows.Add([kernel, technology, model, Number(passed.Count), Seconds(Metrics.Median(passed.Where(r => r.SequentialSeconds is not null).Select(r => r.SequentialSeconds!.Value))),
                     .. counts.Select(c => (ReportCell)Seconds(points.Where(p => p.Count == c).Select(p => (double?)p.Seconds).FirstOrDefault()))]);
@@ -168,12 +169,12 @@ public sealed class ReportBuilder
         }
 
         return new ReportSection("Times per thread/rank count",
-            ["Median seconds over the correct samples at each thread count (OpenMP, CUDA) or rank count (MPI), each sample itself the median of its repetitions; a blank cell was not measured. The plots draw the same medians, one line per model (the `sim expert` model is the catalog's expert solution), with the sequential time, the ideal linear speedup and, where recorded, the expert's best speedup as dashed references. Efficiency = speedup / count."],
+            ["Median seconds over the correct samples at each thread count (OpenMP, CUDA) or rank count (MPI), each sample itself the median of its paired runs; a blank cell was not measured. The plots draw the same medians, one line per model (the `sim expert` model is the catalog's expert solution), with the sequential time, the ideal linear speedup and, where recorded, the expert's best speedup as dashed references. Efficiency = speedup / count. Error bars are 95 % intervals (with several samples, the medians of their interval ends). A point marked \"noisy\" missed the target precision; one marked \"superlinear\" is faster than 1.1 x its cores, which parallelism alone cannot give: the data now fits in cache, or the program does less work (a different algorithm)."],
             [new ReportTable(null, ["kernel", "technology", "model", "correct samples", "sequential s", .. counts.Select(c => Number(c))], rows)],
             plots);
     }
 
-    private IEnumerable<ReportPlot> CodePlots(string kernel, string technology, List<(string Model, List<(int Count, double Seconds, double Speedup)> Points)> lines)
+    private IEnumerable<ReportPlot> CodePlots(string kernel, string technology, List<(string Model, List<SpeedupPoint> Points)> lines)
     {
         var unit = RecordFacts.CountName(technology);
         var counts = lines.SelectMany(l => l.Points.Select(p => (double)p.Count)).Distinct().Order().ToList();
@@ -182,8 +183,12 @@ public sealed class ReportBuilder
         var sequential = Metrics.Median(code.Where(r => r.SequentialSeconds is not null).Select(r => r.SequentialSeconds!.Value));
         var catalogExpert = code.Any(r => r.IsSimExpert() && r.Passed()) ? null : Metrics.Median(code.Where(r => r.ExpertSpeedup > 0).Select(r => r.ExpertSpeedup!.Value));
 
-        List<PlotSeries> Series(Func<(int Count, double Seconds, double Speedup), double> y) =>
-            lines.Select(l => new PlotSeries(l.Model, l.Points.Select(p => (double)p.Count).ToList(), l.Points.Select(y).ToList())).ToList();
+        List<PlotSeries> Series(Func<SpeedupPoint, double> y, Func<SpeedupPoint, (double, double)?>? interval = null) =>
+            lines.Select(l => new PlotSeries(l.Model, l.Points.Select(p => (double)p.Count).ToList(), l.Points.Select(y).ToList())
+            {
+                Intervals = interval is null || l.Points.Any(p => interval(p) is null) ? null : l.Points.Select(p => interval(p)!.Value).ToList(),
+                Notes = l.Points.Select(p => p.Superlinear ? "superlinear" : p.Noisy ? "noisy" : null).ToList(),
+            }).ToList();
 
         var time = Series(p => p.Seconds);
         if (sequential is { } s)
@@ -191,14 +196,14 @@ public sealed class ReportBuilder
             time.Add(new PlotSeries("sequential reference", span, [s, s], Reference: true));
         }
 
-        var speedup = Series(p => p.Speedup);
+        var speedup = Series(p => p.Speedup, p => p.Interval);
         speedup.Add(new PlotSeries("ideal (linear)", counts, counts, Reference: true));
         if (catalogExpert is { } e)
         {
             speedup.Add(new PlotSeries("expert solution (best speedup)", span, [e, e], Reference: true));
         }
 
-        var efficiency = Series(p => p.Speedup / p.Count);
+        var efficiency = Series(p => p.Speedup / p.Count, p => p.Interval is var (low, high) ? (low / p.Count, high / p.Count) : null);
         efficiency.Add(new PlotSeries("ideal", span, [1, 1], Reference: true));
         yield return _plots.Lines($"time-{kernel}-{technology}", $"{kernel} / {technology}: time", unit, "seconds (median)", time);
         yield return _plots.Lines($"speedup-{kernel}-{technology}", $"{kernel} / {technology}: speedup", unit, "speedup vs sequential", speedup);
@@ -240,6 +245,7 @@ public sealed class ReportBuilder
         return new ReportSection("Performance per model and technology",
             [
                 "Incorrect samples count as speedup 0. speedup_n@k is the expected best speedup at n threads/ranks (n = the largest count measured for the technology) of k samples drawn at random among a problem's n samples, computed exactly (sum over the sorted speedups v_(i) of v_(i) C(i-1, k-1) / C(n, k)); efficiency_n@k = speedup_n@k / n; speedup_max@k is the same expectation over each sample's best speedup at any count. All are averaged over problems.",
+                "Noisy speedups (the target precision was not reached, see each record's `speedup_ci`) enter every metric with their point estimate, as the others do; the Runs table above counts them, and a metric resting on many of them is as uncertain as they are.",
                 "fast_p is the share of samples that are correct and more than p times faster than the sequential reference (best count), averaged over problems. \"vs expert\" is the geometric mean, over correct samples, of best speedup / the expert solution's best speedup (the record's `expert_speedup`, else the same sweep's `sim expert` samples for that kernel and technology); \"compared\" counts those samples.",
             ],
             new ReportTable(null, headers, rows));
@@ -318,7 +324,7 @@ public sealed class ReportBuilder
         new ReportTable(null, ["kernel", "model", "technology", "prompt", "sample", "verdict", "rounds", "sequential s", "best speedup", "at", "vs expert", "reason", "trace", "attempts"],
             _records.Select(r => Row(
                 r.Kernel, r.ModelLabel(), r.Technology, r.Prompt, Number(r.Sample), Outcome(r), Number(r.Rounds), Seconds(r.SequentialSeconds),
-                Ratio(r.Passed() ? r.Speedup : null), r.Passed() && r.BestThreads is { } n ? $"{n} {RecordFacts.CountName(r.Technology)}" : "",
+                r.Passed() ? SpeedupWithInterval(r) : "–", r.Passed() && r.BestThreads is { } n ? $"{n} {RecordFacts.CountName(r.Technology)}" : "",
                 Ratio(_expert.RatioFor(r)), Clip(r.Reason.Split('\n')[0], 160), new ReportCell(r.TraceId, Code: true),
                 _attemptLinks.TryGetValue(r.Experiment, out var link) ? new ReportCell("attempts", link) : "")).ToList()));
 
@@ -332,6 +338,11 @@ public sealed class ReportBuilder
 
     private int LargestCount(string technology) =>
         _records.Where(r => r.Technology == technology).SelectMany(r => r.Runs.Select(m => m.Count(technology))).DefaultIfEmpty(1).Max();
+
+    /// <summary>"1.95 [1.90, 2.01]", then "noisy" or "superlinear" when either applies.</summary>
+    private static string SpeedupWithInterval(ExperimentRecord r) =>
+        Ratio(r.Speedup) + (r.SpeedupCi is [var low, var high] ? $" [{Ratio(low)}, {Ratio(high)}]" : "")
+        + (r.Noisy ? " noisy" : "") + (r.Superlinear ? " superlinear" : "");
 
     private static string Outcome(ExperimentRecord record) =>
         record.Verdict == Verdict.Correct && record.Parallel == false ? "not_parallel" : record.Verdict.ToWireName();

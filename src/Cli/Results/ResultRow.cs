@@ -41,6 +41,12 @@ public sealed class ResultRow
     [JsonPropertyName("hardware")] public string Hardware { get; init; } = "";
     [JsonPropertyName("prompt_hash")] public string PromptHash { get; init; } = "";
     [JsonPropertyName("kernel_hash")] public string KernelHash { get; init; } = "";
+    [JsonPropertyName("speedup_low")] public double? SpeedupLow { get; init; }
+    [JsonPropertyName("speedup_high")] public double? SpeedupHigh { get; init; }
+    [JsonPropertyName("pairs")] public int? Pairs { get; init; }
+    [JsonPropertyName("cv")] public double? Cv { get; init; }
+    [JsonPropertyName("noisy")] public bool Noisy { get; init; }
+    [JsonPropertyName("superlinear")] public bool Superlinear { get; init; }
 
     /// <summary>The properties in declaration order, which is the column order.</summary>
     public static IReadOnlyList<PropertyInfo> Properties { get; } =
@@ -64,7 +70,8 @@ public sealed class ResultRow
         SequentialSeconds = r.SequentialSeconds,
         Speedup = r.Speedup,
         BestThreads = r.BestThreads,
-        Runs = string.Join(";", r.Runs.Select(m => $"threads={m.Threads} ranks={m.Ranks} seconds={Text(m.Seconds)}")),
+        Runs = string.Join(";", r.Runs.Select(m => $"threads={m.Threads} ranks={m.Ranks} seconds={Text(m.Seconds)}"
+            + (m.SpeedupCi is [var low, var high] ? $" speedup={Text(m.Speedup)} ci={Text(low)}:{Text(high)} pairs={m.Pairs}{(m.Noisy ? " noisy" : "")}{(m.Superlinear ? " superlinear" : "")}" : ""))),
         Taxonomy = string.Join(";", r.Taxonomy.Select(t => $"{t.Stage}:{t.Category}")),
         TokensInput = r.Tokens.Input,
         TokensOutput = r.Tokens.Output,
@@ -81,6 +88,12 @@ public sealed class ResultRow
         Hardware = r.Provenance.Hardware,
         PromptHash = r.Provenance.PromptHash,
         KernelHash = r.Provenance.KernelHash,
+        SpeedupLow = r.SpeedupCi?[0],
+        SpeedupHigh = r.SpeedupCi?[1],
+        Pairs = r.Pairs,
+        Cv = r.Cv,
+        Noisy = r.Noisy,
+        Superlinear = r.Superlinear,
     };
 
     /// <summary>The row's cells as CSV text: numbers round-trip, booleans are true/false, null is empty.</summary>

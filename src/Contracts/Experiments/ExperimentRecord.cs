@@ -22,7 +22,11 @@ public sealed record ExperimentSpec(
     VerifySettings? Verify = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null);
 
-/// <summary>The timing of one configuration (thread or rank count), median over repetitions.</summary>
+/// <summary>
+/// The timing of one configuration (thread or rank count): the candidate's median wall time over its timed runs
+/// (<see cref="Repetitions"/> = the pairs measured, <see cref="AllSeconds"/> each of them) and its speedup over the
+/// sequential reference timed in alternation with it on the same cores (docs/measurement.md).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.RunMeasurement")]
 public sealed record RunMeasurement(
     [property: JsonPropertyName("threads")] int Threads,
@@ -30,7 +34,56 @@ public sealed record RunMeasurement(
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("repetitions")] int Repetitions,
     [property: JsonPropertyName("all_seconds")] IReadOnlyList<double> AllSeconds,
-    [property: JsonPropertyName("speedup")] double Speedup);
+    [property: JsonPropertyName("speedup")] double Speedup)
+{
+    /// <summary>The paired measurement behind <see cref="Speedup"/>; null in records written before speedups were paired.</summary>
+    [Id(10), JsonPropertyName("timing")]
+    public PairedTiming? Timing { get; init; }
+
+    /// <summary>[low, high]: the 95 % interval of <see cref="Speedup"/>.</summary>
+    [JsonPropertyName("speedup_ci")]
+    public IReadOnlyList<double>? SpeedupCi => Timing?.SpeedupCi;
+
+    [JsonPropertyName("pairs")]
+    public int? Pairs => Timing?.Pairs;
+
+    [JsonPropertyName("cv")]
+    public double? Cv => Timing?.Cv;
+
+    /// <summary>The target precision was not reached: the interval is wider than asked, and the speedup is less sure.</summary>
+    [JsonPropertyName("noisy")]
+    public bool Noisy => Timing?.Noisy ?? false;
+
+    /// <summary>Faster than 1.1 x the cores it used: cache effects or a different algorithm, never plain parallelism.</summary>
+    [Id(11), JsonPropertyName("superlinear")]
+    public bool Superlinear { get; init; }
+
+    /// <summary>The catalog expert solution's speedup at the same count, measured the same way; null when there is none.</summary>
+    [Id(12), JsonPropertyName("expert_speedup")]
+    public double? ExpertSpeedup { get; init; }
+}
+
+/// <summary>
+/// A speedup from a paired measurement: the median over pairs of reference time / candidate time, its 95 % interval,
+/// and what the runs looked like. Times are the candidate's medians unless named otherwise.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.PairedTiming")]
+public sealed record PairedTiming(
+    [property: JsonPropertyName("speedup")] double Speedup,
+    [property: JsonPropertyName("speedup_ci")] IReadOnlyList<double> SpeedupCi,
+    [property: JsonPropertyName("pairs")] int Pairs,
+    [property: JsonPropertyName("cv")] double Cv,
+    [property: JsonPropertyName("noisy")] bool Noisy,
+    [property: JsonPropertyName("stopped")] string Stopped,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("cpu_seconds")] double CpuSeconds,
+    [property: JsonPropertyName("sequential_seconds")] double SequentialSeconds,
+    [property: JsonPropertyName("wall_speedup")] double WallSpeedup,
+    [property: JsonPropertyName("kernel_seconds")] double? KernelSeconds,
+    [property: JsonPropertyName("sequential_kernel_seconds")] double? SequentialKernelSeconds,
+    [property: JsonPropertyName("all_seconds")] IReadOnlyList<double> AllSeconds,
+    [property: JsonPropertyName("all_sequential_seconds")] IReadOnlyList<double> AllSequentialSeconds,
+    [property: JsonPropertyName("all_cpu_seconds")] IReadOnlyList<double> AllCpuSeconds);
 
 /// <summary>One classified error, with the raw message it came from.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ErrorFinding")]
@@ -121,7 +174,7 @@ public sealed record ExperimentRecord(
     [Id(100), JsonPropertyName("parallel")]
     public bool? Parallel { get; init; }
 
-    /// <summary>The catalog expert solution's best speedup on the same agent and input, when measured.</summary>
+    /// <summary>The catalog expert solution's best speedup on the same agent, input and counts, measured through the same paired protocol.</summary>
     [Id(101), JsonPropertyName("expert_speedup")]
     public double? ExpertSpeedup { get; init; }
 
@@ -136,4 +189,24 @@ public sealed record ExperimentRecord(
     /// <summary>Every build and run job of the experiment, in order, with its queue, start and finish times on the agent.</summary>
     [Id(104), JsonPropertyName("jobs")]
     public IReadOnlyList<JobSpan> Jobs { get; init; } = [];
+
+    /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
+    private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);
+
+    /// <summary>[low, high]: the 95 % interval of <see cref="Speedup"/>.</summary>
+    [JsonPropertyName("speedup_ci")]
+    public IReadOnlyList<double>? SpeedupCi => Best?.SpeedupCi;
+
+    [JsonPropertyName("pairs")]
+    public int? Pairs => Best?.Pairs;
+
+    [JsonPropertyName("cv")]
+    public double? Cv => Best?.Cv;
+
+    /// <summary>Whether <see cref="Speedup"/> missed the target precision.</summary>
+    [JsonPropertyName("noisy")]
+    public bool Noisy => Best?.Noisy ?? false;
+
+    [JsonPropertyName("superlinear")]
+    public bool Superlinear => Best?.Superlinear ?? false;
 }

@@ -26,6 +26,13 @@ public sealed record KernelDefinition(
     [Id(11)]
     public IReadOnlyDictionary<string, KernelInput> Amplified { get; init; } = new Dictionary<string, KernelInput>();
 
+    /// <summary>
+    /// A regular expression whose first group is the kernel time in seconds the program prints (<c>timing: { from_output }</c>
+    /// in kernel.yaml), e.g. <c>Kernel executed in ([0-9.eE+-]+) seconds</c>; null when speedups are taken from wall times only.
+    /// </summary>
+    [Id(12)]
+    public string? TimingPattern { get; init; }
+
     /// <summary>A main or amplified input by name.</summary>
     public KernelInput Input(string name) =>
         Inputs.TryGetValue(name, out var input) ? input

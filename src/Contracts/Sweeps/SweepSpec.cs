@@ -135,4 +135,25 @@ public sealed record RunSettings(
     IReadOnlyList<int> Ranks,
     int Repetitions,
     double TimeoutSeconds,
-    double BuildTimeoutSeconds);
+    double BuildTimeoutSeconds)
+{
+    /// <summary>Target half-width of every speedup's 95 % interval, relative (<c>run.precision</c>, 0.03 = 3 %).</summary>
+    [Id(6)]
+    public double Precision { get; init; } = 0.03;
+
+    /// <summary>The most pairs one speedup may take (<c>run.max_pairs</c>); a speedup stopped here short of its precision is noisy.</summary>
+    [Id(7)]
+    public int MaxPairs { get; init; } = 30;
+
+    /// <summary>No new pair starts after this many seconds of measuring one speedup (<c>run.max_seconds</c>).</summary>
+    [Id(8)]
+    public double MaxSeconds { get; init; } = 120;
+
+    /// <summary>Untimed runs of each program before the pairs (<c>run.warmups</c>): caches, page faults, frequency.</summary>
+    [Id(9)]
+    public int Warmups { get; init; } = 1;
+
+    /// <summary>Whether the catalog's expert solution is timed beside the candidates, for <c>expert_speedup</c> (<c>run.expert</c>).</summary>
+    [Id(10)]
+    public bool Expert { get; init; } = true;
+}

@@ -46,6 +46,7 @@ public static class ExperimentRecords
             experiment.Attempts)
         {
             CostUsd = costs.Count > 0 ? costs.Sum() : null,
+            ExpertSpeedup = last.Runs.Max(r => r.ExpertSpeedup),
             Parallel = experiment.LastValue(r => r.Parallel),
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
             Jobs = [.. experiment.Rounds.SelectMany(r => r.Jobs)],

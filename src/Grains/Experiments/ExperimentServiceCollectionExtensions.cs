@@ -11,14 +11,14 @@ public static class ExperimentServiceCollectionExtensions
     /// <summary>
     /// The experiment's steps, its stages and the ports they use: jobs go to agents through <see cref="JobDispatcher"/>
     /// unless an <see cref="IJobRunner"/> is registered already (a test's fake), and timings are taken by
-    /// <see cref="RepeatedTiming"/> unless another <see cref="IConfigurationTiming"/> is. The host adds the model
+    /// <see cref="InterleavedTiming"/> unless another <see cref="IConfigurationTiming"/> is. The host adds the model
     /// providers and the response cache that <see cref="ModelGateway"/> needs.
     /// </summary>
     public static IServiceCollection AddExperiments(this IServiceCollection services)
     {
         services.TryAddSingleton<JobDispatcher>();
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<JobDispatcher>());
-        services.TryAddSingleton<IConfigurationTiming, RepeatedTiming>();
+        services.TryAddSingleton<IConfigurationTiming, InterleavedTiming>();
         services.TryAddSingleton<ModelGateway>();
         services.AddSingleton<IStage, GenerateStage>();
         services.AddSingleton<IStage, ExtractStage>();

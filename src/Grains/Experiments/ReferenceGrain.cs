@@ -8,8 +8,9 @@ using Kernelsmith.Grains.Verification;
 namespace Kernelsmith.Grains.Experiments;
 
 /// <summary>
-/// Runs a kernel's sequential reference once per (kernel, input, agent) and keeps its output and median time.
-/// Callers queue behind the first computation, so concurrent experiments never run it twice.
+/// Builds a kernel's sequential reference once per (kernel, input, agent) and keeps its output and artifact.
+/// Callers queue behind the first computation, so concurrent experiments never run it twice. Its runs here are
+/// untimed: every speedup is measured against the reference in alternation with the candidate (<see cref="Stages.InterleavedTiming"/>).
 /// </summary>
 public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGrain
 {
@@ -32,16 +33,14 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
             return Failed($"the sequential reference of {kernel.Id} does not build on {agentId}: {Jobs.Log(build)}", build.Toolchain);
         }
 
-        // Only a main input is timed (and so owns the node); amplified inputs only need their output.
         var kernelInput = kernel.Input(input);
-        var timed = kernel.Inputs.ContainsKey(input);
         var times = new List<double>();
         JobResult? first = null;
         // At least two runs: a reference that disagrees with itself cannot judge anyone.
         for (var repetition = 0; repetition < Math.Max(2, repetitions); repetition++)
         {
             var run = await dispatcher.RunAsync(
-                agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernelInput, 1, 1, timeoutSeconds, exclusive: timed, BuildRecipe.Sequential), CancellationToken.None);
+                agent, Jobs.Run($"ref-run-{kernel.Id}-{repetition}", build.ArtifactId, kernelInput, 1, 1, timeoutSeconds, exclusive: false, BuildRecipe.Sequential), CancellationToken.None);
             if (!Jobs.Succeeded(run))
             {
                 return Failed($"the sequential reference of {kernel.Id} failed on input '{input}': {run.Status} exit {run.ExitCode} signal {run.Signal}: {Jobs.Log(run)}", build.Toolchain);
@@ -62,7 +61,10 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
             Jobs.Median(times),
             times,
             build.Toolchain,
-            null);
+            null)
+        {
+            ArtifactId = build.ArtifactId,
+        };
         return _result;
     }
 

@@ -40,13 +40,13 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
 
     [Id(12)] public string? Hardware { get; init; }
 
-    /// <summary>The sequential reference's median time on the agent that ran this round.</summary>
+    /// <summary>The sequential reference's median time on the agent that ran this round, over the first configuration's pairs.</summary>
     [Id(13)] public double? SequentialSeconds { get; init; }
 
-    /// <summary>One timing per configuration (thread or rank count).</summary>
+    /// <summary>One paired timing per configuration (thread or rank count), with its interval, flags and expert speedup.</summary>
     [Id(14)] public IReadOnlyList<RunMeasurement> Runs { get; init; } = [];
 
-    /// <summary>What each repetition of each configuration printed, in the order of <see cref="Runs"/>.</summary>
+    /// <summary>What each configuration's kept runs (its first and last timed run) printed, in the order of <see cref="Runs"/>.</summary>
     [Id(15)] public IReadOnlyList<IReadOnlyList<string>> Outputs { get; init; } = [];
 
     /// <summary>What the sequential reference printed on the run input.</summary>

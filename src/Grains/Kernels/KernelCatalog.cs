@@ -112,9 +112,38 @@ public sealed class KernelCatalog
             ContentHash(folder))
         {
             Amplified = amplified,
+            TimingPattern = ReadTiming(yaml.Section("timing")),
         };
         yaml.RejectUnknownFields();
         return kernel;
+    }
+
+    /// <summary><c>timing: { from_output: REGEX }</c>: the kernel time the program prints, the regex's first group in seconds.</summary>
+    private static string? ReadTiming(YamlSection? timing)
+    {
+        if (timing is null)
+        {
+            return null;
+        }
+
+        var pattern = timing.OptionalString("from_output") ?? throw timing.Error("from_output", "is required: a regular expression whose first group is the kernel time in seconds");
+        System.Text.RegularExpressions.Regex regex;
+        try
+        {
+            regex = new System.Text.RegularExpressions.Regex(pattern);
+        }
+        catch (ArgumentException e)
+        {
+            throw timing.Error("from_output", $"is not a valid regular expression: {e.Message}");
+        }
+
+        if (regex.GetGroupNumbers().Length < 2)
+        {
+            throw timing.Error("from_output", "needs a group around the seconds, e.g. 'executed in ([0-9.]+) seconds'");
+        }
+
+        timing.RejectUnknownFields();
+        return pattern;
     }
 
     private static KernelBuild ReadBuild(YamlSection? build, string language)

@@ -4,7 +4,7 @@ using Kernelsmith.Contracts.Protos;
 namespace Kernelsmith.Grains.Scheduling;
 
 /// <summary>
-/// The experiment's port to the agents: choose one, build there, run there. <see cref="JobDispatcher"/> is the gRPC
+/// The experiment's port to the agents: choose one, build there, run there, measure there. <see cref="JobDispatcher"/> is the gRPC
 /// implementation; tests give the grains a fake. An agent that cannot be reached or loses a job throws
 /// <see cref="AgentUnavailableException"/>.
 /// </summary>
@@ -19,4 +19,10 @@ public interface IJobRunner
     Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken);
 
     Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Times the job's arms against its first (the baseline) in alternation on the same held cores; the result carries
+    /// the <see cref="MeasureResult"/>, or the failed run's status and output with the arm that failed.
+    /// </summary>
+    Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken);
 }

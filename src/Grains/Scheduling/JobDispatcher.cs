@@ -56,6 +56,10 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
     public Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken) =>
         CallAsync(agent, "run", client => client.Run(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
+    /// <summary>A paired measurement: the agent holds its cores for all of it (minutes, for slow programs and noisy nodes).</summary>
+    public Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "measure", client => client.Measure(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
+
     private async Task<JobResult> CallAsync(
         AgentInfo agent, string kind, Func<NodeAgent.NodeAgentClient, AsyncServerStreamingCall<JobUpdate>> start, CancellationToken cancellationToken)
     {

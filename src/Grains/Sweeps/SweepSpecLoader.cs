@@ -328,7 +328,14 @@ public static partial class SweepSpecLoader
             section.Ints("ranks", min: 1, fallback: [1]),
             section.Int("repetitions", 3, min: 1, max: 100),
             section.Double("timeout", 30, min: 0.1),
-            section.Double("build_timeout", 120, min: 1));
+            section.Double("build_timeout", 120, min: 1))
+        {
+            Precision = section.Double("precision", 0.03, min: 0.001),
+            MaxPairs = section.Int("max_pairs", 30, min: 1, max: 1000),
+            MaxSeconds = section.Double("max_seconds", 120, min: 1),
+            Warmups = section.Int("warmups", 1, min: 0, max: 20),
+            Expert = section.OptionalString("expert") is not { } expertText || ReadBool(section, "expert", expertText),
+        };
         foreach (var (field, counts) in new[] { ("threads", run.Threads), ("ranks", run.Ranks) })
         {
             if (Repeated(counts) is { } twice)

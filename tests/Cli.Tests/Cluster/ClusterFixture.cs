@@ -137,6 +137,9 @@ public sealed class ClusterFixture : IAsyncLifetime
               input: tiny
               threads: [1, 2]
               repetitions: 2
+              max_pairs: 1
+              warmups: 0
+              expert: false
               timeout: 30
             """);
         // As a user would, retry while a restarted part of the cluster is still settling.

@@ -53,7 +53,7 @@ public sealed class PoolRoutingFixture : IAsyncLifetime
             samples: 2
             {{pools}}
             verify: { sanitizers: [] }
-            run: { input: tiny, threads: [1, 2], ranks: [1, 2], repetitions: 2, timeout: 30 }
+            run: { input: tiny, threads: [1, 2], ranks: [1, 2], repetitions: 2, timeout: 30, max_pairs: 1, warmups: 0, expert: false }
             """);
         return path;
     }
@@ -102,7 +102,8 @@ public sealed class PoolRoutingTests(PoolRoutingFixture sweeps) : IClassFixture<
         var jobs = All().SelectMany(r => r.Jobs).ToList();
 
         Assert.Contains(jobs, j => j.Kind == "build");
-        Assert.Contains(jobs, j => j is { Kind: "run", Exclusive: true });
+        // Timing is a paired measurement (reference and candidate in turn) that owns the node.
+        Assert.Contains(jobs, j => j is { Kind: "measure", Exclusive: true });
         // The amplified inputs are correctness runs: untimed, they need not own the node.
         Assert.Contains(jobs, j => j is { Kind: "run", Exclusive: false });
         Assert.All(jobs, j => Assert.True(j.QueuedUnixMs > 0 && j.QueuedUnixMs <= j.StartedUnixMs && j.StartedUnixMs <= j.FinishedUnixMs, $"{j.Job}: {j}"));

@@ -42,6 +42,9 @@ public sealed class OpenAiSweepTests
               input: tiny
               threads: [1, 2]
               repetitions: 1
+              max_pairs: 1
+              warmups: 0
+              expert: false
               timeout: 20
             """);
         var spans = new List<Activity>();
@@ -103,7 +106,7 @@ public sealed class BudgetTests
             cache: false
             budget:
               max_tokens: 10
-            run: {"{"} input: tiny, threads: [1], repetitions: 1 {"}"}
+            run: {"{"} input: tiny, threads: [1], repetitions: 1, max_pairs: 1, warmups: 0, expert: false {"}"}
             """);
 
         await RunCommand.RunAsync(new FileInfo(spec), new DirectoryInfo(Path.Combine(work, "out")), [Repository.Kernels], CancellationToken.None);

@@ -43,7 +43,7 @@ public sealed class ResultsWriteFailureTests
             models:
               - { id: expert, provider: sim, behaviour: expert }
             samples: 2
-            run: { input: tiny, threads: [1], repetitions: 1, timeout: 30 }
+            run: { input: tiny, threads: [1], repetitions: 1, timeout: 30, max_pairs: 1, warmups: 0, expert: false }
             """);
         return await CommandLineTests.KernelsmithAsync("run", spec, "--out", output, "--kernels", Repository.Kernels, "--prompts", Path.Combine(Repository.Root, "prompts"));
     }

@@ -136,7 +136,7 @@ public sealed class SecureSiloFixture : IAsyncLifetime
             {models}
             samples: 1
             verify: {"{ amplify: false, sanitizers: [] }"}
-            run: {"{ input: tiny, threads: [1], repetitions: 1, timeout: 30 }"}
+            run: {"{ input: tiny, threads: [1], repetitions: 1, timeout: 30, max_pairs: 1, warmups: 0, expert: false }"}
             """);
         return spec;
     }

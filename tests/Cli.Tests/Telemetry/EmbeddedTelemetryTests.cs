@@ -21,7 +21,7 @@ public sealed class EmbeddedTelemetryTests
             technologies: [openmp]
             models:
               - { id: expert, provider: sim, behaviour: expert }
-            run: { input: tiny, threads: [1], repetitions: 1 }
+            run: { input: tiny, threads: [1], repetitions: 1, max_pairs: 1, warmups: 0, expert: false }
             """);
         var catalog = KernelCatalog.Load([Repository.Kernels]);
         var sweepSpec = SweepSpecLoader.Load(spec, catalog);

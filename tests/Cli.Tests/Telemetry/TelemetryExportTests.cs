@@ -110,7 +110,7 @@ public sealed class TelemetryExportFixture : IAsyncLifetime
             samples: 2
             cache: false
             repair: { rounds: 1 }
-            run: { input: tiny, threads: [1, 2], repetitions: 1, timeout: 20 }
+            run: { input: tiny, threads: [1, 2], repetitions: 1, timeout: 20, max_pairs: 1, warmups: 0, expert: false }
             """);
         return spec;
     }

@@ -28,7 +28,14 @@ public sealed class ExperimentGrainTests(ExperimentCluster fixture)
         Assert.Equal(new TokenUsage(100, 50), record.Tokens);
         Assert.True(record.Parallel);
         Assert.Contains(record.Jobs, j => j.Kind == "build" && j.Job.EndsWith("/r0/build", StringComparison.Ordinal));
-        Assert.Contains(record.Jobs, j => j.Kind == "run" && j.Exclusive);
+        // Each count is one paired measurement against the reference, owning its cores; its interval and pairs reach the record.
+        Assert.Equal(["t1n1", "t2n1"], record.Jobs.Where(j => j.Kind == "measure" && j.Exclusive).Select(j => j.Job.Split('/')[^1]));
+        Assert.Equal([2.0, 2.0], record.SpeedupCi);
+        Assert.Equal((6, false), (record.Pairs, record.Noisy));
+        // Twice as fast on one core is more than parallelism gives (above 1.1 x the cores); on two it is not.
+        Assert.Equal([true, false], record.Runs.Select(r => r.Superlinear));
+        // The catalog's expert solution carries no markers: the fake runs it in 1 s, as the reference.
+        Assert.Equal(1.0, record.ExpertSpeedup);
         var attempt = Assert.Single(await fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync());
         Assert.Equal(Verdict.Correct, attempt.Verdict);
         Assert.Equal(ExperimentStage.Done, await fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment).GetStageAsync());

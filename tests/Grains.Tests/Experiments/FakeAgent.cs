@@ -48,6 +48,11 @@ internal sealed partial class FakeAgent(ILocalSiloDetails silo) : IJobRunner
     public async Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken)
     {
         await ArriveAsync(job.JobId, "run");
+        return Run(job);
+    }
+
+    private static JobResult Run(RunJob job)
+    {
         var source = s_artifacts.TryGetValue(job.ArtifactId, out var text) ? text : throw new AgentUnavailableException($"no artifact {job.ArtifactId}");
         var exit = Marker(source, "exit") is { } code ? int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) : 0;
         return new JobResult
@@ -59,6 +64,41 @@ internal sealed partial class FakeAgent(ILocalSiloDetails silo) : IJobRunner
             WallSeconds = Marker(source, "seconds") is { } seconds ? double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : 1.0,
             Cores = { Enumerable.Range(0, Math.Max(1, job.Threads)) },
         };
+    }
+
+    /// <summary>
+    /// Each arm run once as <see cref="RunAsync"/> would, reported as the fewest pairs with a zero-width interval: the
+    /// speedup is the baseline's seconds over the arm's, and the first arm that fails is the measurement's result.
+    /// </summary>
+    public async Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken)
+    {
+        await ArriveAsync(job.JobId, "measure");
+        var measurement = new MeasureResult { Pairs = job.MinPairs, Reached = true, Stopped = "precision", FailedArm = -1 };
+        var results = new List<JobResult>();
+        foreach (var (arm, index) in job.Arms.Select((a, i) => (a, i)))
+        {
+            var result = Run(arm);
+            if (result.ExitCode != 0)
+            {
+                result.Measurement = new MeasureResult { Pairs = 0, Stopped = "failed", FailedArm = index };
+                return result;
+            }
+
+            results.Add(result);
+            measurement.Runs.Add(new MeasuredRun { Arm = index, Round = 0, WallSeconds = result.WallSeconds, CpuSeconds = result.WallSeconds, Result = result });
+        }
+
+        foreach (var (result, index) in results.Select((r, i) => (r, i)))
+        {
+            var speedup = results[0].WallSeconds / result.WallSeconds;
+            measurement.Arms.Add(new ArmSummary
+            {
+                Arm = index, Speedup = speedup, SpeedupLow = speedup, SpeedupHigh = speedup, Reached = true,
+                MedianSeconds = result.WallSeconds, MedianCpuSeconds = result.WallSeconds,
+            });
+        }
+
+        return new JobResult { Status = JobResult.Types.Status.Exited, Measurement = measurement, Cores = { 0 } };
     }
 
     private async Task ArriveAsync(string jobId, string kind)

@@ -50,6 +50,8 @@ public sealed class KernelCatalogTests : IDisposable
     [InlineData("mode: exact|mode: fuzzy", "compare.mode", "'fuzzy' is not one of")]
     [InlineData("sources: [main.c]|sources: [../../etc/passwd]", "sources", "outside the kernel folder")]
     [InlineData("  tiny: { args: [\"3\"] }|  tiny: { args: [\"3\"], seed: 4 }", "inputs.tiny.seed", "unknown field")]
+    [InlineData("compare:|timing: { from_output: 'took [0-9.]+ s' }\ncompare:", "timing.from_output", "needs a group around the seconds")]
+    [InlineData("compare:|timing: { from_output: 'took ([0-9.]+ s' }\ncompare:", "timing.from_output", "not a valid regular expression")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');
@@ -75,6 +77,17 @@ public sealed class KernelCatalogTests : IDisposable
         Assert.Equal(["37"], kernel.Input("odd").Args);
         Assert.Equal(["3"], kernel.Input("tiny").Args);
         Assert.Contains("edge, odd", Assert.Throws<KeyNotFoundException>(() => kernel.Input("huge")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFolder_TimingFromOutput_KeepsThePattern()
+    {
+        var yaml = GoodYaml.Replace("compare:", "timing: { from_output: 'Kernel executed in ([0-9.eE+-]+) seconds' }\ncompare:", StringComparison.Ordinal);
+
+        var kernel = KernelCatalog.LoadFolder(Kernel("timed", yaml, ("main.c", "int main(void) { return 0; }")));
+
+        Assert.Equal("Kernel executed in ([0-9.eE+-]+) seconds", kernel.TimingPattern);
+        Assert.Null(KernelCatalog.LoadFolder(Kernel("untimed", GoodYaml, ("main.c", "int main(void) { return 0; }"))).TimingPattern);
     }
 
     [Fact]

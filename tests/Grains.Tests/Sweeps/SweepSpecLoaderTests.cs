@@ -52,6 +52,16 @@ public sealed class SweepSpecLoaderTests
     }
 
     [Fact]
+    public void Parse_MeasurementSettings_ReadOrDefaultToThreePercentAndTheExpert()
+    {
+        var tuned = SweepSpecLoader.Parse("demo.yaml", Valid.Replace("  repetitions: 5", "  repetitions: 5\n  precision: 0.05\n  max_pairs: 12\n  max_seconds: 30\n  warmups: 2\n  expert: false", StringComparison.Ordinal), TestCatalog.Load());
+        var defaults = SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load());
+
+        Assert.Equal((0.05, 12, 30.0, 2, false), (tuned.Run.Precision, tuned.Run.MaxPairs, tuned.Run.MaxSeconds, tuned.Run.Warmups, tuned.Run.Expert));
+        Assert.Equal((0.03, 30, 120.0, 1, true), (defaults.Run.Precision, defaults.Run.MaxPairs, defaults.Run.MaxSeconds, defaults.Run.Warmups, defaults.Run.Expert));
+    }
+
+    [Fact]
     public void Parse_MaxActive_BoundsTheWindowOtherwiseLeftToTheDefault()
     {
         var bounded = SweepSpecLoader.Parse("demo.yaml", Valid.Replace("samples: 3", "samples: 3\nmax_active: 500", StringComparison.Ordinal), TestCatalog.Load());
@@ -75,6 +85,8 @@ public sealed class SweepSpecLoaderTests
     [InlineData("kernels: [gemm, heat2d]", "kernels: [gemm, heat2d, gemm]", 2, "kernels", "kernel 'gemm' is listed twice")]
     [InlineData("  threads: [1, 2, 4]", "  threads: [1, 2, 2]", 19, "run.threads", "2 is listed twice")]
     [InlineData("  threads: [1, 2, 4]", "  threads: [1]\n  ranks: [2, 2]", 20, "run.ranks", "2 is listed twice")]
+    [InlineData("  repetitions: 5", "  repetitions: 5\n  precision: 0", 21, "run.precision", "expected a number >= 0.001")]
+    [InlineData("  repetitions: 5", "  repetitions: 5\n  max_pairs: 0", 21, "run.max_pairs", "expected an integer in [1, 1000]")]
     public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
     {
         var text = Valid.Replace(original, replacement, StringComparison.Ordinal);

@@ -13,10 +13,13 @@ public interface IConfigurationTiming
 {
     /// <summary>
     /// Runs <paramref name="round"/>'s artifact on <paramref name="agent"/> at <paramref name="configuration"/> on the
-    /// run input, owning the cores it measures; stops at the first run that fails.
+    /// run input, owning the cores it measures; stops at the first run that fails (the reference's included).
     /// </summary>
     Task<Timing> MeasureAsync(StageContext context, AgentInfo agent, Round round, Configuration configuration, KernelInput input, ReferenceResult reference);
 }
 
-/// <summary>A configuration's timing and what each run printed; or the first run that failed, with the outputs before it.</summary>
-public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobResult? Failed = null);
+/// <summary>
+/// A configuration's timing and what its kept runs printed; or the run that failed, with the outputs before it.
+/// <paramref name="ReferenceFailed"/>: the failed run was the sequential reference's, timed beside the program.
+/// </summary>
+public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobResult? Failed = null, bool ReferenceFailed = false);

@@ -1,11 +1,13 @@
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
 
 /// <summary>
-/// Times the program at each configuration on the agent holding its artifact, with the sequential reference measured on
-/// the same agent. The timings come from <see cref="IConfigurationTiming"/>; a run that fails ends the round.
+/// Times the program at each configuration on the agent holding its artifact, against the sequential reference built
+/// and checked on the same agent. The timings come from <see cref="IConfigurationTiming"/>; a run that fails ends the
+/// round (the reference's as an infrastructure failure: the program is not to blame).
 /// </summary>
 public sealed class RunStage(IConfigurationTiming timing) : IStage
 {
@@ -26,7 +28,8 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             return context.Fail(round, Verdict.InfraError, reference.Error, "");
         }
 
-        round = round with { SequentialSeconds = reference.MedianSeconds, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout };
+        // The reference's own runs were untimed: the sequential time comes from the first configuration's pairs.
+        round = round with { SequentialSeconds = null, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout };
         var input = context.Kernel.Inputs[context.Spec.Run.Input];
         foreach (var configuration in Configurations.Timed(context.Spec, context.Technology))
         {
@@ -34,6 +37,11 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             activity?.SetTag("kernelsmith.threads", configuration.Threads);
             activity?.SetTag("kernelsmith.ranks", configuration.Ranks);
             var measured = await timing.MeasureAsync(context, agent, round, configuration, input, reference);
+            if (measured is { ReferenceFailed: true, Failed: { } lost })
+            {
+                return context.Fail(round, Verdict.InfraError, $"the sequential reference of {context.Kernel.Id} failed while timed beside the program {configuration.Where}: {Jobs.Log(lost)}", "");
+            }
+
             if (measured.Failed is { } failed)
             {
                 return RunFailures.Of(context, round, failed, configuration.Where)
@@ -41,6 +49,11 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             }
 
             round = round with { Runs = [.. round.Runs, measured.Measurement!], Outputs = [.. round.Outputs, measured.Outputs] };
+            if (round.Runs.Count == 1 && measured.Measurement!.Timing is { } paired)
+            {
+                // The reference's median over the first configuration's pairs: what the record shows as the sequential time.
+                round = round with { SequentialSeconds = paired.SequentialSeconds };
+            }
         }
 
         return new StepResult(round);

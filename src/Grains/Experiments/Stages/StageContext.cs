@@ -53,7 +53,15 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
         return result;
     }
 
-    /// <summary>The sequential reference's output and median time on <paramref name="input"/>, measured once per agent.</summary>
+    /// <summary>A paired measurement on the agent (<see cref="Measurements.Job"/>): one span for all its runs, exclusive.</summary>
+    public async Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job)
+    {
+        var result = await jobs.MeasureAsync(agent, job, CancellationToken.None);
+        _jobs.Add(Span(job.JobId, "measure", agent, exclusive: true, result));
+        return result;
+    }
+
+    /// <summary>The sequential reference's output and artifact on <paramref name="input"/>, computed once per agent (untimed).</summary>
     public Task<ReferenceResult> ReferenceAsync(string input, AgentInfo agent) =>
         Grains.GetGrain<IReferenceGrain>(ReferenceGrain.Key(Kernel, input, agent.AgentId))
             .GetAsync(Kernel, input, agent, Spec.Run.Repetitions, Spec.Run.TimeoutSeconds);

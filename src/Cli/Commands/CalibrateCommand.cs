@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using Kernelsmith.Cli.Embedded;
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Kernels;
+using Spectre.Console;
+
+namespace Kernelsmith.Cli.Commands;
+
+/// <summary>
+/// <c>kernelsmith calibrate</c>: the unchanged sequential reference against itself, paired, on each agent and count,
+/// so a researcher sees before a sweep whether a node can tell a 3 % difference (docs/measurement.md).
+/// </summary>
+internal static class CalibrateCommand
+{
+    public static Command Create(Option<string[]> kernels)
+    {
+        var kernel = new Option<string>("--kernel") { Description = "The kernel whose reference is timed (default: gemm)", DefaultValueFactory = _ => "gemm" };
+        var input = new Option<string>("--input") { Description = "Its input set (default: small)", DefaultValueFactory = _ => "small" };
+        var threads = new Option<int[]>("--threads") { Description = "Counts to calibrate at (default: 1 and every core)", AllowMultipleArgumentsPerToken = true };
+        var precision = new Option<double>("--precision") { Description = "Target half-width of the 95 % interval (default: 0.03)", DefaultValueFactory = _ => 0.03 };
+        var maxPairs = new Option<int>("--max-pairs") { Description = "The most pairs per count (default: 30)", DefaultValueFactory = _ => 30 };
+        var maxSeconds = new Option<double>("--max-seconds") { Description = "No new pair after this many seconds per count (default: 120)", DefaultValueFactory = _ => 120 };
+        var command = new Command("calibrate", "Time the sequential reference against itself on the local node: its bias and noise")
+        {
+            kernels, kernel, input, threads, precision, maxPairs, maxSeconds,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(kernels), parse.GetValue(kernel)!, parse.GetValue(input)!, parse.GetValue(threads) ?? [],
+            new RunSettings(parse.GetValue(input)!, [], [1], 6, 600, 120)
+            {
+                Precision = parse.GetValue(precision), MaxPairs = parse.GetValue(maxPairs), MaxSeconds = parse.GetValue(maxSeconds),
+            },
+            cancellationToken));
+        return command;
+    }
+
+    public static async Task<IReadOnlyList<Calibration>> CalibrateAsync(
+        string[]? kernelDirectories, string kernelId, IReadOnlyList<int> counts, RunSettings run, CancellationToken cancellationToken)
+    {
+        var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, Directory.GetCurrentDirectory()));
+        var kernel = catalog.TryGet(kernelId, out var found) ? found : throw new UserException($"unknown kernel '{kernelId}'");
+        if (!kernel.Inputs.ContainsKey(run.Input))
+        {
+            throw new UserException($"kernel '{kernelId}' has no input set '{run.Input}' (it has: {string.Join(", ", kernel.Inputs.Keys)})");
+        }
+
+        await using var cluster = await EmbeddedCluster.StartAsync(Path.Combine(Path.GetTempPath(), "kernelsmith", $"calibrate-{Guid.NewGuid():n}"), cancellationToken);
+        var calibrations = new List<Calibration>();
+        foreach (var agent in await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync())
+        {
+            foreach (var count in counts.Count > 0 ? counts : [1, agent.Cores])
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                calibrations.Add(await cluster.Grains.GetGrain<ICalibrationGrain>($"{agent.AgentId}/{count}").CalibrateAsync(kernel, run, agent.AgentId, count));
+            }
+        }
+
+        return calibrations;
+    }
+
+    private static async Task<int> RunAsync(string[]? kernelDirectories, string kernel, string input, int[] counts, RunSettings run, CancellationToken cancellationToken)
+    {
+        var calibrations = await CalibrateAsync(kernelDirectories, kernel, counts.Distinct().Order().ToList(), run, cancellationToken);
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("agent", "kernel", "input", "threads", "bias", "95 % interval", "half-width", "pairs", "cv", "stopped", "verdict");
+        foreach (var c in calibrations)
+        {
+            var t = c.Timing;
+            table.AddRow(
+                Markup.Escape(c.AgentId), c.Kernel, c.Input, c.Threads.ToString(CultureInfo.InvariantCulture),
+                t.Speedup.ToString("F3", CultureInfo.InvariantCulture),
+                Markup.Escape($"[{t.SpeedupCi[0].ToString("F3", CultureInfo.InvariantCulture)}, {t.SpeedupCi[1].ToString("F3", CultureInfo.InvariantCulture)}]"),
+                $"{c.HalfWidth * 100:F1} %",
+                t.Pairs.ToString(CultureInfo.InvariantCulture),
+                t.Cv.ToString("F3", CultureInfo.InvariantCulture),
+                t.Stopped,
+                t.Noisy ? $"[yellow]noisy: cannot tell {run.Precision * 100:0.#} % apart[/]" : t.SpeedupCi[0] <= 1 && 1 <= t.SpeedupCi[1] ? "[green]quiet[/]" : "[red]biased[/]");
+        }
+
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}
