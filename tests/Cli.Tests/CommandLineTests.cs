@@ -40,7 +40,10 @@ public sealed class CommandLineTests
     internal static Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(params string[] args) =>
         KernelsmithAsync(TimeSpan.FromMinutes(2), args);
 
-    internal static async Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(TimeSpan limit, params string[] args)
+    internal static Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(TimeSpan limit, params string[] args) =>
+        KernelsmithAsync(limit, new Dictionary<string, string>(), args);
+
+    internal static async Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kernelsmith.dll"));
@@ -50,6 +53,11 @@ public sealed class CommandLineTests
         }
 
         info.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

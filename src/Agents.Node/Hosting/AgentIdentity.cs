@@ -23,6 +23,9 @@ public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cor
             detected.Technologies.AddRange(offered);
         }
 
+        var calibration = Contracts.Experiments.CalibrationFile.Load(
+            options.Value.CalibrationFile ?? Contracts.Experiments.CalibrationFile.DefaultPath, Contracts.Agents.HardwareDescription.Describe(detected));
+        detected.Calibration = calibration?.Summary ?? "";
         if (slurm.Describe() is { } cluster)
         {
             detected.Tools.Add(new ToolVersion { Name = SlurmTool, Version = cluster });

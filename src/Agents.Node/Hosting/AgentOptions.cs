@@ -70,6 +70,12 @@ public sealed class AgentOptions
     /// </summary>
     public List<string> Technologies { get; set; } = [];
 
+    /// <summary>
+    /// The node's calibration from <c>kernelsmith calibrate</c>, reported with the capabilities and carried in every
+    /// record's provenance when it was taken on this hardware (default: <see cref="Contracts.Experiments.CalibrationFile.DefaultPath"/>).
+    /// </summary>
+    public string? CalibrationFile { get; set; }
+
     /// <summary>The resource limits every build and run gets.</summary>
     public SandboxLimits Limits { get; set; } = new();
 

@@ -23,12 +23,17 @@ internal static class CalibrateCommand
         var precision = new Option<double>("--precision") { Description = "Target half-width of the 95 % interval (default: 0.03)", DefaultValueFactory = _ => 0.03 };
         var maxPairs = new Option<int>("--max-pairs") { Description = "The most pairs per count (default: 30)", DefaultValueFactory = _ => 30 };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "No new pair after this many seconds per count (default: 120)", DefaultValueFactory = _ => 120 };
+        var save = new Option<string>("--save")
+        {
+            Description = "Where to keep the result for this node's agents, which report it and put it in every record's provenance",
+            DefaultValueFactory = _ => CalibrationFile.DefaultPath,
+        };
         var command = new Command("calibrate", "Time the sequential reference against itself on the local node: its bias and noise")
         {
-            kernels, kernel, input, threads, precision, maxPairs, maxSeconds,
+            kernels, kernel, input, threads, precision, maxPairs, maxSeconds, save,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(kernels), parse.GetValue(kernel)!, parse.GetValue(input)!, parse.GetValue(threads) ?? [],
+            parse.GetValue(kernels), parse.GetValue(kernel)!, parse.GetValue(input)!, parse.GetValue(threads) ?? [], parse.GetValue(save)!,
             new RunSettings(parse.GetValue(input)!, [], [1], 6, 600, 120)
             {
                 Precision = parse.GetValue(precision), MaxPairs = parse.GetValue(maxPairs), MaxSeconds = parse.GetValue(maxSeconds),
@@ -37,8 +42,9 @@ internal static class CalibrateCommand
         return command;
     }
 
+    /// <summary>Calibrates the local node at each count and keeps the result at <paramref name="savePath"/> for its agents.</summary>
     public static async Task<IReadOnlyList<Calibration>> CalibrateAsync(
-        string[]? kernelDirectories, string kernelId, IReadOnlyList<int> counts, RunSettings run, CancellationToken cancellationToken)
+        string[]? kernelDirectories, string kernelId, IReadOnlyList<int> counts, RunSettings run, string savePath, CancellationToken cancellationToken)
     {
         var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, Directory.GetCurrentDirectory()));
         var kernel = catalog.TryGet(kernelId, out var found) ? found : throw new UserException($"unknown kernel '{kernelId}'");
@@ -51,36 +57,57 @@ internal static class CalibrateCommand
         var calibrations = new List<Calibration>();
         foreach (var agent in await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync())
         {
+            var own = new List<Calibration>();
             foreach (var count in counts.Count > 0 ? counts : [1, agent.Cores])
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                calibrations.Add(await cluster.Grains.GetGrain<ICalibrationGrain>($"{agent.AgentId}/{count}").CalibrateAsync(kernel, run, agent.AgentId, count));
+                own.Add(await cluster.Grains.GetGrain<ICalibrationGrain>($"{agent.AgentId}/{count}").CalibrateAsync(kernel, run, agent.AgentId, count));
             }
+
+            // The embedded agent is this node's: what it measured holds for every agent started here on the same hardware.
+            new CalibrationFile(agent.Hardware, DateTimeOffset.UtcNow, [.. own.Select(CalibrationFile.Describe)]).Save(savePath);
+            calibrations.AddRange(own);
         }
 
         return calibrations;
     }
 
-    private static async Task<int> RunAsync(string[]? kernelDirectories, string kernel, string input, int[] counts, RunSettings run, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string[]? kernelDirectories, string kernel, string input, int[] counts, string savePath, RunSettings run, CancellationToken cancellationToken)
     {
-        var calibrations = await CalibrateAsync(kernelDirectories, kernel, counts.Distinct().Order().ToList(), run, cancellationToken);
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("agent", "kernel", "input", "threads", "bias", "95 % interval", "half-width", "pairs", "cv", "stopped", "verdict");
-        foreach (var c in calibrations)
+        var calibrations = await CalibrateAsync(kernelDirectories, kernel, counts.Distinct().Order().ToList(), run, savePath, cancellationToken);
+        string Verdict(PairedTiming t) => t.Noisy ? $"noisy: cannot tell {run.Precision * 100:0.#} % apart" : t.SpeedupCi[0] <= 1 && 1 <= t.SpeedupCi[1] ? "quiet" : "biased";
+        if (Console.IsOutputRedirected)
         {
-            var t = c.Timing;
-            table.AddRow(
-                Markup.Escape(c.AgentId), c.Kernel, c.Input, c.Threads.ToString(CultureInfo.InvariantCulture),
-                t.Speedup.ToString("F3", CultureInfo.InvariantCulture),
-                Markup.Escape($"[{t.SpeedupCi[0].ToString("F3", CultureInfo.InvariantCulture)}, {t.SpeedupCi[1].ToString("F3", CultureInfo.InvariantCulture)}]"),
-                $"{c.HalfWidth * 100:F1} %",
-                t.Pairs.ToString(CultureInfo.InvariantCulture),
-                t.Cv.ToString("F3", CultureInfo.InvariantCulture),
-                t.Stopped,
-                t.Noisy ? $"[yellow]noisy: cannot tell {run.Precision * 100:0.#} % apart[/]" : t.SpeedupCi[0] <= 1 && 1 <= t.SpeedupCi[1] ? "[green]quiet[/]" : "[red]biased[/]");
+            // Into a pipe or a file, a line per agent and count: a table there would wrap its cells.
+            foreach (var c in calibrations)
+            {
+                Console.WriteLine($"{c.AgentId}: {CalibrationFile.Describe(c)}, stopped at {c.Timing.Stopped}: {Verdict(c.Timing)}");
+            }
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumns("agent", "kernel", "input", "threads", "bias", "95 % interval", "half-width", "pairs", "cv", "stopped", "verdict");
+            foreach (var c in calibrations)
+            {
+                var t = c.Timing;
+                var verdict = Verdict(t);
+                table.AddRow(
+                    Markup.Escape(c.AgentId), c.Kernel, c.Input, c.Threads.ToString(CultureInfo.InvariantCulture),
+                    t.Speedup.ToString("F3", CultureInfo.InvariantCulture),
+                    Markup.Escape($"[{t.SpeedupCi[0].ToString("F3", CultureInfo.InvariantCulture)}, {t.SpeedupCi[1].ToString("F3", CultureInfo.InvariantCulture)}]"),
+                    $"{c.HalfWidth * 100:F1} %",
+                    t.Pairs.ToString(CultureInfo.InvariantCulture),
+                    t.Cv.ToString("F3", CultureInfo.InvariantCulture),
+                    t.Stopped,
+                    t.Noisy ? $"[yellow]{verdict}[/]" : t.SpeedupCi[0] <= 1 && 1 <= t.SpeedupCi[1] ? $"[green]{verdict}[/]" : $"[red]{verdict}[/]");
+            }
+
+            AnsiConsole.Write(table);
         }
 
-        AnsiConsole.Write(table);
+        Console.WriteLine($"Saved to {savePath}: agents started on this node report it (kernelsmith agents), and records they time carry it in their provenance.");
         return 0;
     }
 }

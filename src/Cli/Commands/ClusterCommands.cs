@@ -183,6 +183,7 @@ internal static class ClusterCommands
                 ("hardware", agent.Hardware),
                 ("sanitizers", string.Join(", ", agent.Sanitizers)),
                 ("unavailable", string.Join("; ", agent.Unavailable)),
+                ("calibration", agent.Calibration),
                 ("load", $"{agent.BusyCores}/{agent.Cores} cores busy, {agent.QueuedJobs} job(s) queued"),
             };
             rows.AddRange(agent.Tools.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)));

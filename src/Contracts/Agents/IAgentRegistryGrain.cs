@@ -35,6 +35,10 @@ public sealed record AgentInfo(
     [Id(105)]
     public IReadOnlyList<string> Unavailable { get; init; } = [];
 
+    /// <summary>The node's last calibration on this hardware (<see cref="Experiments.CalibrationFile.Summary"/>), empty when never calibrated.</summary>
+    [Id(106)]
+    public string Calibration { get; init; } = "";
+
     public string Hardware => Description.Length > 0 ? Description : $"{CpuModel}, {Cores} cores, {MemoryBytes / (1L << 30)} GiB";
     public string Toolchain => string.Join("; ", Tools.OrderBy(t => t.Key).Select(t => $"{t.Key} {t.Value}"));
 }

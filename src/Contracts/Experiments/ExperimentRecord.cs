@@ -113,7 +113,12 @@ public sealed record Provenance(
     [property: JsonPropertyName("input")] string Input,
     [property: JsonPropertyName("agent")] string Agent,
     [property: JsonPropertyName("toolchain")] string Toolchain,
-    [property: JsonPropertyName("hardware")] string Hardware);
+    [property: JsonPropertyName("hardware")] string Hardware)
+{
+    /// <summary>The timing agent's last calibration of its node (bias, interval, pairs per count); null when it was never calibrated.</summary>
+    [Id(100), JsonPropertyName("calibration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Calibration { get; init; }
+}
 
 /// <summary>
 /// One build or run job as the agent saw it: when it arrived, when it got its cores (it may have waited for a timing

@@ -42,7 +42,10 @@ public static class ExperimentRecords
                 spec.Run.Input,
                 experiment.AgentId ?? "",
                 experiment.Last(r => r.Toolchain) ?? "",
-                experiment.Last(r => r.Hardware) ?? ""),
+                experiment.Last(r => r.Hardware) ?? "")
+            {
+                Calibration = experiment.Last(r => r.Calibration) is { Length: > 0 } calibration ? calibration : null,
+            },
             experiment.Attempts)
         {
             CostUsd = costs.Count > 0 ? costs.Sum() : null,

@@ -40,6 +40,9 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
 
     [Id(12)] public string? Hardware { get; init; }
 
+    /// <summary>The agent's last calibration of its node, as it reported it (empty when never calibrated).</summary>
+    [Id(24)] public string? Calibration { get; init; }
+
     /// <summary>The sequential reference's median time on the agent that ran this round, over the first configuration's pairs.</summary>
     [Id(13)] public double? SequentialSeconds { get; init; }
 

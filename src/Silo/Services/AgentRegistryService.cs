@@ -33,6 +33,7 @@ public sealed partial class AgentRegistryService(IGrainFactory grains, TimeProvi
             Gpus = [.. capabilities.Hardware?.Gpus.Select(g => new GpuInfo(g.Index, g.Name, g.MemoryBytes, g.ComputeCapability)) ?? []],
             Sanitizers = [.. capabilities.Hardware?.Sanitizers ?? []],
             Unavailable = [.. capabilities.Unavailable],
+            Calibration = capabilities.Calibration,
         });
         LogRegistered(request.AgentId, request.Pool, request.Address, string.Join(",", capabilities.Technologies));
         return new RegistrationReply { Accepted = true, HeartbeatIntervalMs = HeartbeatIntervalMs };

@@ -147,6 +147,7 @@ public sealed partial class SweepApiService(
                 Hardware = agent.Hardware,
                 BusyCores = agent.BusyCores,
                 QueuedJobs = agent.QueuedJobs,
+                Calibration = agent.Calibration,
             };
             summary.Sanitizers.AddRange(agent.Sanitizers);
             summary.Unavailable.AddRange(agent.Unavailable);

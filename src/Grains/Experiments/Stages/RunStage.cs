@@ -21,7 +21,7 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             return built;
         }
 
-        var round = built.Round with { Hardware = agent.Hardware };
+        var round = built.Round with { Hardware = agent.Hardware, Calibration = agent.Calibration };
         var reference = await context.ReferenceAsync(context.Spec.Run.Input, agent);
         if (reference.Error is not null)
         {
