@@ -62,7 +62,17 @@ public sealed class CommandLineTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command past its limit must not run on under the next tests.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"kernelsmith {string.Join(' ', args)} did not finish within {limit}:\n{await stdout}\n{await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -71,7 +71,8 @@ internal static class KernelsCommand
                 [PromptLibrary.Plain],
                 1,
                 new RepairSettings(0),
-                new RunSettings("tiny", [1, 2, 3], [1, 2, 3], 2, 60, 120));
+                // Correctness only: two pairs (each program run twice, so a nondeterministic output shows), nothing timed beside.
+                new RunSettings("tiny", [1, 2, 3], [1, 2, 3], 2, 60, 120) { MaxPairs = 2, Warmups = 0, Expert = false });
             records.AddRange(await SweepRunner.RunAsync(spec, withSolution, results, cancellationToken));
         }
 

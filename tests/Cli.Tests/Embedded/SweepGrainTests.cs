@@ -97,5 +97,5 @@ public sealed class SweepGrainTests
 
     internal static SweepSpec Spec(string name, int samples, ModelSpec model) => new(
         name, ["gemm"], [Technologies.OpenMp], [model], [PromptLibrary.Plain], samples, new RepairSettings(0),
-        new RunSettings("tiny", [1], [1], 1, 30, 120));
+        new RunSettings("tiny", [1], [1], 1, 30, 120) { MaxPairs = 1, Warmups = 0, Expert = false });
 }

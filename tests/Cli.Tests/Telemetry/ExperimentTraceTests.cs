@@ -97,5 +97,5 @@ public sealed class ExperimentTraceTests
 
     private static ExperimentSpec Spec() => new(
         $"trace-test/{Guid.NewGuid():n}", "trace-test", "gemm", new ModelSpec("m", ModelProviders.Sim, Behaviour: "expert"), "openmp", "plain", 0,
-        new RepairSettings(1), new RunSettings("tiny", [1], [1], 1, 10, 10));
+        new RepairSettings(1), new RunSettings("tiny", [1], [1], 1, 10, 10) { MaxPairs = 1, Warmups = 0, Expert = false });
 }

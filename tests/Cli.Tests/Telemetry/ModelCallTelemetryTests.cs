@@ -54,7 +54,7 @@ public sealed class ModelCallTelemetryTests
     {
         var model = new ModelSpec("gpt", ModelProviders.OpenAi, Endpoint: "https://user:secret@llm.example.org:8443/v1?key=secret", Model: "gpt-test", Temperature: 0.2);
         var spec = new ExperimentSpec($"genai-test/{Guid.NewGuid():n}", "genai-test", "gemm", model, "openmp", "plain", 0,
-            new RepairSettings(0), new RunSettings("tiny", [1], [1], 1, 10, 10));
+            new RepairSettings(0), new RunSettings("tiny", [1], [1], 1, 10, 10) { MaxPairs = 1, Warmups = 0, Expert = false });
         var kernel = KernelCatalog.LoadFolder(Path.Combine(Repository.Kernels, "gemm"));
         return new ModelRequest(spec, model, kernel, [ChatTurn.User(Prompt)], 0);
     }
