@@ -58,13 +58,13 @@ internal static class RunCommand
             .AddColumns("kernel", "model", "technology", "sample", "verdict", "rounds", "best speedup", "at");
         foreach (var r in records.OrderBy(r => r.Kernel, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Technology, StringComparer.Ordinal).ThenBy(r => r.Sample))
         {
-            var colour = r.Verdict == Verdict.Correct ? "green" : r.Verdict == Verdict.InfraError ? "grey" : "red";
+            var colour = r.Verdict switch { Verdict.Correct => "green", Verdict.InfraError => "grey", Verdict.NotParallel => "yellow", _ => "red" };
             table.AddRow(
                 Markup.Escape(r.Kernel),
                 Markup.Escape(r.Model),
                 r.Technology,
                 r.Sample.ToString(CultureInfo.InvariantCulture),
-                $"[{colour}]{r.Verdict.ToWireName()}[/]" + (r.Parallel == false ? " [yellow](not parallel)[/]" : ""),
+                $"[{colour}]{r.Verdict.ToWireName()}[/]",
                 r.Rounds.ToString(CultureInfo.InvariantCulture),
                 SpeedupCell(r),
                 r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "rank" : "thread")}{(n == 1 ? "" : "s")}" : "-");

@@ -91,7 +91,7 @@ public static partial class DatasetExport
         {
             foreach (var rejected in answers.Where(a => !ReferenceEquals(a, chosen)))
             {
-                var reason = !rejected.Correct ? (rejected.Parallel == false ? "rejected_not_parallel" : "rejected_incorrect")
+                var reason = !rejected.Correct ? (rejected.Verdict == Verdict.NotParallel.ToWireName() ? "rejected_not_parallel" : "rejected_incorrect")
                     : SurelyFaster(chosen, rejected) ? "rejected_slower"
                     : null;
                 if (reason is not null)

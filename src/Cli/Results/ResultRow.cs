@@ -47,6 +47,7 @@ public sealed class ResultRow
     [JsonPropertyName("cv")] public double? Cv { get; init; }
     [JsonPropertyName("noisy")] public bool Noisy { get; init; }
     [JsonPropertyName("superlinear")] public bool Superlinear { get; init; }
+    [JsonPropertyName("output_correct")] public bool? OutputCorrect { get; init; }
 
     /// <summary>The properties in declaration order, which is the column order.</summary>
     public static IReadOnlyList<PropertyInfo> Properties { get; } =
@@ -94,6 +95,7 @@ public sealed class ResultRow
         Cv = r.Cv,
         Noisy = r.Noisy,
         Superlinear = r.Superlinear,
+        OutputCorrect = r.OutputCorrect,
     };
 
     /// <summary>The row's cells as CSV text: numbers round-trip, booleans are true/false, null is empty.</summary>

@@ -62,7 +62,7 @@ public sealed class ResultsDirectory
 
             try
             {
-                records.Add(JsonSerializer.Deserialize<ExperimentRecord>(lines[index], Json) ?? throw new JsonException("empty record"));
+                records.Add(Upgraded(JsonSerializer.Deserialize<ExperimentRecord>(lines[index], Json) ?? throw new JsonException("empty record")));
             }
             catch (JsonException e) when (index == lines.Length - 1)
             {
@@ -79,6 +79,21 @@ public sealed class ResultsDirectory
 
         static string FirstLine(string message) => message.Split('\n')[0];
     }
+
+    /// <summary>
+    /// A record written before <c>not_parallel</c> was a verdict of its own says <c>correct</c> with <c>parallel</c> false:
+    /// read as it would be written now, so no reader takes it for a successful port.
+    /// </summary>
+    private static ExperimentRecord Upgraded(ExperimentRecord record) =>
+        record is { Verdict: Verdict.Correct, Parallel: false }
+            ? record with
+            {
+                Verdict = Verdict.NotParallel,
+                Reason = record.Taxonomy.LastOrDefault(f => f.Category == "not_parallel")?.Message is { Length: > 0 } why ? $"not parallel: {why}" : "not parallel",
+                Speedup = null,
+                BestThreads = null,
+            }
+            : record;
 
     /// <summary>A record cut off mid-write (a killed run) is dropped before the next is appended, not glued to it.</summary>
     private static void DropIncompleteLastLine(FileStream stream)
