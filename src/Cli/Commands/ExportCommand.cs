@@ -13,15 +13,22 @@ internal static class ExportCommand
     {
         var directory = new Argument<DirectoryInfo>("dir") { Description = "A results directory (the --out of a run)" };
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Folder to write dataset.jsonl and preferences.jsonl to", Required = true };
-        var command = new Command("export", "Export a fine-tuning dataset (JSONL) and preference pairs from a results directory") { directory, dataset, kernels };
-        command.SetAction(parse => Run(parse.GetValue(directory)!, parse.GetValue(dataset)!, parse.GetValue(kernels)));
+        var json = CliOutput.JsonOption();
+        var command = new Command("export", "Export a fine-tuning dataset (JSONL) and preference pairs from a results directory") { directory, dataset, kernels, json };
+        command.SetAction(parse => Run(parse.GetValue(directory)!, parse.GetValue(dataset)!, parse.GetValue(kernels), parse.GetValue(json)));
         return command;
     }
 
-    public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories)
+    public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories, bool json = false)
     {
         var results = ReportCommand.Open(directory);
         var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName), dataset.FullName);
+        if (json)
+        {
+            CliOutput.WriteJson(new ExportWritten(examples, pairs, Path.Combine(dataset.FullName, DatasetExport.Examples), Path.Combine(dataset.FullName, DatasetExport.Preferences)));
+            return 0;
+        }
+
         AnsiConsole.MarkupLine($"Wrote {examples} examples ({DatasetExport.Examples}) and {pairs} preference pairs ({DatasetExport.Preferences}) to [bold]{Markup.Escape(dataset.FullName)}[/]");
         return 0;
     }
@@ -44,3 +51,6 @@ internal static class ExportCommand
         }
     }
 }
+
+/// <summary>What <c>export --json</c> prints: how many examples and pairs, and the files they are in.</summary>
+internal sealed record ExportWritten(int Examples, int Pairs, string ExamplesFile, string PreferencesFile);
