@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 
@@ -49,12 +48,7 @@ public sealed class ResultRow
     [JsonPropertyName("superlinear")] public bool Superlinear { get; init; }
     [JsonPropertyName("output_correct")] public bool? OutputCorrect { get; init; }
 
-    /// <summary>The properties in declaration order, which is the column order.</summary>
-    public static IReadOnlyList<PropertyInfo> Properties { get; } =
-        typeof(ResultRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken).ToList();
-
-    public static IReadOnlyList<string> Columns { get; } =
-        Properties.Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name).ToList();
+    public static IReadOnlyList<string> Columns => TableColumns<ResultRow>.Names;
 
     public static ResultRow From(ExperimentRecord r) => new()
     {
@@ -97,16 +91,6 @@ public sealed class ResultRow
         Superlinear = r.Superlinear,
         OutputCorrect = r.OutputCorrect,
     };
-
-    /// <summary>The row's cells as CSV text: numbers round-trip, booleans are true/false, null is empty.</summary>
-    public IEnumerable<string> Cells() => Properties.Select(p => p.GetValue(this) switch
-    {
-        null => "",
-        bool b => b ? "true" : "false",
-        double d => Text(d),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        var other => other.ToString() ?? "",
-    });
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Kernelsmith.Contracts.Experiments;
-using Parquet.Serialization;
 
 namespace Kernelsmith.Cli.Results;
 
@@ -126,24 +124,12 @@ public sealed class ResultsDirectory
     }
 
     /// <summary>Writes <c>results.csv</c>: one <see cref="ResultRow"/> per record, a header of stable column names.</summary>
-    public void WriteCsv(IReadOnlyList<ExperimentRecord> records)
-    {
-        var csv = new StringBuilder();
-        csv.AppendLine(string.Join(",", ResultRow.Columns));
-        foreach (var record in records)
-        {
-            csv.AppendLine(string.Join(",", ResultRow.From(record).Cells().Select(Quote)));
-        }
-
-        File.WriteAllText(System.IO.Path.Combine(Path, Csv), csv.ToString());
-    }
+    public void WriteCsv(IReadOnlyList<ExperimentRecord> records) =>
+        TableFiles.WriteCsv(System.IO.Path.Combine(Path, Csv), records.Select(ResultRow.From));
 
     /// <summary>Writes <c>results.parquet</c>: the same rows and columns as the CSV, typed.</summary>
-    public async Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken)
-    {
-        await using var stream = File.Create(System.IO.Path.Combine(Path, Parquet));
-        await ParquetSerializer.SerializeAsync(records.Select(ResultRow.From), stream, cancellationToken: cancellationToken);
-    }
+    public Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken) =>
+        TableFiles.WriteParquetAsync(System.IO.Path.Combine(Path, Parquet), records.Select(ResultRow.From), cancellationToken);
 
     /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
     public static string AttemptsFolder(ExperimentRecord record) =>
@@ -172,7 +158,4 @@ public sealed class ResultsDirectory
         var safe = new string(segment.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return safe is "" or "." or ".." ? "_" : safe;
     }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
 }
