@@ -10,7 +10,8 @@ if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") 
 }
 
 var kernels = new Option<string[]>("--kernels") { Description = "Kernel catalog folder(s) (default: the nearest kernels/)", AllowMultipleArgumentsPerToken = true };
-var root = new RootCommand("Kernelsmith: measure whether language models can port HPC codes to OpenMP, MPI and CUDA")
+var root = new RootCommand("Kernelsmith: measure whether language models can port HPC codes to OpenMP, MPI and CUDA. "
+    + "Results go to stdout (a table on a terminal, tab-separated in a pipe, JSON with --json), progress to stderr. " + CliOutput.ExitCodes)
 {
     RunCommand.Create(kernels),
     KernelsCommand.Create(kernels),
@@ -29,6 +30,11 @@ foreach (var command in ClusterCommands.Create(kernels))
 try
 {
     var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        return CliOutput.UsageErrors(parse);
+    }
+
     // The hosts (silo, agent) stop on SIGTERM through their own host, which shuts them down gracefully: a silo hands its
     // grains over and leaves the cluster at once. System.CommandLine would end the process 2 s after the signal, too
     // soon for that, and the cluster would wait for failure detection as after a kill.

@@ -3,6 +3,7 @@ using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Telemetry;
 using Kernelsmith.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,9 +27,26 @@ public static class ServiceDefaultsExtensions
     /// <summary>The address the Prometheus endpoint listens on (default <c>localhost</c>; <c>*</c> for every interface).</summary>
     public const string PrometheusHostVariable = "OTEL_EXPORTER_PROMETHEUS_HOST";
 
+    /// <summary>The meter Orleans' runtime publishes its metrics on.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>
+    /// Log levels unless configured otherwise: warnings from everything, Kernelsmith's own progress (sweeps submitted,
+    /// agents registered, jobs run) and the host's start-up lines. Orleans and ASP.NET Core write hundreds of
+    /// information lines for a small sweep.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> DefaultLogLevels { get; } = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Kernelsmith"] = "Information",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
+
     public static TBuilder AddKernelsmithDefaults<TBuilder>(this TBuilder builder, string serviceName)
         where TBuilder : IHostApplicationBuilder
     {
+        // First of the sources, so that Logging__LogLevel__* in the environment, a config file or a flag still wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLogLevels });
         // Log records carry the trace and span ids of the activity they were written in, so a log line leads to its trace.
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -53,6 +71,8 @@ public static class ServiceDefaultsExtensions
                 .AddGrpcClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.Meter)
+                // Orleans' own: grain calls, activations, messaging, membership, storage latency.
+                .AddMeter(OrleansMeter)
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("System.Runtime"));
 

@@ -16,7 +16,8 @@ public static class AgentInstrumentation
     private static long s_busyCores;
 
     private static readonly Histogram<double> s_sandboxSeconds =
-        s_meter.CreateHistogram<double>("kernelsmith.agent.sandbox.duration", "s", "Builds and runs inside the sandbox, by kind and outcome");
+        s_meter.CreateHistogram<double>("kernelsmith.agent.sandbox.duration", "s", "Builds and runs inside the sandbox, by kind and outcome",
+            tags: null, advice: HistogramBuckets.Seconds);
 
     private static readonly ObservableGauge<double> s_utilization = s_meter.CreateObservableGauge(
         "kernelsmith.agent.utilization", () => (double)Interlocked.Read(ref s_busyCores) / Environment.ProcessorCount,

@@ -30,32 +30,33 @@ internal static class ClusterCommands
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results directory (default: out/<sweep id>)" };
         var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s)", AllowMultipleArgumentsPerToken = true };
         var token = ClusterClient.TokenFileOption();
+        var json = CliOutput.JsonOption();
 
         var spec = new Argument<FileInfo>("spec") { Description = "The sweep spec (YAML)" };
-        var submit = new Command("submit", "Submit a sweep to a cluster") { spec, cluster, token, kernels, prompts };
-        submit.SetAction((parse, ct) => SubmitAsync(Connect(parse, ClusterClient.RequestPatience), parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), ct));
+        var submit = new Command("submit", "Submit a sweep to a cluster; prints only the sweep id on stdout") { spec, cluster, token, kernels, prompts, json };
+        submit.SetAction((parse, ct) => SubmitAsync(Connect(parse, ClusterClient.RequestPatience), parse.GetValue(spec)!, parse.GetValue(kernels), parse.GetValue(prompts), parse.GetValue(json), ct));
 
-        var watch = new Command("watch", "Follow a sweep, writing its results as they come") { sweepId, cluster, token, output };
-        watch.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, ct));
+        var watch = new Command("watch", "Follow a sweep, writing its results as they come; progress on stderr, with --json each record on stdout as it comes") { sweepId, cluster, token, output, json };
+        watch.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: true, parse.GetValue(json), ct));
 
-        var results = new Command("results", "Fetch a sweep's results into a results directory") { sweepId, cluster, token, output };
-        results.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, ct));
+        var results = new Command("results", "Fetch a sweep's results into a results directory") { sweepId, cluster, token, output, json };
+        results.SetAction((parse, ct) => FetchAsync(Connect(parse, ClusterClient.WatchPatience), parse.GetValue(sweepId)!, parse.GetValue(output), follow: false, parse.GetValue(json), ct));
 
         Command StatusVerb(string name, string description, Func<SweepService.SweepServiceClient, SweepRef, AsyncUnaryCall<SweepStatus>> call)
         {
-            var command = new Command(name, description) { sweepId, cluster, token };
+            var command = new Command(name, description) { sweepId, cluster, token, json };
             command.SetAction(async (parse, ct) =>
             {
                 using var client = Connect(parse, ClusterClient.RequestPatience);
                 var status = await client.CallAsync(async c => await call(c, new SweepRef { SweepId = parse.GetValue(sweepId) }), ct);
-                AnsiConsole.WriteLine(Describe(status));
+                Console.Out.WriteLine(parse.GetValue(json) ? ProtoJson.Format(status) : Describe(status));
                 return 0;
             });
             return command;
         }
 
-        var agents = new Command("agents", "List the cluster's agents, pools, capabilities and hardware") { cluster, token };
-        agents.SetAction((parse, ct) => AgentsAsync(Connect(parse, ClusterClient.RequestPatience)));
+        var agents = new Command("agents", "List the cluster's agents, pools, capabilities and hardware") { cluster, token, json };
+        agents.SetAction((parse, ct) => AgentsAsync(Connect(parse, ClusterClient.RequestPatience), parse.GetValue(json)));
 
         ClusterClient Connect(ParseResult parse, TimeSpan patience) => new(parse.GetValue(cluster)!, patience, parse.GetValue(token));
 
@@ -71,7 +72,11 @@ internal static class ClusterCommands
         ];
     }
 
-    private static async Task<int> SubmitAsync(ClusterClient client, FileInfo specFile, string[]? kernelDirectories, string[]? promptDirectories, CancellationToken cancellationToken)
+    /// <summary>Wire messages as JSON: the proto field names (snake_case), defaults included, int64 as strings (proto3's JSON mapping).</summary>
+    private static readonly JsonFormatter ProtoJson = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithFormatDefaultValues(true));
+
+    private static async Task<int> SubmitAsync(
+        ClusterClient client, FileInfo specFile, string[]? kernelDirectories, string[]? promptDirectories, bool json, CancellationToken cancellationToken)
     {
         // Validate here first: a mistake is reported with the user's own file names and lines.
         var kernelRoots = CatalogDirectories.Resolve(kernelDirectories, specFile.FullName);
@@ -104,12 +109,13 @@ internal static class ClusterCommands
 
         using var _ = client;
         var reply = await client.CallAsync(async c => await c.SubmitAsync(request, cancellationToken: cancellationToken), cancellationToken);
-        AnsiConsole.WriteLine($"submitted {reply.SweepId} ({reply.Experiments} experiments)");
-        AnsiConsole.WriteLine(reply.SweepId);
+        // stdout holds the id alone (id=$(kernelsmith submit ...)); the rest is for the person watching.
+        CliOutput.Progress.WriteLine($"submitted {reply.SweepId} ({reply.Experiments} experiments)");
+        Console.Out.WriteLine(json ? ProtoJson.Format(reply) : reply.SweepId);
         return 0;
     }
 
-    private static async Task<int> FetchAsync(ClusterClient connection, string sweepId, DirectoryInfo? output, bool follow, CancellationToken cancellationToken)
+    private static async Task<int> FetchAsync(ClusterClient connection, string sweepId, DirectoryInfo? output, bool follow, bool json, CancellationToken cancellationToken)
     {
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", sweepId));
         var records = results.ReadRecords().ToList();
@@ -133,7 +139,7 @@ internal static class ClusterCommands
                     }
                     else if (Describe(update.Status) is var line && line != last)
                     {
-                        AnsiConsole.WriteLine(last = line);
+                        CliOutput.Progress.WriteLine(last = line);
                     }
                 }
             }
@@ -149,8 +155,12 @@ internal static class ClusterCommands
         }, cancellationToken);
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
-        AnsiConsole.Write(RunCommand.ResultsTable(records));
-        AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({records.Count} records)");
+        if (!json)
+        {
+            RunCommand.WriteResults(records, json: false);
+        }
+
+        CliOutput.Progress.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({records.Count} records)");
         return 0;
 
         void Append(ResultRecord wire)
@@ -164,13 +174,28 @@ internal static class ClusterCommands
             record = record with { Attempts = JsonSerializer.Deserialize<List<Attempt>>(wire.AttemptsJson) ?? [] };
             results.Append(record);
             records.Add(record);
+            if (json)
+            {
+                // As each record comes: a script can act on it while the sweep runs.
+                CliOutput.WriteJson(record, ResultsDirectory.Json);
+            }
         }
     }
 
-    private static async Task<int> AgentsAsync(ClusterClient client)
+    private static async Task<int> AgentsAsync(ClusterClient client, bool json)
     {
         using var _ = client;
         var list = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest()), CancellationToken.None);
+        if (json)
+        {
+            foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
+            {
+                Console.Out.WriteLine(ProtoJson.Format(agent));
+            }
+
+            return 0;
+        }
+
         // One block per agent, a line per property, as plain text: a capability report must read the same in a
         // narrow terminal, a pipe and a log, where a table would wrap or cut its cells.
         foreach (var agent in list.Agents.OrderBy(a => a.Pool, StringComparer.Ordinal).ThenBy(a => a.AgentId, StringComparer.Ordinal))
@@ -194,7 +219,7 @@ internal static class ClusterCommands
             }
         }
 
-        AnsiConsole.WriteLine($"{list.Agents.Count} agent(s)");
+        Console.Out.WriteLine($"{list.Agents.Count} agent(s)");
         return 0;
     }
 

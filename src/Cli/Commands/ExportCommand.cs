@@ -13,15 +13,37 @@ internal static class ExportCommand
     {
         var directory = new Argument<DirectoryInfo>("dir") { Description = "A results directory (the --out of a run)" };
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Folder to write dataset.jsonl and preferences.jsonl to", Required = true };
-        var command = new Command("export", "Export a fine-tuning dataset (JSONL) and preference pairs from a results directory") { directory, dataset, kernels };
-        command.SetAction(parse => Run(parse.GetValue(directory)!, parse.GetValue(dataset)!, parse.GetValue(kernels)));
+        var json = CliOutput.JsonOption();
+        var format = new Option<string>("--format")
+        {
+            Description = "jsonl: dataset.jsonl and preferences.jsonl with full provenance; openai-chat: OpenAI chat fine-tuning (correct answers, "
+                + "repair conversations with failed turns weighted 0); trl-dpo: TRL preference pairs (prompt, chosen, rejected)",
+            DefaultValueFactory = _ => TrainerFormats.Jsonl,
+        };
+        format.AcceptOnlyFromAmong([.. TrainerFormats.All]);
+        var command = new Command("export", "Export a fine-tuning dataset and preference pairs from a results directory") { directory, dataset, kernels, json, format };
+        command.SetAction(parse => Run(parse.GetValue(directory)!, parse.GetValue(dataset)!, parse.GetValue(kernels), parse.GetValue(json), parse.GetValue(format)!));
         return command;
     }
 
-    public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories)
+    public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories, bool json = false, string format = TrainerFormats.Jsonl)
     {
         var results = ReportCommand.Open(directory);
-        var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName), dataset.FullName);
+        var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName), dataset.FullName, format);
+        if (format != TrainerFormats.Jsonl)
+        {
+            var file = Path.Combine(dataset.FullName, format + ".jsonl");
+            var count = format == TrainerFormats.TrlDpo ? pairs : examples;
+            Console.Out.WriteLine(json ? System.Text.Json.JsonSerializer.Serialize(new { format, count, file }, CliOutput.Json) : $"Wrote {count} {format} lines to {file}");
+            return 0;
+        }
+
+        if (json)
+        {
+            CliOutput.WriteJson(new ExportWritten(examples, pairs, Path.Combine(dataset.FullName, DatasetExport.Examples), Path.Combine(dataset.FullName, DatasetExport.Preferences)));
+            return 0;
+        }
+
         AnsiConsole.MarkupLine($"Wrote {examples} examples ({DatasetExport.Examples}) and {pairs} preference pairs ({DatasetExport.Preferences}) to [bold]{Markup.Escape(dataset.FullName)}[/]");
         return 0;
     }
@@ -44,3 +66,6 @@ internal static class ExportCommand
         }
     }
 }
+
+/// <summary>What <c>export --json</c> prints: how many examples and pairs, and the files they are in.</summary>
+internal sealed record ExportWritten(int Examples, int Pairs, string ExamplesFile, string PreferencesFile);

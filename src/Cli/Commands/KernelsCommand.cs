@@ -14,11 +14,12 @@ internal static class KernelsCommand
 {
     public static Command Create(Option<string[]> kernels)
     {
-        var list = new Command("list", "List the catalog's kernels") { kernels };
-        list.SetAction(parse => List(Load(parse.GetValue(kernels))));
+        var json = CliOutput.JsonOption();
+        var list = new Command("list", "List the catalog's kernels") { kernels, json };
+        list.SetAction(parse => List(Load(parse.GetValue(kernels)), parse.GetValue(json)));
         var id = new Argument<string>("id") { Description = "Kernel id" };
-        var show = new Command("show", "Show one kernel") { id, kernels };
-        show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!));
+        var show = new Command("show", "Show one kernel") { id, kernels, json };
+        show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!, parse.GetValue(json)));
         var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference" };
         var ids = new Argument<string[]>("ids") { Description = "Kernels to validate (default: all)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels };
@@ -76,7 +77,7 @@ internal static class KernelsCommand
             records.AddRange(await SweepRunner.RunAsync(spec, withSolution, results, cancellationToken));
         }
 
-        AnsiConsole.Write(RunCommand.ResultsTable(records));
+        RunCommand.WriteResults(records, json: false);
         var failures = records.Where(r => r.Verdict != Verdict.Correct).ToList();
         foreach (var failure in failures)
         {
@@ -90,28 +91,37 @@ internal static class KernelsCommand
 
     private static KernelCatalog Load(string[]? directories) => KernelCatalog.Load(CatalogDirectories.Resolve(directories, null));
 
-    private static int List(KernelCatalog catalog)
+    private static int List(KernelCatalog catalog, bool json)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "title", "technologies", "inputs", "solutions");
-        foreach (var kernel in catalog.Kernels.OrderBy(k => k.Id, StringComparer.Ordinal))
+        var kernels = catalog.Kernels.OrderBy(k => k.Id, StringComparer.Ordinal).ToList();
+        if (json)
         {
-            table.AddRow(
-                Markup.Escape(kernel.Id),
-                Markup.Escape(kernel.Title),
-                string.Join(", ", kernel.Technologies),
-                Markup.Escape(string.Join(", ", kernel.Inputs.Keys)),
-                string.Join(", ", kernel.Solutions.Keys));
+            foreach (var kernel in kernels)
+            {
+                CliOutput.WriteJson(new KernelSummary(kernel.Id, kernel.Title, kernel.Language, kernel.Technologies, [.. kernel.Inputs.Keys], [.. kernel.Solutions.Keys], kernel.ContentHash));
+            }
+
+            return 0;
         }
 
-        AnsiConsole.Write(table);
+        CliOutput.WriteTable(
+            ["id", "title", "technologies", "inputs", "solutions"],
+            kernels.Select(k => (IReadOnlyList<string>)[k.Id, k.Title, string.Join(", ", k.Technologies), string.Join(", ", k.Inputs.Keys), string.Join(", ", k.Solutions.Keys)]));
         return 0;
     }
 
-    private static int Show(KernelCatalog catalog, string id)
+    private static int Show(KernelCatalog catalog, string id, bool json)
     {
         if (!catalog.TryGet(id, out var kernel))
         {
             throw new UserException($"unknown kernel '{id}' (known: {string.Join(", ", catalog.Kernels.Select(k => k.Id).Order(StringComparer.Ordinal))})");
+        }
+
+        if (json)
+        {
+            // The kernel definition as loaded from kernel.yaml, sources and solutions with their content.
+            CliOutput.WriteJson(kernel);
+            return 0;
         }
 
         var grid = new Grid().AddColumn().AddColumn();
@@ -139,3 +149,7 @@ internal static class KernelsCommand
         return 0;
     }
 }
+
+/// <summary>One line of <c>kernels list --json</c>.</summary>
+internal sealed record KernelSummary(
+    string Id, string Title, string Language, IReadOnlyList<string> Technologies, IReadOnlyList<string> Inputs, IReadOnlyList<string> Solutions, string ContentHash);

@@ -21,15 +21,16 @@ internal static class RunCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results directory (default: out/<sweep name>)" };
         var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s) (default: the nearest prompts/)", AllowMultipleArgumentsPerToken = true };
         var config = HostCommands.ConfigOption();
-        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC") { spec, output, kernels, prompts, config };
+        var json = CliOutput.JsonOption();
+        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC; progress on stderr, the results on stdout") { spec, output, kernels, prompts, config, json };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config)));
+            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config), parse.GetValue(json)));
         return command;
     }
 
     public static async Task<int> RunAsync(
         FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null,
-        FileInfo? config = null)
+        FileInfo? config = null, bool json = false)
     {
         var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, specFile.FullName));
         var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
@@ -47,30 +48,50 @@ internal static class RunCommand
 
         var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
         var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials);
-        AnsiConsole.Write(ResultsTable(records));
-        AnsiConsole.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
+        WriteResults(records, json);
+        CliOutput.Progress.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
         return 0;
     }
 
-    public static Table ResultsTable(IReadOnlyList<ExperimentRecord> records)
+    /// <summary>
+    /// The records on stdout: JSON lines as in results.jsonl with <c>--json</c>, else a table (tab-separated in a pipe) of
+    /// verdicts and best speedups with their intervals.
+    /// </summary>
+    public static void WriteResults(IReadOnlyList<ExperimentRecord> records, bool json)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("kernel", "model", "technology", "sample", "verdict", "rounds", "best speedup", "at");
-        foreach (var r in records.OrderBy(r => r.Kernel, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Technology, StringComparer.Ordinal).ThenBy(r => r.Sample))
+        var ordered = records.OrderBy(r => r.Kernel, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)
+            .ThenBy(r => r.Technology, StringComparer.Ordinal).ThenBy(r => r.Sample).ToList();
+        if (json)
         {
-            var colour = r.Verdict == Verdict.Correct ? "green" : r.Verdict == Verdict.InfraError ? "grey" : "red";
-            table.AddRow(
-                Markup.Escape(r.Kernel),
-                Markup.Escape(r.Model),
-                r.Technology,
-                r.Sample.ToString(CultureInfo.InvariantCulture),
-                $"[{colour}]{r.Verdict.ToWireName()}[/]" + (r.Parallel == false ? " [yellow](not parallel)[/]" : ""),
-                r.Rounds.ToString(CultureInfo.InvariantCulture),
-                SpeedupCell(r),
-                r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "rank" : "thread")}{(n == 1 ? "" : "s")}" : "-");
+            foreach (var record in ordered)
+            {
+                CliOutput.WriteJson(record, ResultsDirectory.Json);
+            }
+
+            return;
         }
 
-        return table;
+        const int verdictColumn = 4;
+        CliOutput.WriteTable(
+            ["kernel", "model", "technology", "sample", "verdict", "rounds", "best speedup", "at"],
+            ordered.Select(r => (IReadOnlyList<string>)
+            [
+                r.Kernel,
+                r.Model,
+                r.Technology,
+                r.Sample.ToString(CultureInfo.InvariantCulture),
+                r.Verdict.ToWireName(),
+                r.Rounds.ToString(CultureInfo.InvariantCulture),
+                SpeedupCell(r),
+                r.BestThreads is { } n ? $"{n} {(r.Technology == Technologies.Mpi ? "rank" : "thread")}{(n == 1 ? "" : "s")}" : "-",
+            ]),
+            (column, cell) => column != verdictColumn ? null : cell switch
+            {
+                "correct" => "green",
+                "infra_error" => "grey",
+                "not_parallel" => "yellow",
+                _ => "red",
+            });
     }
 
     /// <summary>The best speedup with its 95 % interval, and what makes it less than it seems: noise, superlinearity.</summary>
@@ -84,10 +105,9 @@ internal static class RunCommand
         var text = speedup.ToString("F2", CultureInfo.InvariantCulture);
         if (r.SpeedupCi is [var low, var high])
         {
-            // Escaped: the table reads its cells as markup, where [ opens a style.
-            text += Markup.Escape($" [{low.ToString("F2", CultureInfo.InvariantCulture)}, {high.ToString("F2", CultureInfo.InvariantCulture)}]");
+            text += $" [{low.ToString("F2", CultureInfo.InvariantCulture)}, {high.ToString("F2", CultureInfo.InvariantCulture)}]";
         }
 
-        return text + (r.Noisy ? " [yellow]noisy[/]" : "") + (r.Superlinear ? " [yellow]superlinear[/]" : "");
+        return text + (r.Noisy ? " noisy" : "") + (r.Superlinear ? " superlinear" : "");
     }
 }

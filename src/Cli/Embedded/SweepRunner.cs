@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Kernelsmith.Cli.Commands;
 using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
@@ -23,15 +24,15 @@ internal static class SweepRunner
         var sweepId = SweepIds.For(spec, kernels);
         if (spec.Models.Any(m => m.IsSimulated))
         {
-            AnsiConsole.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
+            CliOutput.Progress.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
         }
 
         // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
-        var interactive = AnsiConsole.Profile.Capabilities.Interactive;
+        var interactive = CliOutput.Progress.Profile.Capabilities.Interactive;
         var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         const string starting = "Starting the embedded silo and agent...";
         await using var cluster = interactive
-            ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
+            ? await CliOutput.Progress.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
             : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.StartAsync(spec, kernels);
@@ -47,7 +48,7 @@ internal static class SweepRunner
                 records.Add(record);
                 if (record.Rounds > 1)
                 {
-                    AnsiConsole.MarkupLine(Markup.Escape(RepairStory(record)));
+                    CliOutput.Progress.MarkupLine(Markup.Escape(RepairStory(record)));
                 }
             }
 
@@ -60,7 +61,7 @@ internal static class SweepRunner
 
         if (interactive)
         {
-            await AnsiConsole.Progress()
+            await CliOutput.Progress.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
@@ -87,7 +88,7 @@ internal static class SweepRunner
             {
                 if (Describe(progress) is var line && line != last)
                 {
-                    AnsiConsole.WriteLine(last = line);
+                    CliOutput.Progress.WriteLine(last = line);
                 }
 
                 if (Finished(progress))
@@ -105,7 +106,7 @@ internal static class SweepRunner
 
     private static async Task<T> Announce<T>(string what, Func<Task<T>> action)
     {
-        AnsiConsole.WriteLine(what);
+        CliOutput.Progress.WriteLine(what);
         return await action();
     }
 

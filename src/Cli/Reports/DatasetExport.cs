@@ -71,17 +71,28 @@ public static partial class DatasetExport
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
     /// <summary>Writes both files into <paramref name="output"/>; a kernel's source comes from the catalog when it holds the same version, else from the prompt.</summary>
-    public static (int Examples, int Pairs) Write(ResultsDirectory results, IReadOnlyList<ExperimentRecord> records, KernelCatalog? catalog, string output)
+    /// <remarks>
+    /// <paramref name="format"/> <c>jsonl</c> writes both files with the full provenance; <c>openai-chat</c> and <c>trl-dpo</c>
+    /// write the same examples or pairs in a trainer's own format instead (<see cref="TrainerFormats"/>).
+    /// </remarks>
+    public static (int Examples, int Pairs) Write(
+        ResultsDirectory results, IReadOnlyList<ExperimentRecord> records, KernelCatalog? catalog, string output, string format = TrainerFormats.Jsonl)
     {
         Directory.CreateDirectory(output);
-        var examples = records.Where(r => r.CountsAgainstModel())
-            .OrderBy(r => r.Experiment, StringComparer.Ordinal)
-            .Select(r => Example(results, r, catalog)).ToList();
-        File.WriteAllLines(Path.Combine(output, Examples), examples.Select(e => JsonSerializer.Serialize(e, Json)));
-
+        var kept = records.Where(r => r.CountsAgainstModel()).OrderBy(r => r.Experiment, StringComparer.Ordinal).ToList();
+        var examples = kept.Select(r => Example(results, r, catalog)).ToList();
         var pairs = examples.GroupBy(e => (e.Provenance.PromptHash, e.Hardware, e.Target, e.Kernel)).SelectMany(Pairs).ToList();
-        File.WriteAllLines(Path.Combine(output, Preferences), pairs.Select(p => JsonSerializer.Serialize(p, Json)));
-        return (examples.Count, pairs.Count);
+        switch (format)
+        {
+            case TrainerFormats.OpenAiChat:
+                return (TrainerFormats.WriteOpenAiChat(kept.Select(r => Path.Combine(results.Path, ResultsDirectory.AttemptsFolder(r))).Zip(examples), output), 0);
+            case TrainerFormats.TrlDpo:
+                return (0, TrainerFormats.WriteTrlDpo(pairs, output));
+            default:
+                File.WriteAllLines(Path.Combine(output, Examples), examples.Select(e => JsonSerializer.Serialize(e, Json)));
+                File.WriteAllLines(Path.Combine(output, Preferences), pairs.Select(p => JsonSerializer.Serialize(p, Json)));
+                return (examples.Count, pairs.Count);
+        }
     }
 
     private static IEnumerable<PreferencePair> Pairs(IEnumerable<DatasetExample> group)
@@ -91,7 +102,7 @@ public static partial class DatasetExport
         {
             foreach (var rejected in answers.Where(a => !ReferenceEquals(a, chosen)))
             {
-                var reason = !rejected.Correct ? (rejected.Parallel == false ? "rejected_not_parallel" : "rejected_incorrect")
+                var reason = !rejected.Correct ? (rejected.Verdict == Verdict.NotParallel.ToWireName() ? "rejected_not_parallel" : "rejected_incorrect")
                     : SurelyFaster(chosen, rejected) ? "rejected_slower"
                     : null;
                 if (reason is not null)

@@ -11,10 +11,10 @@ public static class RecordFacts
 
     /// <summary>The final program compiled: it ran, whatever its output.</summary>
     public static bool Built(this ExperimentRecord record) =>
-        record.Verdict is Verdict.Correct or Verdict.WrongOutput or Verdict.RuntimeError or Verdict.Timeout;
+        record.Verdict is Verdict.Correct or Verdict.NotParallel or Verdict.WrongOutput or Verdict.RuntimeError or Verdict.Timeout;
 
-    /// <summary>Correct, and not known to be sequential: a program found not parallel never counts as a parallel success.</summary>
-    public static bool Passed(this ExperimentRecord record) => record.Verdict == Verdict.Correct && record.Parallel != false;
+    /// <summary>Correct and parallel: a program found not parallel has its own verdict and never counts as a parallel success.</summary>
+    public static bool Passed(this ExperimentRecord record) => record.Verdict == Verdict.Correct;
 
     /// <summary>Correct only after feedback: passed in a later round than the first.</summary>
     public static bool Repaired(this ExperimentRecord record) => record.Passed() && record.Rounds > 1;

@@ -108,7 +108,7 @@ public sealed class ReportBuilder
     {
         var table = CodeByModel(cell => cell.Count == 0 ? "" : string.Join("; ",
             new[] { $"{cell.Count(r => r.Passed())}/{cell.Count(r => r.CountsAgainstModel())} correct" }
-                .Concat(cell.Where(r => !r.Passed()).GroupBy(r => Outcome(r)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))));
+                .Concat(cell.Where(r => !r.Passed()).GroupBy(r => r.Verdict.ToWireName()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"))));
         var columns = _codes.SelectMany(c => _models.Where(m => Cell(c, m).Count > 0).Select(m => (c.Technology, Model: m))).Distinct()
             .OrderBy(c => c.Model, StringComparer.Ordinal).ThenBy(c => c.Technology, StringComparer.Ordinal).ToList();
         var kernels = _records.Select(r => r.Kernel).Distinct().ToList();
@@ -130,7 +130,7 @@ public sealed class ReportBuilder
                 columns.Select(c => $"{c.Model} / {c.Technology}").ToList(), values, labels, Plots.Good),
         ];
         return new ReportSection("Run outcomes per code and model",
-            ["Final verdict of each experiment, after repairs. \"correct\" counts only programs that are correct and not found sequential (`parallel` = false counts as \"not_parallel\"); `infra_error` is the system's failure and is never counted against a model."],
+            ["Final verdict of each experiment, after repairs. \"correct\" counts only programs whose output is right and that run in parallel (a right output with nothing parallel is \"not_parallel\"); `infra_error` is the system's failure and is never counted against a model."],
             [table], plots);
     }
 
@@ -323,7 +323,7 @@ public sealed class ReportBuilder
         ["One row per experiment; the attempts link opens every round's prompt, answer, code diff from the round before, build and run logs. The trace id finds the experiment's spans in the tracing backend."],
         new ReportTable(null, ["kernel", "model", "technology", "prompt", "sample", "verdict", "rounds", "sequential s", "best speedup", "at", "vs expert", "reason", "trace", "attempts"],
             _records.Select(r => Row(
-                r.Kernel, r.ModelLabel(), r.Technology, r.Prompt, Number(r.Sample), Outcome(r), Number(r.Rounds), Seconds(r.SequentialSeconds),
+                r.Kernel, r.ModelLabel(), r.Technology, r.Prompt, Number(r.Sample), r.Verdict.ToWireName(), Number(r.Rounds), Seconds(r.SequentialSeconds),
                 r.Passed() ? SpeedupWithInterval(r) : "–", r.Passed() && r.BestThreads is { } n ? $"{n} {RecordFacts.CountName(r.Technology)}" : "",
                 Ratio(_expert.RatioFor(r)), Clip(r.Reason.Split('\n')[0], 160), new ReportCell(r.TraceId, Code: true),
                 _attemptLinks.TryGetValue(r.Experiment, out var link) ? new ReportCell("attempts", link) : "")).ToList()));
@@ -343,9 +343,6 @@ public sealed class ReportBuilder
     private static string SpeedupWithInterval(ExperimentRecord r) =>
         Ratio(r.Speedup) + (r.SpeedupCi is [var low, var high] ? $" [{Ratio(low)}, {Ratio(high)}]" : "")
         + (r.Noisy ? " noisy" : "") + (r.Superlinear ? " superlinear" : "");
-
-    private static string Outcome(ExperimentRecord record) =>
-        record.Verdict == Verdict.Correct && record.Parallel == false ? "not_parallel" : record.Verdict.ToWireName();
 
     private static T[,] To2D<T, TGroup>(IReadOnlyList<string> rows, IReadOnlyList<TGroup> columns, Func<string, TGroup, T> value)
     {

@@ -1,4 +1,5 @@
 using Kernelsmith.Cli.Results;
+using Kernelsmith.Cli.Results.Tables;
 using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Cli.Reports;
@@ -16,6 +17,7 @@ public static class SweepReport
     {
         results.WriteCsv(records);
         await results.WriteParquetAsync(records, cancellationToken);
+        await TidyTables.WriteAsync(results.Path, records, cancellationToken);
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var record in records)
         {

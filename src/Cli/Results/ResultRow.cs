@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 
@@ -47,13 +46,9 @@ public sealed class ResultRow
     [JsonPropertyName("cv")] public double? Cv { get; init; }
     [JsonPropertyName("noisy")] public bool Noisy { get; init; }
     [JsonPropertyName("superlinear")] public bool Superlinear { get; init; }
+    [JsonPropertyName("output_correct")] public bool? OutputCorrect { get; init; }
 
-    /// <summary>The properties in declaration order, which is the column order.</summary>
-    public static IReadOnlyList<PropertyInfo> Properties { get; } =
-        typeof(ResultRow).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken).ToList();
-
-    public static IReadOnlyList<string> Columns { get; } =
-        Properties.Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name).ToList();
+    public static IReadOnlyList<string> Columns => TableColumns<ResultRow>.Names;
 
     public static ResultRow From(ExperimentRecord r) => new()
     {
@@ -94,17 +89,8 @@ public sealed class ResultRow
         Cv = r.Cv,
         Noisy = r.Noisy,
         Superlinear = r.Superlinear,
+        OutputCorrect = r.OutputCorrect,
     };
-
-    /// <summary>The row's cells as CSV text: numbers round-trip, booleans are true/false, null is empty.</summary>
-    public IEnumerable<string> Cells() => Properties.Select(p => p.GetValue(this) switch
-    {
-        null => "",
-        bool b => b ? "true" : "false",
-        double d => Text(d),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        var other => other.ToString() ?? "",
-    });
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Kernelsmith.Contracts.Experiments;
-using Parquet.Serialization;
 
 namespace Kernelsmith.Cli.Results;
 
@@ -62,7 +60,7 @@ public sealed class ResultsDirectory
 
             try
             {
-                records.Add(JsonSerializer.Deserialize<ExperimentRecord>(lines[index], Json) ?? throw new JsonException("empty record"));
+                records.Add(Upgraded(JsonSerializer.Deserialize<ExperimentRecord>(lines[index], Json) ?? throw new JsonException("empty record")));
             }
             catch (JsonException e) when (index == lines.Length - 1)
             {
@@ -79,6 +77,21 @@ public sealed class ResultsDirectory
 
         static string FirstLine(string message) => message.Split('\n')[0];
     }
+
+    /// <summary>
+    /// A record written before <c>not_parallel</c> was a verdict of its own says <c>correct</c> with <c>parallel</c> false:
+    /// read as it would be written now, so no reader takes it for a successful port.
+    /// </summary>
+    private static ExperimentRecord Upgraded(ExperimentRecord record) =>
+        record is { Verdict: Verdict.Correct, Parallel: false }
+            ? record with
+            {
+                Verdict = Verdict.NotParallel,
+                Reason = record.Taxonomy.LastOrDefault(f => f.Category == "not_parallel")?.Message is { Length: > 0 } why ? $"not parallel: {why}" : "not parallel",
+                Speedup = null,
+                BestThreads = null,
+            }
+            : record;
 
     /// <summary>A record cut off mid-write (a killed run) is dropped before the next is appended, not glued to it.</summary>
     private static void DropIncompleteLastLine(FileStream stream)
@@ -111,24 +124,12 @@ public sealed class ResultsDirectory
     }
 
     /// <summary>Writes <c>results.csv</c>: one <see cref="ResultRow"/> per record, a header of stable column names.</summary>
-    public void WriteCsv(IReadOnlyList<ExperimentRecord> records)
-    {
-        var csv = new StringBuilder();
-        csv.AppendLine(string.Join(",", ResultRow.Columns));
-        foreach (var record in records)
-        {
-            csv.AppendLine(string.Join(",", ResultRow.From(record).Cells().Select(Quote)));
-        }
-
-        File.WriteAllText(System.IO.Path.Combine(Path, Csv), csv.ToString());
-    }
+    public void WriteCsv(IReadOnlyList<ExperimentRecord> records) =>
+        TableFiles.WriteCsv(System.IO.Path.Combine(Path, Csv), records.Select(ResultRow.From));
 
     /// <summary>Writes <c>results.parquet</c>: the same rows and columns as the CSV, typed.</summary>
-    public async Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken)
-    {
-        await using var stream = File.Create(System.IO.Path.Combine(Path, Parquet));
-        await ParquetSerializer.SerializeAsync(records.Select(ResultRow.From), stream, cancellationToken: cancellationToken);
-    }
+    public Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken) =>
+        TableFiles.WriteParquetAsync(System.IO.Path.Combine(Path, Parquet), records.Select(ResultRow.From), cancellationToken);
 
     /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
     public static string AttemptsFolder(ExperimentRecord record) =>
@@ -157,7 +158,4 @@ public sealed class ResultsDirectory
         var safe = new string(segment.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return safe is "" or "." or ".." ? "_" : safe;
     }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
 }

@@ -195,6 +195,19 @@ public sealed record ExperimentRecord(
     [Id(104), JsonPropertyName("jobs")]
     public IReadOnlyList<JobSpan> Jobs { get; init; } = [];
 
+    /// <summary>
+    /// The correctness finding on its own, apart from parallelism: true when the final program's output passed every
+    /// check (<see cref="Verdict.Correct"/> or <see cref="Verdict.NotParallel"/>), false when it ran and failed one,
+    /// null when there was no program to run (no code, a build error, an infrastructure failure).
+    /// </summary>
+    [JsonPropertyName("output_correct")]
+    public bool? OutputCorrect => Verdict switch
+    {
+        Verdict.Correct or Verdict.NotParallel => true,
+        Verdict.WrongOutput or Verdict.RuntimeError or Verdict.Timeout => false,
+        _ => null,
+    };
+
     /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
     private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);
 

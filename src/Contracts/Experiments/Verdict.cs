@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Kernelsmith.Contracts.Experiments;
 
-/// <summary>The outcome of one experiment. <see cref="InfraError"/> is the system's failure, never the model's.</summary>
+/// <summary>
+/// The outcome of one experiment. <see cref="InfraError"/> is the system's failure, never the model's;
+/// <see cref="NotParallel"/> is a program whose output passed every check but that does nothing in parallel: never a
+/// successful port. Values are persisted: a new verdict goes at the end.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
 public enum Verdict
 {
@@ -13,6 +17,7 @@ public enum Verdict
     [JsonStringEnumMemberName("build_error")] BuildError,
     [JsonStringEnumMemberName("no_code")] NoCode,
     [JsonStringEnumMemberName("infra_error")] InfraError,
+    [JsonStringEnumMemberName("not_parallel")] NotParallel,
 }
 
 public static class VerdictNames
@@ -27,6 +32,7 @@ public static class VerdictNames
         Verdict.BuildError => "build_error",
         Verdict.NoCode => "no_code",
         Verdict.InfraError => "infra_error",
+        Verdict.NotParallel => "not_parallel",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
 }

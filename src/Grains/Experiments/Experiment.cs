@@ -62,6 +62,12 @@ public sealed record Experiment(ExperimentSpec Spec, ExperimentStage Stage, IRea
             round = round with { Closed = true };
         }
 
+        if (failure is null && Stage == ExperimentStage.Sanitize && round.Parallel == false)
+        {
+            // Right output, but nothing runs in parallel: never a successful port, whatever its timings say.
+            round = round.NotParallel();
+        }
+
         var next = Next(Stage, failure, roundsLeft: round.Number < Spec.Repair.Rounds);
         List<Round> rounds = [.. Rounds.Take(Rounds.Count - 1), round];
         if (Stage == ExperimentStage.Repair && next == ExperimentStage.Generate)

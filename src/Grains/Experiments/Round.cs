@@ -63,7 +63,7 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     /// <summary>Every build and run job of the round, as the agents timed it.</summary>
     [Id(19)] public IReadOnlyList<JobSpan> Jobs { get; init; } = [];
 
-    /// <summary>Correct once verified, the failure's verdict when a stage failed; null while undecided.</summary>
+    /// <summary>Correct once verified (not parallel when it passed but runs nothing in parallel), the failure's verdict when a stage failed; null while undecided.</summary>
     [Id(20)] public Verdict? Verdict { get; init; }
 
     [Id(21)] public string Reason { get; init; } = "";
@@ -88,6 +88,13 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
                 : [.. Findings, new ErrorFinding(stage.ToString().ToLowerInvariant(), verdict.ToWireName(), Text.Clip(reason, 2000))],
             Feedback = findings is { Count: > 0 } ? RepairFeedback.WithFindings(findings, feedback) : feedback,
         };
+
+    /// <summary>A round that passed every check but was found not parallel: its verdict says so, with the check's reason.</summary>
+    public Round NotParallel() => this with
+    {
+        Verdict = Contracts.Experiments.Verdict.NotParallel,
+        Reason = Findings.LastOrDefault(f => f.Category == ErrorCategories.NotParallel)?.Message is { Length: > 0 } why ? $"not parallel: {why}" : "not parallel",
+    };
 
     /// <summary>The round as readers see it: the prompt, the answer, the files, the logs and the verdict.</summary>
     public Attempt ToAttempt() => new(

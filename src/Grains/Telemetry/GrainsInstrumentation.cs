@@ -20,7 +20,8 @@ public static class GrainsInstrumentation
         s_meter.CreateCounter<long>("kernelsmith.experiments.recorded", "{experiment}", "Experiments that reached a final verdict, by verdict, model and technology");
 
     public static readonly Histogram<long> ExperimentRounds =
-        s_meter.CreateHistogram<long>("kernelsmith.experiment.rounds", "{round}", "Rounds an experiment took (1 = no repair), by verdict and model");
+        s_meter.CreateHistogram<long>("kernelsmith.experiment.rounds", "{round}", "Rounds an experiment took (1 = no repair), by verdict and model",
+            tags: null, advice: HistogramBuckets.Rounds);
 
     public static readonly UpDownCounter<long> JobsQueued =
         s_meter.CreateUpDownCounter<long>("kernelsmith.jobs.queued", "{job}", "Build and run jobs sent to an agent and waiting for its cores, by pool");
@@ -29,22 +30,27 @@ public static class GrainsInstrumentation
         s_meter.CreateUpDownCounter<long>("kernelsmith.jobs.running", "{job}", "Build and run jobs an agent is executing, by pool");
 
     public static readonly Histogram<double> JobSeconds =
-        s_meter.CreateHistogram<double>("kernelsmith.job.duration", "s", "Build and run jobs as seen by the dispatcher, queueing included, by pool, kind and status");
+        s_meter.CreateHistogram<double>("kernelsmith.job.duration", "s", "Build and run jobs as seen by the dispatcher, queueing included, by pool, kind and status",
+            tags: null, advice: HistogramBuckets.Seconds);
 
     public static readonly Histogram<double> JobDispatchSeconds =
-        s_meter.CreateHistogram<double>("kernelsmith.job.dispatch_latency", "s", "From the dispatcher sending a job to the agent starting it (queueing for cores included), by pool and kind");
+        s_meter.CreateHistogram<double>("kernelsmith.job.dispatch_latency", "s", "From the dispatcher sending a job to the agent starting it (queueing for cores included), by pool and kind",
+            tags: null, advice: HistogramBuckets.Seconds);
 
     public static readonly Histogram<double> JobWallSeconds =
-        s_meter.CreateHistogram<double>("kernelsmith.job.wall", "s", "What the agent measured a job's processes taking, by pool and kind");
+        s_meter.CreateHistogram<double>("kernelsmith.job.wall", "s", "What the agent measured a job's processes taking, by pool and kind",
+            tags: null, advice: HistogramBuckets.Seconds);
 
     public static readonly Counter<long> ExperimentTransitions =
         s_meter.CreateCounter<long>("kernelsmith.experiment.transitions", "{transition}", "State-machine steps taken by experiments");
 
     public static readonly Histogram<double> ModelSeconds =
-        s_meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Model calls, by model and error type");
+        s_meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Model calls, by model and error type",
+            tags: null, advice: HistogramBuckets.Seconds);
 
     public static readonly Histogram<long> ModelTokens =
-        s_meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens per model call, by model and token type (input, output)");
+        s_meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens per model call, by model and token type (input, output)",
+            tags: null, advice: HistogramBuckets.Tokens);
 
     public static readonly Counter<double> ModelCost =
         s_meter.CreateCounter<double>("kernelsmith.model.cost", "USD", "What model calls cost, by model, when prices are configured");

@@ -18,7 +18,8 @@ public sealed class IdentitySweepTests
         var records = await RunAsync(Repository.TestData("identity.yaml"), text => text);
 
         Assert.Equal(4, records.Count);
-        Assert.All(records, r => Assert.Equal(Verdict.Correct, r.Verdict));
+        // The sequential program is right but not a port: its own verdict, its timings still recorded per configuration.
+        Assert.All(records, r => Assert.Equal(Verdict.NotParallel, r.Verdict));
         Assert.All(records.SelectMany(r => r.Runs), run => Assert.False(run.Superlinear, $"superlinear at {run.Threads} thread(s): {run.Speedup}"));
         foreach (var (record, run) in records.SelectMany(r => r.Runs.Where(run => run.Threads == 1).Select(run => (r, run))))
         {

@@ -65,7 +65,7 @@ public sealed class DatasetExportTests(ReportFixture fixture) : IClassFixture<Re
                     Assert.NotEqual("correct", p.Rejected.Verdict);
                     break;
                 case "rejected_not_parallel":
-                    Assert.Equal(("correct", (double?)null), (p.Rejected.Verdict, p.Rejected.Speedup));
+                    Assert.Equal(("not_parallel", (double?)null), (p.Rejected.Verdict, p.Rejected.Speedup));
                     break;
                 default:
                     Assert.Equal("rejected_slower", p.Reason);

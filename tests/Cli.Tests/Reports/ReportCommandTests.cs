@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 
@@ -34,6 +35,28 @@ public sealed class ReportCommandTests(ReportFixture fixture) : IClassFixture<Re
         Assert.Equal(0, export.Exit);
         Assert.Equal(ReportFixture.Records.Count - 1, File.ReadAllLines(Path.Combine(dataset, DatasetExport.Examples)).Length);
         Assert.Contains("preference pairs", export.Stdout, StringComparison.Ordinal);
+        Directory.Delete(copy, recursive: true);
+    }
+
+    [Fact]
+    public async Task ReportAndExport_Json_SayWhatWasWrittenWhere()
+    {
+        var copy = Directory.CreateTempSubdirectory("kernelsmith-report-json-").FullName;
+        File.Copy(Path.Combine(fixture.Folder, ResultsDirectory.JsonLines), Path.Combine(copy, ResultsDirectory.JsonLines));
+        var dataset = Path.Combine(copy, "dataset");
+
+        var report = await CommandLineTests.KernelsmithAsync("report", copy, "--json");
+        var export = await CommandLineTests.KernelsmithAsync("export", copy, "--dataset", dataset, "--kernels", Repository.Kernels, "--json");
+
+        Assert.True(report.Exit == 0, report.Stderr);
+        var written = JsonDocument.Parse(report.Stdout).RootElement;
+        Assert.Equal(ReportFixture.Records.Count, written.GetProperty("experiments").GetInt32());
+        Assert.True(File.Exists(written.GetProperty("html").GetString()));
+        Assert.True(File.Exists(written.GetProperty("parquet").GetString()));
+        Assert.True(export.Exit == 0, export.Stderr);
+        var exported = JsonDocument.Parse(export.Stdout).RootElement;
+        Assert.Equal(File.ReadAllLines(exported.GetProperty("examples_file").GetString()!).Length, exported.GetProperty("examples").GetInt32());
+        Assert.Equal(File.ReadAllLines(exported.GetProperty("preferences_file").GetString()!).Length, exported.GetProperty("pairs").GetInt32());
         Directory.Delete(copy, recursive: true);
     }
 }

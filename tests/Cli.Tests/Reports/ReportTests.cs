@@ -204,7 +204,9 @@ public sealed class ReportTests(ReportFixture fixture) : IClassFixture<ReportFix
         Assert.Equal(ReportFixture.Records.Count, csv.Length - 1);
         Assert.Equal(ReportFixture.Records.Select(r => r.Experiment), parquet.Select(r => r.Experiment));
         var notParallel = Assert.Single(parquet, r => r.Parallel == false);
-        Assert.Equal("correct", notParallel.Verdict);
+        Assert.Equal("not_parallel", notParallel.Verdict);
+        Assert.True(notParallel.OutputCorrect);
+        Assert.Null(notParallel.Speedup);
         Assert.Equal(2.0, parquet.First(r => r.Technology == "mpi").ExpertSpeedup);
     }
 

@@ -95,6 +95,20 @@ public sealed class ResultsDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Read_RecordWrittenBeforeNotParallelWasAVerdict_ReadsAsNotParallelWithoutASpeedup()
+    {
+        var results = new ResultsDirectory(_root);
+        results.Append(Sample() with { Parallel = false, Taxonomy = [new ErrorFinding("verify", "not_parallel", "no OpenMP directive")] });
+
+        var read = Assert.Single(results.ReadRecords());
+
+        Assert.Equal(Verdict.NotParallel, read.Verdict);
+        Assert.Equal("not parallel: no OpenMP directive", read.Reason);
+        Assert.Null(read.Speedup);
+        Assert.True(read.OutputCorrect);
+    }
+
+    [Fact]
     public void WriteCsv_QuotesCellsAndKeepsTheFirstColumnsInPlace()
     {
         var results = new ResultsDirectory(_root);

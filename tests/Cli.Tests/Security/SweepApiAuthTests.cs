@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Kernelsmith.Contracts.Protos;
@@ -80,6 +81,30 @@ public sealed class SweepApiAuthTests(SecureSiloFixture silo) : IClassFixture<Se
         Assert.DoesNotContain("cancelled", opsResumes.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, operatorCancels.Exit);
         Assert.Contains("cancelled", operatorCancels.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitStatusAgents_ForScripts_IdAloneOnStdoutAndJsonThatParses()
+    {
+        var spec = await silo.SpecAsync("scripted");
+
+        var submitted = await Cli("alice", "submit", spec, "--kernels", Repository.Kernels);
+        var sweepId = submitted.Stdout.Trim();
+        var status = await Cli("alice", "status", sweepId, "--json");
+        var agents = await Cli("alice", "agents", "--json");
+
+        // id=$(kernelsmith submit ...) takes the id and nothing else; the note goes to stderr.
+        Assert.True(submitted.Exit == 0, submitted.Stderr);
+        Assert.DoesNotContain('\n', sweepId);
+        Assert.DoesNotContain(' ', sweepId);
+        Assert.Contains($"submitted {sweepId}", submitted.Stderr, StringComparison.Ordinal);
+        Assert.True(status.Exit == 0, status.Stderr);
+        var parsed = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.Equal(sweepId, parsed.GetProperty("sweep_id").GetString());
+        Assert.Equal(1, parsed.GetProperty("total").GetInt32());
+        Assert.Equal("alice", parsed.GetProperty("submitted_by").GetString());
+        Assert.True(agents.Exit == 0, agents.Stderr);
+        Assert.All(MachineReadableOutputTests.Lines(agents.Stdout), line => Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(line).RootElement.GetProperty("agent_id").GetString())));
     }
 
     [Fact]

@@ -107,6 +107,28 @@ public sealed class ExperimentTests
     }
 
     [Fact]
+    public void After_SanitizePassedButNotParallel_RecordsNotParallelWithTheReasonAndNoSpeedup()
+    {
+        var sanitizing = Answered(Experiment.Start(Spec(rounds: 1), "")) with { Stage = ExperimentStage.Sanitize };
+        var verified = sanitizing.Current with
+        {
+            Verdict = Verdict.Correct, Parallel = false, Technology = Technologies.OpenMp,
+            Findings = [new ErrorFinding("verify", "not_parallel", "no '#pragma omp' directive")],
+            Runs = [new RunMeasurement(1, 1, 2.0, 1, [2.0], 1.0), new RunMeasurement(2, 1, 2.0, 1, [2.0], 1.0)],
+        };
+
+        var next = sanitizing.After(verified, failure: null);
+        var record = next.ToRecord();
+
+        // Right output, nothing parallel: recorded as such, not repaired, and never a successful port.
+        Assert.Equal(ExperimentStage.Record, next.Stage);
+        Assert.Equal(Verdict.NotParallel, Assert.Single(next.Attempts).Verdict);
+        Assert.Equal((Verdict.NotParallel, "not parallel: no '#pragma omp' directive", (double?)null), (record.Verdict, record.Reason, record.Speedup));
+        Assert.True(record.OutputCorrect);
+        Assert.Equal(2, record.Runs.Count);
+    }
+
+    [Fact]
     public void Retried_CountsTriesKeepsTheJobsAndAStepThatSucceedsResetsTheCount()
     {
         var job = new JobSpan("e/r0/build", "build", "agent-1", false, [0], 1, 2, 3);
