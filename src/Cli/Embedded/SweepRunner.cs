@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
+using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
@@ -18,7 +19,7 @@ internal static class SweepRunner
 
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
-        Contracts.Security.ModelCredentials? credentials = null)
+        Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
         if (spec.Models.Any(m => m.IsSimulated))
@@ -33,10 +34,18 @@ internal static class SweepRunner
         await using var cluster = interactive
             ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
             : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
+        await Preflight.CheckAsync(
+            spec, kernels, await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), cluster.JobLimits, credentials, cancellationToken);
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
-        await sweep.StartAsync(spec, kernels);
+        // Records kept from an interrupted run are the sweep's first, so what it records from here on follows them.
+        var records = new List<ExperimentRecord>(kept ?? []);
+        if (records.Count > 0)
+        {
+            AnsiConsole.WriteLine($"Resuming: {records.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
+        }
 
-        var records = new List<ExperimentRecord>();
+        await sweep.StartWithRecordsAsync(spec, kernels, records);
+
         async Task<SweepProgress> PollAsync()
         {
             var progress = await sweep.GetProgressAsync();

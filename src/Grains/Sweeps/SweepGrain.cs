@@ -73,7 +73,9 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels)
+    public Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels) => StartWithRecordsAsync(spec, kernels, []);
+
+    public async Task StartWithRecordsAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<ExperimentRecord> recorded)
     {
         if (S.Spec is null)
         {
@@ -81,6 +83,7 @@ public sealed partial class SweepGrain(
             S.Kernels = kernels.ToDictionary(k => k.Id);
             S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
+            await KeepRecordedAsync(recorded);
             await state.WriteStateAsync();
         }
         else if (S.Spec != spec && !SameSpec(S.Spec, spec))
@@ -92,6 +95,28 @@ public sealed partial class SweepGrain(
         {
             await this.RegisterOrUpdateReminder(Refill, s_refillPeriod, s_refillPeriod);
             await RestartAndFillAsync();
+        }
+    }
+
+    /// <summary>Counts records made before this sweep started (in the same order), each once, before any experiment runs.</summary>
+    private async Task KeepRecordedAsync(IReadOnlyList<ExperimentRecord> recorded)
+    {
+        foreach (var record in recorded)
+        {
+            if (!_index.TryGetValue(record.Experiment, out var index))
+            {
+                throw new ArgumentException($"sweep '{Id}' has no experiment '{record.Experiment}'", nameof(recorded));
+            }
+
+            if (!IsRecorded(index))
+            {
+                var sequence = S.Recorded;
+                await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record with { Attempts = [] });
+                Count(index, record.Verdict, +1);
+                // What they spent counts against the budget, as if they had run in this sweep.
+                S.TokensSpent += record.Tokens is { } tokens ? tokens.Input + tokens.Output : 0;
+                S.CostSpent += record.CostUsd ?? 0;
+            }
         }
     }
 
