@@ -22,6 +22,22 @@ internal static class SweepRunner
         Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
+        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
+        try
+        {
+            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, cancellationToken);
+        }
+        finally
+        {
+            // The agent's jobs and artifact cache: everything worth keeping is in the results directory by now.
+            DeleteWorkRoot(workRoot);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, string sweepId, string workRoot,
+        Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, CancellationToken cancellationToken)
+    {
         if (spec.Models.Any(m => m.IsSimulated))
         {
             AnsiConsole.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
@@ -29,7 +45,6 @@ internal static class SweepRunner
 
         // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
         var interactive = AnsiConsole.Profile.Capabilities.Interactive;
-        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         const string starting = "Starting the embedded silo and agent...";
         await using var cluster = interactive
             ? await AnsiConsole.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
@@ -110,6 +125,22 @@ internal static class SweepRunner
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
         return records;
+    }
+
+    private static void DeleteWorkRoot(string workRoot)
+    {
+        try
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or still held: a later run of the same sweep removes it.
+            if (Directory.Exists(workRoot))
+            {
+                Console.Error.WriteLine($"warning: could not remove the work directory {workRoot}: {e.Message}");
+            }
+        }
     }
 
     private static async Task<T> Announce<T>(string what, Func<Task<T>> action)

@@ -40,6 +40,8 @@ public sealed class ResumeTests
         Assert.Equal(Experiments, records.Select(r => r.Experiment).Distinct().Count());
         Assert.All(records, r => Assert.Equal(Verdict.Correct, r.Verdict));
         Assert.Equal(Experiments + 1, File.ReadLines(Path.Combine(output, ResultsDirectory.Csv)).Count());
+        // The killed run left its jobs and artifacts behind; the run that finished the sweep removed them.
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "kernelsmith", records[0].Sweep)), "the sweep's work directory was left behind");
     }
 
     [Fact]
