@@ -25,7 +25,7 @@ internal static class Preflight
         var experiments = SweepGrain.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
-        problems.AddRange(technologies.SelectMany(t => Unoffered(spec, t, agents)));
+        problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));
         problems.AddRange(Counts(spec, technologies, agents, limits));
         foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
         {
@@ -36,21 +36,6 @@ internal static class Preflight
         {
             throw new UserException($"the sweep was not started, nothing was run or charged: {string.Join("; ", problems)}");
         }
-    }
-
-    /// <summary>A technology no live agent (of the pools the spec pins it to) offers: each of its experiments would wait, then fail.</summary>
-    private static IEnumerable<string> Unoffered(SweepSpec spec, string technology, IReadOnlyList<AgentInfo> agents)
-    {
-        var pools = spec.Pools?.GetValueOrDefault(technology);
-        if (agents.Any(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))))
-        {
-            yield break;
-        }
-
-        var where = pools is { Count: > 0 } ? $" in pool {string.Join(" or ", pools)}" : "";
-        var why = agents.SelectMany(a => a.Unavailable.Select(u => $"{a.AgentId}: {u}"))
-            .Where(u => u.Contains($" {technology}:", StringComparison.Ordinal)).ToList();
-        yield return $"technologies: no agent{where} offers {technology} (agents offer: {Offered(agents)})" + (why.Count > 0 ? $"; unavailable: {string.Join("; ", why)}" : "");
     }
 
     /// <summary>Thread and rank counts beyond what any agent's jobs may start (its process limit) fail as a crash of the program.</summary>
@@ -121,7 +106,4 @@ internal static class Preflight
             return $"did not accept a connection within {s_connectTimeout.TotalSeconds:0} s";
         }
     }
-
-    private static string Offered(IReadOnlyList<AgentInfo> agents) =>
-        agents.Count == 0 ? "none: no agent is live" : string.Join(", ", agents.Select(a => $"{a.AgentId} [{string.Join(", ", a.Technologies)}]"));
 }

@@ -58,8 +58,9 @@ public sealed partial class SweepGrain(
 
     private List<ExperimentSpec> _experiments = [];
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private IReadOnlyList<string> _technologies = [];
     private int _active;
-    private (int Cores, DateTimeOffset At)? _agents;
+    private (IReadOnlyList<AgentInfo> Live, DateTimeOffset At)? _agents;
 
     private SweepState S => state.State;
 
@@ -207,8 +208,13 @@ public sealed partial class SweepGrain(
 
     private bool WithinBudget() => S.Spec?.Budget is not { } budget || budget.Allows(S.CostSpent, S.TokensSpent);
 
-    public Task<SweepProgress> GetProgressAsync() => Task.FromResult(new SweepProgress(
-        Id, _experiments.Count, S.Recorded, _active, new Dictionary<Verdict, int>(S.ByVerdict), S.Cancelled));
+    public async Task<SweepProgress> GetProgressAsync() => new SweepProgress(
+        Id, _experiments.Count, S.Recorded, _active, new Dictionary<Verdict, int>(S.ByVerdict), S.Cancelled)
+    {
+        Waiting = S.Spec is null || S.Cancelled || Finished
+            ? []
+            : SweepAdmission.Unserved(S.Spec, _technologies, await LiveAgentsAsync()),
+    };
 
     public async Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
     {
@@ -294,14 +300,20 @@ public sealed partial class SweepGrain(
             return max;
         }
 
+        var cores = (await LiveAgentsAsync()).Sum(a => a.Cores);
+        return Math.Max(MinWindow, CallsPerModelSlot * S.Spec.Models.Sum(m => m.EffectiveLimits.Concurrency) + ExperimentsPerCore * cores);
+    }
+
+    /// <summary>The live agents, asked of the registry at most every <see cref="s_agentsRefresh"/>.</summary>
+    private async Task<IReadOnlyList<AgentInfo>> LiveAgentsAsync()
+    {
         var now = clock.GetUtcNow();
         if (_agents is not { } agents || now - agents.At > s_agentsRefresh)
         {
-            var live = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
-            _agents = agents = (live.Sum(a => a.Cores), now);
+            _agents = agents = (await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), now);
         }
 
-        return Math.Max(MinWindow, CallsPerModelSlot * S.Spec.Models.Sum(m => m.EffectiveLimits.Concurrency) + ExperimentsPerCore * agents.Cores);
+        return agents.Live;
     }
 
     private async Task StopRemindingAsync()
@@ -323,6 +335,7 @@ public sealed partial class SweepGrain(
         }
 
         _index = _experiments.Select((e, i) => (e.ExperimentId, i)).ToDictionary(p => p.ExperimentId, p => p.i, StringComparer.Ordinal);
+        _technologies = [.. _experiments.Select(e => e.Technology).Distinct()];
         _active = Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Count(i => !IsRecorded(i));
     }
 
