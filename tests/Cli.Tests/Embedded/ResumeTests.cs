@@ -14,6 +14,7 @@ public sealed class ResumeTests
 {
     private const int Experiments = 6;
     private readonly string _work = Directory.CreateTempSubdirectory("kernelsmith-resume-").FullName;
+    private readonly string _name = Guid.NewGuid().ToString("n")[..8];
 
     [Fact]
     public async Task Run_KilledHalfwayThenResumed_RecordsEachExperimentExactlyOnce()
@@ -89,12 +90,15 @@ public sealed class ResumeTests
         Assert.Contains("already holds results (results.jsonl); add --resume to continue that run", stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>One at a time, so "half" is a moment the test can catch; each experiment builds and runs a real program.</summary>
+    /// <summary>
+    /// One at a time, so "half" is a moment the test can catch; each experiment builds and runs a real program. A name of
+    /// its own per test: a sweep's work directory is named after it, and tests of other classes run meanwhile.
+    /// </summary>
     private async Task<string> SpecAsync(int samples)
     {
         var spec = Path.Combine(_work, "resume.yaml");
         await File.WriteAllTextAsync(spec, $"""
-            name: resume
+            name: resume-{_name}
             kernels: [gemm]
             technologies: [openmp]
             models:
