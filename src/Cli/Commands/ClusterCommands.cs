@@ -227,6 +227,7 @@ internal static class ClusterCommands
     {
         var verdicts = string.Join(", ", status.ByVerdict.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}"));
         return $"{status.SweepId}: done {status.Recorded}/{status.Total} | running {status.Running}{(status.Cancelled ? " | cancelled" : "")}{(verdicts.Length > 0 ? " | " + verdicts : "")}"
-            + (status.SubmittedBy.Length > 0 ? $" | submitted by {status.SubmittedBy}" : "");
+            + (status.SubmittedBy.Length > 0 ? $" | submitted by {status.SubmittedBy}" : "")
+            + (status.Waiting.Count > 0 ? $" | waiting: {string.Join("; ", status.Waiting)}" : "");
     }
 }

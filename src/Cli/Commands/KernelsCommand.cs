@@ -5,6 +5,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Yaml;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;
@@ -16,7 +17,18 @@ internal static class KernelsCommand
     {
         var json = CliOutput.JsonOption();
         var list = new Command("list", "List the catalog's kernels") { kernels, json };
-        list.SetAction(parse => List(Load(parse.GetValue(kernels)), parse.GetValue(json)));
+        list.SetAction(parse =>
+        {
+            var broken = new List<InputFileException>();
+            var listed = List(KernelCatalog.Load(CatalogDirectories.Resolve(parse.GetValue(kernels), null), broken), parse.GetValue(json));
+            foreach (var problem in broken)
+            {
+                Console.Error.WriteLine($"error: kernel folder skipped: {problem.Message}");
+            }
+
+            // The good kernels are listed; a script still learns that one is broken.
+            return broken.Count == 0 ? listed : 1;
+        });
         var id = new Argument<string>("id") { Description = "Kernel id" };
         var show = new Command("show", "Show one kernel") { id, kernels, json };
         show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!, parse.GetValue(json)));

@@ -22,34 +22,43 @@ internal static class RunCommand
         var prompts = new Option<string[]>("--prompts") { Description = "Prompt template folder(s) (default: the nearest prompts/)", AllowMultipleArgumentsPerToken = true };
         var config = HostCommands.ConfigOption();
         var json = CliOutput.JsonOption();
-        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC; progress on stderr, the results on stdout") { spec, output, kernels, prompts, config, json };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue an interrupted run in --out: its records are kept and only the missing experiments run (the same spec and kernels only)",
+        };
+        var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC; progress on stderr, the results on stdout")
+        {
+            spec, output, kernels, prompts, config, json, resume,
+        };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config), parse.GetValue(json)));
+            RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config),
+                parse.GetValue(json), parse.GetValue(resume)));
         return command;
     }
 
     public static async Task<int> RunAsync(
         FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null,
-        FileInfo? config = null, bool json = false)
+        FileInfo? config = null, bool json = false, bool resume = false)
     {
         var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, specFile.FullName));
         var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
         var credentials = EmbeddedCredentials.Load(config);
         var spec = SweepSpecLoader.Load(specFile.FullName, catalog, prompts, credentials);
-        var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", spec.Name));
-        // An empty results file holds nothing to protect; a link counts by what it points to (the tests link /dev/full to
-        // stand for a full disk).
-        var existing = new FileInfo(Path.Combine(results.Path, ResultsDirectory.JsonLines));
-        var target = existing.LinkTarget is null ? existing : existing.ResolveLinkTarget(returnFinalTarget: true);
-        if (target is FileInfo { Exists: true, Length: > 0 })
-        {
-            throw new UserException($"{results.Path} already holds results ({ResultsDirectory.JsonLines}); choose another --out so nothing recorded is overwritten");
-        }
-
         var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
-        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials);
+        var (results, kept) = RunOutput.Open(output?.FullName ?? Path.Combine("out", spec.Name), SweepIds.For(spec, kernels), resume);
+        // Ctrl-C (or SIGTERM) keeps every record written so far: say at once how to run only the rest.
+        await using var interrupted = cancellationToken.Register(() => Console.Error.WriteLine(
+            $"interrupted: the records so far are kept in {results.Path}; to run only the missing experiments: kernelsmith run {specFile.FullName} --out {results.Path} --resume"));
+        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials, kept);
         WriteResults(records, json);
         CliOutput.Progress.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
+        if (records.Count > 0 && records.All(r => r.Verdict == Verdict.InfraError))
+        {
+            // Nothing was measured: a script must not take this run for a result.
+            Console.Error.WriteLine($"error: all {records.Count} experiment(s) ended as {Verdict.InfraError.ToWireName()}: the system failed, not the models (first reason: {records[0].Reason})");
+            return 1;
+        }
+
         return 0;
     }
 

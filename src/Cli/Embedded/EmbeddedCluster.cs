@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Contracts.Security;
@@ -24,6 +25,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The limits the embedded agent runs every job under; null when agents join from other processes.</summary>
+    public SandboxLimits? JobLimits => _agent?.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.Limits;
 
     /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
     public string SiloUrl { get; private init; } = "";

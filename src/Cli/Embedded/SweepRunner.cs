@@ -4,6 +4,7 @@ using System.Text.Json;
 using Kernelsmith.Cli.Commands;
 using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
+using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
@@ -19,9 +20,25 @@ internal static class SweepRunner
 
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
-        Contracts.Security.ModelCredentials? credentials = null)
+        Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
+        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
+        try
+        {
+            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, cancellationToken);
+        }
+        finally
+        {
+            // The agent's jobs and artifact cache: everything worth keeping is in the results directory by now.
+            DeleteWorkRoot(workRoot);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, string sweepId, string workRoot,
+        Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, CancellationToken cancellationToken)
+    {
         if (spec.Models.Any(m => m.IsSimulated))
         {
             CliOutput.Progress.MarkupLine("[yellow]Simulated models in this sweep:[/] " + Markup.Escape(string.Join(", ", spec.Models.Where(m => m.IsSimulated).Select(m => m.DisplayName))));
@@ -29,15 +46,22 @@ internal static class SweepRunner
 
         // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
         var interactive = CliOutput.Progress.Profile.Capabilities.Interactive;
-        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         const string starting = "Starting the embedded silo and agent...";
         await using var cluster = interactive
             ? await CliOutput.Progress.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
             : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
+        await Preflight.CheckAsync(
+            spec, kernels, await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), cluster.JobLimits, credentials, cancellationToken);
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
-        await sweep.StartAsync(spec, kernels);
+        // Records kept from an interrupted run are the sweep's first, so what it records from here on follows them.
+        var records = new List<ExperimentRecord>(kept ?? []);
+        if (records.Count > 0)
+        {
+            AnsiConsole.WriteLine($"Resuming: {records.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
+        }
 
-        var records = new List<ExperimentRecord>();
+        await sweep.StartWithRecordsAsync(spec, kernels, records);
+
         async Task<SweepProgress> PollAsync()
         {
             var progress = await sweep.GetProgressAsync();
@@ -102,6 +126,22 @@ internal static class SweepRunner
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
         return records;
+    }
+
+    private static void DeleteWorkRoot(string workRoot)
+    {
+        try
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or still held: a later run of the same sweep removes it.
+            if (Directory.Exists(workRoot))
+            {
+                Console.Error.WriteLine($"warning: could not remove the work directory {workRoot}: {e.Message}");
+            }
+        }
     }
 
     private static async Task<T> Announce<T>(string what, Func<Task<T>> action)

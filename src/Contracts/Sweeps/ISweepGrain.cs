@@ -14,6 +14,12 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Starts the sweep; starting it again with the same spec is a no-op.</summary>
     Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels);
 
+    /// <summary>
+    /// Starts the sweep with experiments already recorded elsewhere (an interrupted embedded run's results directory):
+    /// they are recorded first, in the order given, and never run again. Once the sweep has started they are ignored.
+    /// </summary>
+    Task StartWithRecordsAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<ExperimentRecord> recorded);
+
     /// <summary>Returns the kernel definition an experiment of this sweep runs.</summary>
     [AlwaysInterleave]
     Task<KernelDefinition> GetKernelAsync(string kernelId);

@@ -15,6 +15,10 @@ public sealed record SweepProgress(
     IReadOnlyDictionary<Verdict, int> ByVerdict,
     bool Cancelled = false)
 {
+    /// <summary>What the sweep waits for: one line per technology no live agent offers (its experiments wait for one).</summary>
+    [Id(100)]
+    public IReadOnlyList<string> Waiting { get; init; } = [];
+
     public bool IsComplete => Total > 0 && Recorded == Total;
     public int Failed => Recorded - ByVerdict.GetValueOrDefault(Verdict.Correct);
 }

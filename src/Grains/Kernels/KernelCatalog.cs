@@ -30,8 +30,12 @@ public sealed class KernelCatalog
     /// <summary>The folder a kernel was loaded from, e.g. to ship it to a cluster.</summary>
     public string FolderOf(string id) => _folders[id];
 
-    /// <summary>Loads every kernel folder under the given roots; later roots may not redefine a kernel.</summary>
-    public static KernelCatalog Load(IEnumerable<string> roots)
+    /// <summary>
+    /// Loads every kernel folder under the given roots; later roots may not redefine a kernel. With
+    /// <paramref name="broken"/>, a folder that does not load is noted there and skipped, so one bad kernel does not hide
+    /// the rest (for listing); without it, the first problem stops the load.
+    /// </summary>
+    public static KernelCatalog Load(IEnumerable<string> roots, ICollection<InputFileException>? broken = null)
     {
         var kernels = new Dictionary<string, KernelDefinition>(StringComparer.Ordinal);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +51,17 @@ public sealed class KernelCatalog
                 : Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, DescriptorFile))).Order(StringComparer.Ordinal);
             foreach (var folder in folders)
             {
-                var kernel = LoadFolder(folder);
+                KernelDefinition kernel;
+                try
+                {
+                    kernel = LoadFolder(folder);
+                }
+                catch (InputFileException e) when (broken is not null)
+                {
+                    broken.Add(e);
+                    continue;
+                }
+
                 if (!kernels.TryAdd(kernel.Id, kernel))
                 {
                     throw new InputFileException(Path.Combine(folder, DescriptorFile), 0, "id", $"kernel '{kernel.Id}' is defined twice");

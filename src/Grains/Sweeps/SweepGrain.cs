@@ -58,8 +58,9 @@ public sealed partial class SweepGrain(
 
     private List<ExperimentSpec> _experiments = [];
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private IReadOnlyList<string> _technologies = [];
     private int _active;
-    private (int Cores, DateTimeOffset At)? _agents;
+    private (IReadOnlyList<AgentInfo> Live, DateTimeOffset At)? _agents;
 
     private SweepState S => state.State;
 
@@ -73,7 +74,9 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels)
+    public Task StartAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels) => StartWithRecordsAsync(spec, kernels, []);
+
+    public async Task StartWithRecordsAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<ExperimentRecord> recorded)
     {
         if (S.Spec is null)
         {
@@ -81,6 +84,7 @@ public sealed partial class SweepGrain(
             S.Kernels = kernels.ToDictionary(k => k.Id);
             S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
+            await KeepRecordedAsync(recorded);
             await state.WriteStateAsync();
         }
         else if (S.Spec != spec && !SameSpec(S.Spec, spec))
@@ -92,6 +96,28 @@ public sealed partial class SweepGrain(
         {
             await this.RegisterOrUpdateReminder(Refill, s_refillPeriod, s_refillPeriod);
             await RestartAndFillAsync();
+        }
+    }
+
+    /// <summary>Counts records made before this sweep started (in the same order), each once, before any experiment runs.</summary>
+    private async Task KeepRecordedAsync(IReadOnlyList<ExperimentRecord> recorded)
+    {
+        foreach (var record in recorded)
+        {
+            if (!_index.TryGetValue(record.Experiment, out var index))
+            {
+                throw new ArgumentException($"sweep '{Id}' has no experiment '{record.Experiment}'", nameof(recorded));
+            }
+
+            if (!IsRecorded(index))
+            {
+                var sequence = S.Recorded;
+                await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record with { Attempts = [] });
+                Count(index, record.Verdict, +1);
+                // What they spent counts against the budget, as if they had run in this sweep.
+                S.TokensSpent += record.Tokens is { } tokens ? tokens.Input + tokens.Output : 0;
+                S.CostSpent += record.CostUsd ?? 0;
+            }
         }
     }
 
@@ -182,8 +208,13 @@ public sealed partial class SweepGrain(
 
     private bool WithinBudget() => S.Spec?.Budget is not { } budget || budget.Allows(S.CostSpent, S.TokensSpent);
 
-    public Task<SweepProgress> GetProgressAsync() => Task.FromResult(new SweepProgress(
-        Id, _experiments.Count, S.Recorded, _active, new Dictionary<Verdict, int>(S.ByVerdict), S.Cancelled));
+    public async Task<SweepProgress> GetProgressAsync() => new SweepProgress(
+        Id, _experiments.Count, S.Recorded, _active, new Dictionary<Verdict, int>(S.ByVerdict), S.Cancelled)
+    {
+        Waiting = S.Spec is null || S.Cancelled || Finished
+            ? []
+            : SweepAdmission.Unserved(S.Spec, _technologies, await LiveAgentsAsync()),
+    };
 
     public async Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
     {
@@ -269,14 +300,20 @@ public sealed partial class SweepGrain(
             return max;
         }
 
+        var cores = (await LiveAgentsAsync()).Sum(a => a.Cores);
+        return Math.Max(MinWindow, CallsPerModelSlot * S.Spec.Models.Sum(m => m.EffectiveLimits.Concurrency) + ExperimentsPerCore * cores);
+    }
+
+    /// <summary>The live agents, asked of the registry at most every <see cref="s_agentsRefresh"/>.</summary>
+    private async Task<IReadOnlyList<AgentInfo>> LiveAgentsAsync()
+    {
         var now = clock.GetUtcNow();
         if (_agents is not { } agents || now - agents.At > s_agentsRefresh)
         {
-            var live = await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
-            _agents = agents = (live.Sum(a => a.Cores), now);
+            _agents = agents = (await GrainFactory.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), now);
         }
 
-        return Math.Max(MinWindow, CallsPerModelSlot * S.Spec.Models.Sum(m => m.EffectiveLimits.Concurrency) + ExperimentsPerCore * agents.Cores);
+        return agents.Live;
     }
 
     private async Task StopRemindingAsync()
@@ -298,6 +335,7 @@ public sealed partial class SweepGrain(
         }
 
         _index = _experiments.Select((e, i) => (e.ExperimentId, i)).ToDictionary(p => p.ExperimentId, p => p.i, StringComparer.Ordinal);
+        _technologies = [.. _experiments.Select(e => e.Technology).Distinct()];
         _active = Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Count(i => !IsRecorded(i));
     }
 

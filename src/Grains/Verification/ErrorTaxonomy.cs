@@ -5,15 +5,20 @@ using Kernelsmith.Contracts.Sweeps;
 
 namespace Kernelsmith.Grains.Verification;
 
-/// <summary>What a build or a run did, as far as naming its errors goes: how it ended and what it printed.</summary>
-public sealed record JobOutcome(bool TimedOut, int ExitCode, int Signal, string Log)
+/// <summary>
+/// What a build or a run did, as far as naming its errors goes: how it ended, what it printed, and the sandbox limit that
+/// stopped it (<c>output</c>, <c>disk</c>, <c>file_size</c>, <c>memory</c>, <c>cpu</c>; empty when none) with the agent's message.
+/// </summary>
+public sealed record JobOutcome(bool TimedOut, int ExitCode, int Signal, string Log, string Limit = "", string LimitMessage = "")
 {
     /// <summary>An agent's result: standard error first (compilers, sanitizers, MPI), then standard output (MPICH's banners).</summary>
     public static JobOutcome From(JobResult result) => new(
         result.Status == JobResult.Types.Status.TimedOut,
         result.ExitCode,
         result.Signal,
-        result.Stderr.ToStringUtf8() + "\n" + result.Stdout.ToStringUtf8());
+        result.Stderr.ToStringUtf8() + "\n" + result.Stdout.ToStringUtf8(),
+        result.Status == JobResult.Types.Status.KilledByLimit ? result.Limit : "",
+        result.Status == JobResult.Types.Status.KilledByLimit ? result.Message : "");
 }
 
 /// <summary>

@@ -33,6 +33,12 @@ internal static partial class RunLogClassifier
             findings.Add(mpi ? MpiDeadlockOrHang : TimeoutInfiniteLoop,
                 "no result within the time limit; the process tree was killed\n" + FindingList.Tail(run.Log), "timeout");
         }
+        else if (run.Limit is "output" or "disk" or "file_size")
+        {
+            // The agent killed it for what it wrote, not for memory: its SIGKILL says nothing about allocation. The
+            // message names the limit (an output flood: "killed: output limit 256 KiB").
+            findings.Add(Other, $"{run.LimitMessage}\n" + FindingList.Tail(run.Log), "limit");
+        }
         else if (run.Signal != 0 && !findings.Any(c => !s_nonFatal.Contains(c)))
         {
             findings.Add(SignalCategory(run.Signal), $"killed by signal {run.Signal} ({SignalName(run.Signal)})\n" + FindingList.Tail(run.Log), "signal");

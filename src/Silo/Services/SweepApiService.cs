@@ -223,6 +223,7 @@ public sealed partial class SweepApiService(
             Cancelled = progress.Cancelled,
         };
         status.ByVerdict.Add(progress.ByVerdict.ToDictionary(v => v.Key.ToWireName(), v => v.Value));
+        status.Waiting.Add(progress.Waiting);
         return status;
     }
 

@@ -39,6 +39,9 @@ public sealed class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, to signal it as a user would (Ctrl-C is SIGINT).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Waits for the process to exit; its exit code, or null when it was still running at the limit.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan limit)
     {

@@ -273,6 +273,32 @@ public sealed partial class ErrorTaxonomyTests
         Assert.Equal((ErrorCategories.NotParallel, "no directive"), (finding.Category, finding.Message));
     }
 
+    [Theory]
+    [InlineData("output", "killed: output limit 256 KiB")]
+    [InlineData("disk", "killed: disk limit 128 MiB in the work directory")]
+    public void ClassifyRun_KilledAtAnOutputOrDiskLimit_IsNotOutOfMemory(string limit, string message)
+    {
+        // As the agent reports an output flood: SIGKILL, its message naming the limit.
+        var result = new JobResult
+        {
+            Status = JobResult.Types.Status.KilledByLimit, Limit = limit, Message = message, Signal = 9,
+            Stdout = ByteString.CopyFromUtf8("line 0 of a program that never stops printing\n"),
+        };
+
+        var finding = Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.OpenMp));
+
+        Assert.Equal(ErrorCategories.Other, finding.Category);
+        Assert.StartsWith(message, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClassifyRun_KilledAtTheMemoryLimit_IsOutOfMemory()
+    {
+        var result = new JobResult { Status = JobResult.Types.Status.KilledByLimit, Limit = "memory", Message = "killed: memory limit 256 MiB", Signal = 9 };
+
+        Assert.Equal(ErrorCategories.OutOfMemory, Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.OpenMp)).Category);
+    }
+
     [Fact]
     public void Categories_AreDistinctSnakeCaseNames()
     {

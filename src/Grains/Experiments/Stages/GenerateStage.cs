@@ -12,6 +12,12 @@ namespace Kernelsmith.Grains.Experiments.Stages;
 /// </summary>
 public sealed class GenerateStage(ModelGateway models) : IStage
 {
+    /// <summary>
+    /// Characters of an answer kept: far more than any program, and a 50 MB answer is neither persisted with the
+    /// experiment nor sent back to the model whole. Its head is kept, and the clipping said at its end.
+    /// </summary>
+    public const int MaxAnswer = 2 << 20;
+
     public ExperimentStage Stage => ExperimentStage.Generate;
 
     public async Task<StepResult> RunAsync(StageContext context)
@@ -39,7 +45,8 @@ public sealed class GenerateStage(ModelGateway models) : IStage
         }
 
         activity?.SetTag("kernelsmith.cached", answer.Cached);
-        return new StepResult(round with { Answer = answer.Text, Tokens = round.Tokens.Add(answer.Tokens), CostUsd = answer.CostUsd is { } cost ? (round.CostUsd ?? 0) + cost : round.CostUsd });
+        var text = Text.Clip(answer.Text, MaxAnswer, $"\n[answer clipped by Kernelsmith: {answer.Text.Length} characters in all, the first ones kept]");
+        return new StepResult(round with { Answer = text, Tokens = round.Tokens.Add(answer.Tokens), CostUsd = answer.CostUsd is { } cost ? (round.CostUsd ?? 0) + cost : round.CostUsd });
     }
 
     /// <summary>What templates may mention about the target: a live agent's hardware and the technologies it offers.</summary>

@@ -21,5 +21,6 @@ public interface IConfigurationTiming
 /// <summary>
 /// A configuration's timing and what its kept runs printed; or the run that failed, with the outputs before it.
 /// <paramref name="ReferenceFailed"/>: the failed run was the sequential reference's, timed beside the program.
+/// <paramref name="Stderr"/>: what the program's first kept run wrote to standard error (a wrong output's best clue).
 /// </summary>
-public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobResult? Failed = null, bool ReferenceFailed = false);
+public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobResult? Failed = null, bool ReferenceFailed = false, string Stderr = "");

@@ -36,6 +36,7 @@ public sealed class InterleavedTiming : IConfigurationTiming
             Superlinear = Measurements.IsSuperlinear(timing.Speedup, threads, ranks, technology),
             ExpertSpeedup = expert?.Speedup,
         };
-        return new Timing(measured, [.. Measurements.Outputs(measurement, 1).Select(Jobs.ProducedOutput)]);
+        var runs = Measurements.Outputs(measurement, 1);
+        return new Timing(measured, [.. runs.Select(Jobs.ProducedOutput)], Stderr: runs.Select(r => r.Stderr.ToStringUtf8()).FirstOrDefault(e => e.Length > 0) ?? "");
     }
 }

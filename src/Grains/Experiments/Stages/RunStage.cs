@@ -11,6 +11,9 @@ namespace Kernelsmith.Grains.Experiments.Stages;
 /// </summary>
 public sealed class RunStage(IConfigurationTiming timing) : IStage
 {
+    /// <summary>Characters of a configuration's standard error kept in the round's run log.</summary>
+    private const int StderrKept = 4_000;
+
     public ExperimentStage Stage => ExperimentStage.Run;
 
     public async Task<StepResult> RunAsync(StageContext context)
@@ -29,7 +32,7 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
         }
 
         // The reference's own runs were untimed: the sequential time comes from the first configuration's pairs.
-        round = round with { SequentialSeconds = null, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout };
+        round = round with { SequentialSeconds = null, Runs = [], Outputs = [], ReferenceOutput = reference.Stdout, RunLog = "" };
         var input = context.Kernel.Inputs[context.Spec.Run.Input];
         foreach (var configuration in Configurations.Timed(context.Spec, context.Technology))
         {
@@ -49,6 +52,12 @@ public sealed class RunStage(IConfigurationTiming timing) : IStage
             }
 
             round = round with { Runs = [.. round.Runs, measured.Measurement!], Outputs = [.. round.Outputs, measured.Outputs] };
+            if (measured.Stderr.Length > 0)
+            {
+                // Kept for run.log, capped: a program with the wrong output often said why on standard error.
+                round = round with { RunLog = round.RunLog + $"{configuration.Where}, standard error:\n{Text.Clip(measured.Stderr, StderrKept, Text.LogMarker)}\n" };
+            }
+
             if (round.Runs.Count == 1 && measured.Measurement!.Timing is { } paired)
             {
                 // The reference's median over the first configuration's pairs: what the record shows as the sequential time.

@@ -1,0 +1,109 @@
+using System.Net.Sockets;
+using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Cli.Commands;
+using Kernelsmith.Contracts.Agents;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Security;
+using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Sweeps;
+using Spectre.Console;
+
+namespace Kernelsmith.Cli.Embedded;
+
+/// <summary>
+/// Mistakes of configuration a sweep would otherwise meet one experiment at a time, recorded against the model or as a
+/// stream of infra errors: checked once the embedded agent is up, before the first experiment, all reported together.
+/// </summary>
+internal static class Preflight
+{
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task CheckAsync(
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<AgentInfo> agents, SandboxLimits? limits,
+        ModelCredentials? credentials, CancellationToken cancellationToken)
+    {
+        var experiments = SweepGrain.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
+        var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
+        var problems = new List<string>();
+        problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));
+        problems.AddRange(Counts(spec, technologies, agents, limits));
+        foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
+        {
+            problems.AddRange(await ModelProblemsAsync(model, credentials, cancellationToken));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new UserException($"the sweep was not started, nothing was run or charged: {string.Join("; ", problems)}");
+        }
+    }
+
+    /// <summary>Thread and rank counts beyond what any agent's jobs may start (its process limit) fail as a crash of the program.</summary>
+    private static IEnumerable<string> Counts(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents, SandboxLimits? limits)
+    {
+        var cores = agents.Count == 0 ? 0 : agents.Max(a => a.Cores);
+        foreach (var (field, technology, counts) in new[] { ("threads", Technologies.OpenMp, spec.Run.Threads), ("ranks", Technologies.Mpi, spec.Run.Ranks) })
+        {
+            if (!technologies.Contains(technology) && !(field == "threads" && technologies.Contains(Technologies.Mpi)))
+            {
+                continue;
+            }
+
+            if (limits is not null && counts.Where(c => c > limits.Processes).ToList() is { Count: > 0 } impossible)
+            {
+                yield return $"run.{field}: {string.Join(", ", impossible)} exceed what the agent lets a job start ({limits.Processes} processes and threads, "
+                    + $"on {cores} cores): no agent can run them";
+            }
+            else if (cores > 0 && counts.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed && technology == Technologies.OpenMp)
+            {
+                AnsiConsole.MarkupLine($"[yellow]warning:[/] run.{field}: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
+            }
+        }
+    }
+
+    /// <summary>The model's credential resolves to a key here, and its endpoint accepts a connection: checked without any request.</summary>
+    private static async Task<IEnumerable<string>> ModelProblemsAsync(ModelSpec model, ModelCredentials? credentials, CancellationToken cancellationToken)
+    {
+        var endpoint = model.Endpoint ?? ModelCredentials.OpenAiEndpoint;
+        if (model.Credential is { } credential && credentials is not null)
+        {
+            try
+            {
+                credentials.Key(credential, endpoint);
+            }
+            catch (InvalidOperationException e)
+            {
+                return [$"models.{model.Id}: {e.Message}"];
+            }
+        }
+
+        return await ReachableAsync(endpoint, cancellationToken) is { } unreachable ? [$"models.{model.Id}: endpoint {endpoint} {unreachable}"] : [];
+    }
+
+    /// <summary>Why nothing listens at the endpoint, or null. Behind a proxy the endpoint itself is not ours to reach.</summary>
+    private static async Task<string?> ReachableAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            || new[] { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+        {
+            return null;
+        }
+
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_connectTimeout);
+        try
+        {
+            await client.ConnectAsync(uri.Host, uri.Port, timeout.Token);
+            return null;
+        }
+        catch (SocketException e)
+        {
+            return $"is unreachable ({e.Message})";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"did not accept a connection within {s_connectTimeout.TotalSeconds:0} s";
+        }
+    }
+}
