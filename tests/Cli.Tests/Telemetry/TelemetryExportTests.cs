@@ -196,7 +196,7 @@ public sealed class TelemetryExportTests(TelemetryExportFixture sweep) : IClassF
                 // A timed run is one of the runs of a paired measure job; every other sandbox is its own job.
                 var kind = sandbox.Name["sandbox ".Length..];
                 Assert.Equal(Silo, job.Service);
-                Assert.Contains(job.Name, kind == "run" ? ["job run", "job measure"] : [$"job {kind}"]);
+                Assert.Contains(job.Name, (string[])(kind == "run" ? ["job run", "job measure"] : [$"job {kind}"]));
                 Assert.Equal(TelemetryExportFixture.Pool, job.Attributes["kernelsmith.pool"]);
                 Assert.Equal("experiment", chain[^1].Name);
             }
