@@ -142,7 +142,12 @@ public sealed record Attempt(
     string BuildLog,
     string RunLog,
     Verdict Verdict,
-    string Feedback);
+    string Feedback)
+{
+    /// <summary>Where each built file came from (the answer or the kernel's sources), and the answer's blocks not taken and why.</summary>
+    [Id(8)]
+    public string ExtractLog { get; init; } = "";
+}
 
 /// <summary>The final record of one experiment: one line of results.jsonl.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ExperimentRecord")]
@@ -189,6 +194,13 @@ public sealed record ExperimentRecord(
     /// <summary>Every build and run job of the experiment, in order, with its queue, start and finish times on the agent.</summary>
     [Id(104), JsonPropertyName("jobs")]
     public IReadOnlyList<JobSpan> Jobs { get; init; } = [];
+
+    /// <summary>
+    /// The files of the final answer that differ from the kernel's own sources (or that the kernel has not); the kernel's
+    /// other sources were built as they are. Empty when the answer repeats the kernel's files unchanged or gave no code.
+    /// </summary>
+    [Id(110), JsonPropertyName("changed_files")]
+    public IReadOnlyList<string> ChangedFiles { get; init; } = [];
 
     /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
     private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);

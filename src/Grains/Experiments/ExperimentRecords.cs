@@ -50,6 +50,7 @@ public static class ExperimentRecords
             Parallel = experiment.LastValue(r => r.Parallel),
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
             Jobs = [.. experiment.Rounds.SelectMany(r => r.Jobs)],
+            ChangedFiles = last.ChangedFiles,
         };
     }
 

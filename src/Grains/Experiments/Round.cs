@@ -71,6 +71,12 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     /// <summary>True once the round's verdict is final: it failed, or it passed every check.</summary>
     [Id(23)] public bool Closed { get; init; }
 
+    /// <summary>Where each built file came from (the answer or the kernel) and which of the answer's blocks were not taken, and why.</summary>
+    [Id(24)] public string ExtractLog { get; init; } = "";
+
+    /// <summary>The answer's files that differ from the kernel's, or that the kernel has not; the kernel's others were built as they are.</summary>
+    [Id(25)] public IReadOnlyList<string> ChangedFiles { get; init; } = [];
+
     /// <summary>
     /// Ends the round with a verdict. Classified findings are kept with their raw messages and summarised at the top
     /// of the feedback; without any, the verdict itself is the finding, attributed to <paramref name="stage"/>.
@@ -95,5 +101,8 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
         Text.Clip(BuildLog, 20_000, Text.LogMarker),
         Text.Clip(RunLog, 20_000, Text.LogMarker),
         Verdict ?? Contracts.Experiments.Verdict.InfraError,
-        Feedback);
+        Feedback)
+    {
+        ExtractLog = ExtractLog,
+    };
 }
