@@ -72,6 +72,10 @@ public static class ExperimentRecords
         Add("top_p", model.TopP);
         Add("max_tokens", model.MaxTokens);
         Add("seed", model.Seed);
+        Add("recorded_model", model.RecordedFrom?.Model);
+        Add("recorded_provider", model.RecordedFrom?.Provider);
+        Add("recorded_date", model.RecordedFrom?.Date);
+        Add("recorded_source", model.RecordedFrom?.Source);
         return parameters;
     }
 }

@@ -1,4 +1,5 @@
 using Kernelsmith.Cli.Commands;
+using Kernelsmith.Cli.Reports;
 using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 
@@ -6,7 +7,8 @@ namespace Kernelsmith.Cli.Tests.Embedded;
 
 /// <summary>
 /// One embedded sweep (real gcc, gRPC and Orleans) of recorded answers to a two-file C program with a header, brought
-/// as an external kernel folder (TestData/kernels/heatfiles) and answered through <c>replay</c> (replay/multifile).
+/// as an external kernel folder (TestData/kernels/heatfiles) and answered through <c>replay</c> (replay/multifile) of
+/// answers declared as recorded from a real model.
 /// </summary>
 public sealed class MultiFileSweepFixture : IAsyncLifetime
 {
@@ -67,6 +69,23 @@ public sealed class MultiFileAnswerTests(MultiFileSweepFixture sweep) : IClassFi
 
         Assert.Contains("blocks of the answer not taken:", log, StringComparison.Ordinal);
         Assert.Contains("block 3 (```text, 2 lines): labelled 'text', not C, C++ or CUDA", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>The replay model declares the model its answers were recorded from: replayed, never "simulated".</summary>
+    [Fact]
+    public void Replay_RecordedFromARealModel_IsLabelledReplayedWithThatModelsName()
+    {
+        var record = Sample(0);
+        var report = File.ReadAllText(Path.Combine(sweep.Output, SweepReport.Markdown));
+
+        Assert.Equal("chat (replayed: example-chat-model)", record.Model);
+        Assert.False(record.Provenance.Simulated);
+        Assert.Equal("example-chat-model", record.Provenance.ModelParameters["recorded_model"]);
+        Assert.Equal("2026-12-05", record.Provenance.ModelParameters["recorded_date"]);
+        Assert.Contains("chat (replayed: example-chat-model)", report, StringComparison.Ordinal);
+        Assert.Contains("Replayed models", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("(simulated", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("measure the pipeline", report, StringComparison.Ordinal);
     }
 
     private ExperimentRecord Sample(int sample)
