@@ -51,6 +51,7 @@ public static class ExperimentRecords
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
             Jobs = [.. experiment.Rounds.SelectMany(r => r.Jobs)],
             ChangedFiles = last.ChangedFiles,
+            Configurations = last.Configurations,
         };
     }
 

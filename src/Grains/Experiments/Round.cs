@@ -77,6 +77,9 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     /// <summary>The answer's files that differ from the kernel's, or that the kernel has not; the kernel's others were built as they are.</summary>
     [Id(25)] public IReadOnlyList<string> ChangedFiles { get; init; } = [];
 
+    /// <summary>How each configuration ended on the run input; only the correct ones stay in <see cref="Runs"/>.</summary>
+    [Id(26)] public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
+
     /// <summary>
     /// Ends the round with a verdict. Classified findings are kept with their raw messages and summarised at the top
     /// of the feedback; without any, the verdict itself is the finding, attributed to <paramref name="stage"/>.

@@ -38,6 +38,8 @@ public sealed class MultiFileAnswerTests(MultiFileSweepFixture sweep) : IClassFi
         Assert.Equal(Verdict.Correct, record.Verdict);
         Assert.Equal(["heat.c"], record.ChangedFiles);
         Assert.True(record.Parallel);
+        Assert.Equal([(1, Verdict.Correct), (2, Verdict.Correct)], record.Configurations.Select(c => (c.Threads, c.Verdict)));
+        Assert.Equal([1, 2], record.Runs.Select(r => r.Threads));
         var log = File.ReadAllText(Path.Combine(Round0(record), "extract.log"));
         Assert.Contains("heat.c: from the answer, replacing the kernel's", log, StringComparison.Ordinal);
         Assert.Contains("stencil.h: the kernel's, unchanged (the answer does not give it)", log, StringComparison.Ordinal);
@@ -69,6 +71,24 @@ public sealed class MultiFileAnswerTests(MultiFileSweepFixture sweep) : IClassFi
 
         Assert.Contains("blocks of the answer not taken:", log, StringComparison.Ordinal);
         Assert.Contains("block 3 (```text, 2 lines): labelled 'text', not C, C++ or CUDA", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Sample 3 prints a wrong total at one thread and never ends at two: both outcomes are kept, the verdict is the
+    /// first (the hang does not hide the wrong output), and no configuration carries a speedup.
+    /// </summary>
+    [Fact]
+    public void Replay_WrongAtOneThreadAndHangingAtTwo_KeepsBothOutcomesAndNoSpeedup()
+    {
+        var record = Sample(3);
+
+        Assert.Equal(Verdict.WrongOutput, record.Verdict);
+        Assert.StartsWith("at 1 thread(s)", record.Reason, StringComparison.Ordinal);
+        Assert.Equal([(1, Verdict.WrongOutput), (2, Verdict.Timeout)], record.Configurations.Select(c => (c.Threads, c.Verdict)));
+        Assert.Contains("total", record.Configurations[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("no result within 5 s", record.Configurations[1].Reason, StringComparison.Ordinal);
+        Assert.Empty(record.Runs);
+        Assert.Null(record.Speedup);
     }
 
     /// <summary>The replay model declares the model its answers were recorded from: replayed, never "simulated".</summary>
