@@ -52,6 +52,8 @@ public sealed class KernelCatalogTests : IDisposable
     [InlineData("  tiny: { args: [\"3\"] }|  tiny: { args: [\"3\"], seed: 4 }", "inputs.tiny.seed", "unknown field")]
     [InlineData("compare:|timing: { from_output: 'took [0-9.]+ s' }\ncompare:", "timing.from_output", "needs a group around the seconds")]
     [InlineData("compare:|timing: { from_output: 'took ([0-9.]+ s' }\ncompare:", "timing.from_output", "not a valid regular expression")]
+    [InlineData("mode: exact|mode: exact\n  select: ['total ([0-9.]+']", "compare.select", "not a valid regular expression")]
+    [InlineData("mode: exact|mode: exact\n  mask: ['(']", "compare.mask", "not a valid regular expression")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');
