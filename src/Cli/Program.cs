@@ -9,7 +9,7 @@ if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") 
     AnsiConsole.Profile.Width = 160;
 }
 
-var kernels = new Option<string[]>("--kernels") { Description = "Kernel catalog folder(s) (default: the nearest kernels/)", AllowMultipleArgumentsPerToken = true };
+var kernels = new Option<string[]>("--kernels") { Description = "Kernel catalog folder(s), each a folder of kernel folders or one kernel folder; given, they replace the default: the nearest kernels/ above the sweep file, the current directory or the program (docs/kernels.md)", AllowMultipleArgumentsPerToken = true };
 var root = new RootCommand("Kernelsmith: measure whether language models can port HPC codes to OpenMP, MPI and CUDA. "
     + "Results go to stdout (a table on a terminal, tab-separated in a pipe, JSON with --json), progress to stderr. " + CliOutput.ExitCodes)
 {

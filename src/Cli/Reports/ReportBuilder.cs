@@ -46,7 +46,12 @@ public sealed class ReportBuilder
         var notes = new List<string>();
         if (_records.Any(r => r.Provenance.Simulated))
         {
-            notes.Add("Simulated models: every model marked (simulated) comes from `sim` or `replay` and answers without a live language model; its figures measure the pipeline, not a model.");
+            notes.Add("Simulated models: every model marked (simulated) comes from `sim`, or from `replay` of answers no named model gave, and answers without a live language model; its figures measure the pipeline, not a model.");
+        }
+
+        if (_records.Any(r => r.Provenance.Provider == ModelProviders.Replay && !r.Provenance.Simulated))
+        {
+            notes.Add("Replayed models: every model marked (replayed: NAME) gives answers recorded from NAME (`recorded_from`, with its date and source in the models' parameters), re-built, re-run and re-verified here: its figures are NAME's.");
         }
 
         if (_records.Count == 0)

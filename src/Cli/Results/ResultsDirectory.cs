@@ -143,6 +143,7 @@ public sealed class ResultsDirectory
             Directory.CreateDirectory(System.IO.Path.Combine(folder, "files"));
             File.WriteAllText(System.IO.Path.Combine(folder, "prompt.md"), attempt.Prompt);
             File.WriteAllText(System.IO.Path.Combine(folder, "answer.md"), attempt.Answer);
+            File.WriteAllText(System.IO.Path.Combine(folder, "extract.log"), attempt.ExtractLog);
             File.WriteAllText(System.IO.Path.Combine(folder, "build.log"), attempt.BuildLog);
             File.WriteAllText(System.IO.Path.Combine(folder, "run.log"), attempt.RunLog);
             File.WriteAllText(System.IO.Path.Combine(folder, "verdict.txt"), $"{attempt.Verdict.ToWireName()}\n{attempt.Feedback}\n");

@@ -85,6 +85,18 @@ public sealed record PairedTiming(
     [property: JsonPropertyName("all_sequential_seconds")] IReadOnlyList<double> AllSequentialSeconds,
     [property: JsonPropertyName("all_cpu_seconds")] IReadOnlyList<double> AllCpuSeconds);
 
+/// <summary>
+/// How one configuration (thread or rank count) of the final round ended on the run input: <c>correct</c> (its output
+/// matched; its timing is in <c>runs</c>), <c>wrong_output</c>, <c>runtime_error</c> or <c>timeout</c>. Only correct
+/// configurations carry a speedup.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.ConfigurationOutcome")]
+public sealed record ConfigurationOutcome(
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("ranks")] int Ranks,
+    [property: JsonPropertyName("verdict")] Verdict Verdict,
+    [property: JsonPropertyName("reason")] string Reason);
+
 /// <summary>One classified error, with the raw message it came from.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ErrorFinding")]
 public sealed record ErrorFinding(
@@ -147,7 +159,12 @@ public sealed record Attempt(
     string BuildLog,
     string RunLog,
     Verdict Verdict,
-    string Feedback);
+    string Feedback)
+{
+    /// <summary>Where each built file came from (the answer or the kernel's sources), and the answer's blocks not taken and why.</summary>
+    [Id(8)]
+    public string ExtractLog { get; init; } = "";
+}
 
 /// <summary>The final record of one experiment: one line of results.jsonl.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ExperimentRecord")]
@@ -207,6 +224,20 @@ public sealed record ExperimentRecord(
         Verdict.WrongOutput or Verdict.RuntimeError or Verdict.Timeout => false,
         _ => null,
     };
+
+    /// <summary>
+    /// The files of the final answer that differ from the kernel's own sources (or that the kernel has not); the kernel's
+    /// other sources were built as they are. Empty when the answer repeats the kernel's files unchanged or gave no code.
+    /// </summary>
+    [Id(110), JsonPropertyName("changed_files")]
+    public IReadOnlyList<string> ChangedFiles { get; init; } = [];
+
+    /// <summary>
+    /// Every configuration's outcome on the run input, in the order they ran: the verdict is the first failing one's, and
+    /// only the correct ones are in <see cref="Runs"/> with a speedup. Empty when the program never ran.
+    /// </summary>
+    [Id(111), JsonPropertyName("configurations")]
+    public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
 
     /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
     private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);

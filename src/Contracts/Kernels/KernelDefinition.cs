@@ -59,7 +59,19 @@ public sealed record OutputComparison(
     string Mode,
     double AbsoluteTolerance,
     double RelativeTolerance,
-    IReadOnlyList<string> IgnorePatterns);
+    IReadOnlyList<string> IgnorePatterns)
+{
+    /// <summary>
+    /// <c>compare.select</c>: regular expressions whose capture groups are what matters on a line they match (e.g. the
+    /// result on a line that also prints the program's own timing); such a line is compared as its groups only.
+    /// </summary>
+    [Id(4)]
+    public IReadOnlyList<string> SelectPatterns { get; init; } = [];
+
+    /// <summary><c>compare.mask</c>: regular expressions whose matches (or, when they have groups, whose groups) are left out of every line.</summary>
+    [Id(5)]
+    public IReadOnlyList<string> MaskPatterns { get; init; } = [];
+}
 
 public static class ComparisonModes
 {

@@ -72,22 +72,37 @@ public sealed record ModelSpec(
     ModelPrices? Prices = null,
     string? Fault = null,
     int? LatencyMs = null,
-    string? Credential = null)
+    string? Credential = null,
+    RecordedModel? RecordedFrom = null)
 {
     /// <summary>The limits in force: the spec's, or the defaults.</summary>
     public ModelLimits EffectiveLimits => Limits ?? ModelLimits.Default;
 
-    /// <summary>Simulated and replayed models need no network; every output labels them so.</summary>
-    public bool IsSimulated => Provider is ModelProviders.Sim or ModelProviders.Replay;
+    /// <summary>Simulated and replayed models answer without calling an endpoint: no quota, no response cache.</summary>
+    public bool IsOffline => Provider is ModelProviders.Sim or ModelProviders.Replay;
 
-    /// <summary>How the model appears in tables: simulated models carry the label in their name.</summary>
+    /// <summary>
+    /// Answers no language model gave: <c>sim</c>, and <c>replay</c> that does not say which model it replays. Every output
+    /// labels them so. A replay of a real model's recorded answers (<see cref="RecordedFrom"/>) is not simulated.
+    /// </summary>
+    public bool IsSimulated => Provider == ModelProviders.Sim || Provider == ModelProviders.Replay && RecordedFrom is null;
+
+    /// <summary>How the model appears in tables: simulated models carry the label in their name, replayed ones the recorded model's.</summary>
     public string DisplayName => Provider switch
     {
         ModelProviders.Sim => $"{Id} (simulated: sim {Behaviour})",
+        ModelProviders.Replay when RecordedFrom is { } recorded => $"{Id} (replayed: {recorded.Model})",
         ModelProviders.Replay => $"{Id} (simulated: replay)",
         _ => Id,
     };
 }
+
+/// <summary>
+/// The real model a <c>replay</c> model's answers were recorded from (<c>recorded_from</c> in a sweep spec): its results
+/// are that model's, re-verified here. <see cref="Date"/> and <see cref="Source"/> (a paper, a URL, a chat export) are free text.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.RecordedModel")]
+public sealed record RecordedModel(string Model, string? Provider = null, string? Date = null, string? Source = null);
 
 /// <summary>How hard a model endpoint may be used, cluster-wide, and how long a call may take.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.ModelLimits")]

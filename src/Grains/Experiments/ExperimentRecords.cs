@@ -53,6 +53,8 @@ public static class ExperimentRecords
             Parallel = experiment.LastValue(r => r.Parallel),
             TechnologyChosenByModel = spec.Technology == Technologies.Auto,
             Jobs = [.. experiment.Rounds.SelectMany(r => r.Jobs)],
+            ChangedFiles = last.ChangedFiles,
+            Configurations = last.Configurations,
         };
     }
 
@@ -74,6 +76,10 @@ public static class ExperimentRecords
         Add("top_p", model.TopP);
         Add("max_tokens", model.MaxTokens);
         Add("seed", model.Seed);
+        Add("recorded_model", model.RecordedFrom?.Model);
+        Add("recorded_provider", model.RecordedFrom?.Provider);
+        Add("recorded_date", model.RecordedFrom?.Date);
+        Add("recorded_source", model.RecordedFrom?.Source);
         return parameters;
     }
 }

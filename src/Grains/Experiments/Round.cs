@@ -41,7 +41,7 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     [Id(12)] public string? Hardware { get; init; }
 
     /// <summary>The agent's last calibration of its node, as it reported it (empty when never calibrated).</summary>
-    [Id(24)] public string? Calibration { get; init; }
+    [Id(27)] public string? Calibration { get; init; }
 
     /// <summary>The sequential reference's median time on the agent that ran this round, over the first configuration's pairs.</summary>
     [Id(13)] public double? SequentialSeconds { get; init; }
@@ -74,6 +74,15 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     /// <summary>True once the round's verdict is final: it failed, or it passed every check.</summary>
     [Id(23)] public bool Closed { get; init; }
 
+    /// <summary>Where each built file came from (the answer or the kernel) and which of the answer's blocks were not taken, and why.</summary>
+    [Id(24)] public string ExtractLog { get; init; } = "";
+
+    /// <summary>The answer's files that differ from the kernel's, or that the kernel has not; the kernel's others were built as they are.</summary>
+    [Id(25)] public IReadOnlyList<string> ChangedFiles { get; init; } = [];
+
+    /// <summary>How each configuration ended on the run input; only the correct ones stay in <see cref="Runs"/>.</summary>
+    [Id(26)] public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
+
     /// <summary>
     /// Ends the round with a verdict. Classified findings are kept with their raw messages and summarised at the top
     /// of the feedback; without any, the verdict itself is the finding, attributed to <paramref name="stage"/>.
@@ -105,5 +114,8 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
         Text.Clip(BuildLog, 20_000, Text.LogMarker),
         Text.Clip(RunLog, 20_000, Text.LogMarker),
         Verdict ?? Contracts.Experiments.Verdict.InfraError,
-        Feedback);
+        Feedback)
+    {
+        ExtractLog = ExtractLog,
+    };
 }

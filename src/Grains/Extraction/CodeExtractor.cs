@@ -7,11 +7,17 @@ namespace Kernelsmith.Grains.Extraction;
 public sealed record Extraction(IReadOnlyList<CodeFile> Files, string? NoCodeReason)
 {
     public bool HasCode => Files.Count > 0;
+
+    /// <summary>The answer's fenced blocks that were not taken as files, each with where it was and why: the round's extract log shows them.</summary>
+    public IReadOnlyList<string> Dropped { get; init; } = [];
 }
 
 /// <summary>
 /// Takes source files out of a model's answer: fenced code blocks in C, C++ or CUDA, named by a file name
-/// written just before the block when there is one. Never throws on garbled, truncated or huge answers, and takes time
+/// written just before the block when there is one. A block in a C, C++, CUDA or header fence is always code, whatever it
+/// holds (a header of prototypes and an include guard has no braces); a block in a bare fence is code when it looks
+/// like C (a preprocessor directive, braces and a semicolon, or a named header's declarations). Every block not taken
+/// is listed in <see cref="Extraction.Dropped"/> with the reason. Never throws on garbled, truncated or huge answers, and takes time
 /// linear in the answer (every pattern runs on the non-backtracking engine): a degenerate answer ends as the answer's
 /// verdict, never as a timeout charged to the infrastructure.
 /// </summary>
@@ -19,7 +25,13 @@ public static partial class CodeExtractor
 {
     public const int MaxAnswerChars = 1 << 20;
 
-    private static readonly HashSet<string> s_codeLanguages = ["", "c", "cpp", "c++", "cc", "cxx", "h", "hpp", "cuda", "cu"];
+    /// <summary>The reason given when the answer's files hold no <c>main</c>: no code, unless the kernel's files it leaves alone do.</summary>
+    public const string NoMain = "no extracted file defines main()";
+
+    private static readonly HashSet<string> s_codeLanguages = ["c", "cpp", "c++", "cc", "cxx", "h", "hpp", "cuh", "cuda", "cu"];
+
+    /// <summary>How many dropped blocks the log lists one by one; the rest are counted.</summary>
+    private const int MaxDroppedListed = 20;
 
     /// <summary>Build and job files are kept when the answer names them, though the agent builds from sources only.</summary>
     private static readonly HashSet<string> s_scriptLanguages = ["make", "makefile", "bash", "sh", "shell", "slurm"];
@@ -42,8 +54,11 @@ public static partial class CodeExtractor
 
         var files = new List<CodeFile>();
         var scripts = new List<CodeFile>();
+        var dropped = new List<string>();
+        var number = 0;
         foreach (Match block in FencedBlock().Matches(answer))
         {
+            number++;
             var fenceLanguage = block.Groups["lang"].Value.Trim().ToLowerInvariant();
             var body = block.Groups["body"].Value;
             var named = NameBefore(answer, block.Index);
@@ -53,12 +68,20 @@ public static partial class CodeExtractor
                 {
                     scripts.Add(new CodeFile(named, body.TrimEnd() + "\n"));
                 }
+                else
+                {
+                    Drop(dropped, number, fenceLanguage, body, named, "a command or script with no file name, not a source file");
+                }
 
                 continue;
             }
 
-            if (!s_codeLanguages.Contains(fenceLanguage) || !LooksLikeCode(body))
+            var isCode = fenceLanguage.Length == 0 ? LooksLikeCode(body) || IsHeaderName(named) && body.Contains(';', StringComparison.Ordinal) : s_codeLanguages.Contains(fenceLanguage);
+            if (!isCode)
             {
+                Drop(dropped, number, fenceLanguage, body, named, fenceLanguage.Length == 0
+                    ? "an unlabelled block that does not look like C, C++ or CUDA (no preprocessor directive, no braces with a semicolon)"
+                    : $"labelled '{fenceLanguage}', not C, C++ or CUDA");
                 continue;
             }
 
@@ -66,6 +89,16 @@ public static partial class CodeExtractor
             files.Add(new CodeFile(name, body.TrimEnd() + "\n"));
         }
 
+        if (dropped.Count > MaxDroppedListed)
+        {
+            dropped = [.. dropped.Take(MaxDroppedListed), $"... and {dropped.Count - MaxDroppedListed} more blocks"];
+        }
+
+        return Result(files, scripts, answer, technology, language, suggestion, suggestions) with { Dropped = dropped };
+    }
+
+    private static Extraction Result(List<CodeFile> files, List<CodeFile> scripts, string answer, string technology, string language, int suggestion, int suggestions)
+    {
         if (files.Count == 0 && !answer.Contains("```", StringComparison.Ordinal) && LooksLikeCode(answer) && answer.Contains("main", StringComparison.Ordinal))
         {
             files.Add(new CodeFile(DefaultName(answer, technology, language, 0), answer.TrimEnd() + "\n"));
@@ -87,7 +120,7 @@ public static partial class CodeExtractor
 
         if (!files.Any(f => MainFunction().IsMatch(f.Content)))
         {
-            return new(files, "no extracted file defines main()");
+            return new(files, NoMain);
         }
 
         if (suggestions <= 1)
@@ -120,7 +153,18 @@ public static partial class CodeExtractor
     }
 
     private static bool LooksLikeCode(string text) =>
-        text.Contains("#include", StringComparison.Ordinal) || text.Contains("#pragma", StringComparison.Ordinal) || text.Contains('{') && text.Contains(';');
+        text.Contains("#include", StringComparison.Ordinal) || text.Contains("#pragma", StringComparison.Ordinal) || Directive().IsMatch(text)
+        || text.Contains('{') && text.Contains(';');
+
+    private static bool IsHeaderName(string? name) =>
+        name is not null && (name.EndsWith(".h", StringComparison.Ordinal) || name.EndsWith(".hpp", StringComparison.Ordinal) || name.EndsWith(".cuh", StringComparison.Ordinal));
+
+    private static void Drop(List<string> dropped, int number, string fenceLanguage, string body, string? named, string why)
+    {
+        var lines = body.Count(c => c == '\n') + 1;
+        var after = named is null ? "" : $", after a line naming '{named}'";
+        dropped.Add($"block {number} (```{fenceLanguage}, {lines} line{(lines == 1 ? "" : "s")}{after}): {why}");
+    }
 
     /// <summary>
     /// A file name on the last non-blank line before a block ("`heat.c`:", "**stencil.h**", "Makefile:"). Only the
@@ -162,6 +206,9 @@ public static partial class CodeExtractor
 
     [GeneratedRegex(@"^(Makefile|makefile|.*\.(sh|slurm|sbatch|mk))$", RegexOptions.NonBacktracking)]
     private static partial Regex ScriptName();
+
+    [GeneratedRegex(@"^[ \t]*#[ \t]*(?:define|ifndef|ifdef|if|endif|include|pragma)\b", RegexOptions.Multiline | RegexOptions.NonBacktracking)]
+    private static partial Regex Directive();
 
     [GeneratedRegex(@"\bmain\s*\(", RegexOptions.NonBacktracking)]
     private static partial Regex MainFunction();

@@ -213,8 +213,19 @@ public sealed class KernelCatalog
             throw compare.Error("mode", $"'{mode}' is not one of {string.Join(", ", ComparisonModes.All)}");
         }
 
-        var ignore = compare.Strings("ignore");
-        foreach (var pattern in ignore)
+        var result = new OutputComparison(mode, compare.Double("abs", 0, 0), compare.Double("rel", 0, 0), Patterns(compare, "ignore"))
+        {
+            SelectPatterns = Patterns(compare, "select"),
+            MaskPatterns = Patterns(compare, "mask"),
+        };
+        compare.RejectUnknownFields();
+        return result;
+    }
+
+    private static IReadOnlyList<string> Patterns(YamlSection compare, string field)
+    {
+        var patterns = compare.Strings(field);
+        foreach (var pattern in patterns)
         {
             try
             {
@@ -222,13 +233,11 @@ public sealed class KernelCatalog
             }
             catch (ArgumentException e)
             {
-                throw compare.Error("ignore", $"'{pattern}' is not a valid regular expression: {e.Message}");
+                throw compare.Error(field, $"'{pattern}' is not a valid regular expression: {e.Message}");
             }
         }
 
-        var result = new OutputComparison(mode, compare.Double("abs", 0, 0), compare.Double("rel", 0, 0), ignore);
-        compare.RejectUnknownFields();
-        return result;
+        return patterns;
     }
 
     private static Dictionary<string, IReadOnlyList<CodeFile>> ReadSolutions(string folder, IReadOnlyList<string> technologies)

@@ -28,13 +28,13 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
 
         // Simulated and replayed answers cost nothing to recompute; only real endpoints are cached. With a template that
         // asks for several suggestions, consecutive samples share one call: suggestion i of call j is sample j*n+i.
-        var cacheKey = useCache && !model.IsSimulated ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample / (request.Experiment.Template?.Suggestions ?? 1)) : null;
+        var cacheKey = useCache && !model.IsOffline ? ResponseCacheKey.For(model, request.Conversation, request.Experiment.Sample / (request.Experiment.Template?.Suggestions ?? 1)) : null;
         if (cacheKey is not null && await cache.GetAsync(cacheKey, cancellationToken) is { } cached)
         {
             return cached with { Cached = true, CostUsd = 0 };
         }
 
-        var quota = model.Limits is not null || !model.IsSimulated ? grains.GetGrain<IModelQuotaGrain>(QuotaKey(model)) : null;
+        var quota = model.Limits is not null || !model.IsOffline ? grains.GetGrain<IModelQuotaGrain>(QuotaKey(model)) : null;
         var lease = Guid.NewGuid().ToString("n");
         if (quota is not null)
         {
@@ -101,5 +101,5 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
 
     /// <summary>Quotas belong to an endpoint and model, whichever sweeps use them.</summary>
     public static string QuotaKey(ModelSpec model) =>
-        model.IsSimulated ? $"{model.Provider}:{model.Id}" : $"{model.Endpoint}|{model.Model}";
+        model.IsOffline ? $"{model.Provider}:{model.Id}" : $"{model.Endpoint}|{model.Model}";
 }

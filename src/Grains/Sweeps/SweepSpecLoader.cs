@@ -132,7 +132,7 @@ public static partial class SweepSpecLoader
             var model = provider switch
             {
                 ModelProviders.Sim => ReadSim(section, id),
-                ModelProviders.Replay => new ModelSpec(id, provider, Directory: ReadReplayDirectory(section)),
+                ModelProviders.Replay => new ModelSpec(id, provider, Directory: ReadReplayDirectory(section), RecordedFrom: ReadRecordedFrom(section.Section("recorded_from"))),
                 ModelProviders.OpenAi => ReadOpenAi(section, id, credentials, variables),
                 _ => throw section.Error("provider", $"unknown provider '{provider}' (known: {string.Join(", ", ModelProviders.All)})"),
             };
@@ -278,6 +278,23 @@ public static partial class SweepSpecLoader
         return new ModelSpec(id, ModelProviders.Sim, Behaviour: behaviour, Seed: section.OptionalInt("seed"), Fault: fault,
             LatencyMs: section.Has("latency_ms") ? section.Int("latency_ms", 0, min: 0, max: 600_000) : null,
             Limits: section.Has("concurrency") ? ModelLimits.Default with { Concurrency = section.Int("concurrency", 1, min: 1, max: 10_000) } : null);
+    }
+
+    /// <summary><c>recorded_from: { model, provider, date, source }</c>: the real model a replay's answers came from; model required.</summary>
+    private static RecordedModel? ReadRecordedFrom(YamlSection? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+
+        var recorded = new RecordedModel(
+            section.OptionalString("model") ?? throw section.Error("model", "is required: the name of the model the answers were recorded from, e.g. gpt-3.5-turbo"),
+            section.OptionalString("provider"),
+            section.OptionalString("date"),
+            section.OptionalString("source"));
+        section.RejectUnknownFields();
+        return recorded;
     }
 
     private static string ReadReplayDirectory(YamlSection section)

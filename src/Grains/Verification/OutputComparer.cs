@@ -60,11 +60,54 @@ public static class OutputComparer
 
     private static List<string> Lines(string text, OutputComparison rule)
     {
-        var ignore = rule.IgnorePatterns.Select(p => new Regex(p, RegexOptions.None, TimeSpan.FromSeconds(1))).ToList();
+        var ignore = rule.IgnorePatterns.Select(Pattern).ToList();
+        var select = rule.SelectPatterns.Select(Pattern).ToList();
+        var mask = rule.MaskPatterns.Select(Pattern).ToList();
         return text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')
             .Select(l => l.TrimEnd())
             .Where(l => !ignore.Any(r => r.IsMatch(l)))
+            .Select(l => Masked(Selected(l, select), mask))
             .ToList();
+    }
+
+    private static Regex Pattern(string pattern) => new(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    /// <summary>The line as the first select pattern it matches sees it: its groups, space-separated; else the line.</summary>
+    private static string Selected(string line, IReadOnlyList<Regex> select)
+    {
+        foreach (var pattern in select)
+        {
+            var match = pattern.Match(line);
+            if (match.Success)
+            {
+                return match.Groups.Count > 1 ? string.Join(' ', match.Groups.Cast<Group>().Skip(1).Select(g => g.Value)) : match.Value;
+            }
+        }
+
+        return line;
+    }
+
+    /// <summary>The line with every match (or every group of a match) of the mask patterns replaced by <c>*</c>.</summary>
+    private static string Masked(string line, IReadOnlyList<Regex> mask)
+    {
+        foreach (var pattern in mask)
+        {
+            line = pattern.Replace(line, match => match.Groups.Count > 1 ? MaskGroups(match) : "*");
+        }
+
+        return line;
+    }
+
+    private static string MaskGroups(Match match)
+    {
+        var text = match.Value;
+        foreach (var group in match.Groups.Cast<Group>().Skip(1).Where(g => g.Success).OrderByDescending(g => g.Index))
+        {
+            var start = group.Index - match.Index;
+            text = text[..start] + "*" + text[(start + group.Length)..];
+        }
+
+        return text;
     }
 
     private static bool LinesMatch(string expected, string actual, OutputComparison rule)

@@ -83,4 +83,36 @@ public sealed class CodeExtractorTests
 
         Assert.NotNull(result);
     }
+
+    private const string GuardedHeader = "#ifndef STENCIL_H\n#define STENCIL_H\n#define CHUNK 64\nvoid relax(double *next, const double *cur, int n);\n#endif";
+
+    private const string Program = "```c\n#include \"stencil.h\"\nint main(void) { return CHUNK; }\n```";
+
+    [Theory]
+    [InlineData("`stencil.h`:\n```c\n" + GuardedHeader + "\n```\n\n`heat.c`:\n" + Program)]
+    [InlineData("**stencil.h**\n```\n" + GuardedHeader + "\n```\n\n`heat.c`:\n" + Program)]
+    [InlineData("stencil.h:\n```h\nvoid relax(double *next, const double *cur, int n);\n```\n\n`heat.c`:\n" + Program)]
+    public void Extract_HeaderOfPrototypesAndGuard_IsKeptUnderItsName(string answer)
+    {
+        var result = CodeExtractor.Extract(answer, "openmp", "c");
+
+        Assert.Null(result.NoCodeReason);
+        Assert.Equal(["stencil.h", "heat.c"], result.Files.Select(f => f.Path));
+        Assert.Contains("void relax", result.Files[0].Content, StringComparison.Ordinal);
+        Assert.Empty(result.Dropped);
+    }
+
+    [Fact]
+    public void Extract_BlocksThatAreNotCode_AreDroppedAndListedWithTheReason()
+    {
+        var answer = "`heat.c`:\n" + Program + "\n\nCompile heat.c with:\n```\ngcc -fopenmp heat.c -o heat\n```\n\nIt prints:\n```text\ntotal 42\n```\n```sh\n./heat\n```";
+
+        var result = CodeExtractor.Extract(answer, "openmp", "c");
+
+        Assert.Equal("heat.c", Assert.Single(result.Files).Path);
+        Assert.Equal(3, result.Dropped.Count);
+        Assert.Contains("block 2 (```, 1 line, after a line naming 'heat.c'): an unlabelled block that does not look like C", result.Dropped[0], StringComparison.Ordinal);
+        Assert.Contains("labelled 'text'", result.Dropped[1], StringComparison.Ordinal);
+        Assert.Contains("block 4 (```sh", result.Dropped[2], StringComparison.Ordinal);
+    }
 }

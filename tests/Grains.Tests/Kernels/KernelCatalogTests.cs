@@ -52,6 +52,8 @@ public sealed class KernelCatalogTests : IDisposable
     [InlineData("  tiny: { args: [\"3\"] }|  tiny: { args: [\"3\"], seed: 4 }", "inputs.tiny.seed", "unknown field")]
     [InlineData("compare:|timing: { from_output: 'took [0-9.]+ s' }\ncompare:", "timing.from_output", "needs a group around the seconds")]
     [InlineData("compare:|timing: { from_output: 'took ([0-9.]+ s' }\ncompare:", "timing.from_output", "not a valid regular expression")]
+    [InlineData("mode: exact|mode: exact\n  select: ['total ([0-9.]+']", "compare.select", "not a valid regular expression")]
+    [InlineData("mode: exact|mode: exact\n  mask: ['(']", "compare.mask", "not a valid regular expression")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');
@@ -155,5 +157,27 @@ public sealed class KernelCatalogTests : IDisposable
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// The study sweep's kernels are rewrites with inputs and outputs of their own: the catalog says so, and no note
+    /// tells the model what the study's arguments meant (the Dijkstra note once read the study's node count as a seed).
+    /// </summary>
+    [Fact]
+    public void Catalog_StudyKernels_AreDeclaredRewritesAndNotesDoNotReadTheStudysArguments()
+    {
+        var spec = File.ReadAllText(Path.Combine(TestCatalog.RepositoryRoot, "examples", "report-2024.yaml"));
+        var study = System.Text.RegularExpressions.Regex.Match(spec, @"(?m)^kernels: \[(?<ids>[^\]]+)\]").Groups["ids"].Value.Split(", ");
+        var readme = File.ReadAllText(Path.Combine(TestCatalog.RepositoryRoot, "kernels", "README.md"));
+        var catalog = TestCatalog.Load();
+
+        Assert.Equal(9, study.Length);
+        Assert.Contains("are rewrites", readme, StringComparison.Ordinal);
+        foreach (var id in study)
+        {
+            Assert.Contains($"`{id}`", readme, StringComparison.Ordinal);
+            Assert.True(catalog.TryGet(id, out var kernel), id);
+            Assert.DoesNotContain("the study's", kernel.Note, StringComparison.Ordinal);
+        }
     }
 }

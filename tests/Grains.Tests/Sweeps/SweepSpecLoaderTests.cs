@@ -190,4 +190,41 @@ public sealed class SweepSpecLoaderTests
         Assert.Equal(experiments.Count, experiments.Select(e => e.ExperimentId).Distinct().Count());
         Assert.Contains(experiments, e => e.ExperimentId == "s1/heat2d/openmp/gpt/plain/2");
     }
+
+    private static string Replay(string recordedFrom) => $$"""
+        name: replayed
+        kernels: [gemm]
+        technologies: [openmp]
+        models:
+          - id: chat
+            provider: replay
+            directory: {{Path.GetTempPath()}}
+        {{recordedFrom}}
+        run: { input: tiny, threads: [1] }
+        """;
+
+    [Fact]
+    public void Parse_ReplayRecordedFromARealModel_IsReplayedUnderThatNameNotSimulated()
+    {
+        var replayed = SweepSpecLoader.Parse("r.yaml", Replay("    recorded_from: { provider: openai, model: gpt-3.5-turbo, date: 2024-03, source: the study's appendix }"), TestCatalog.Load()).Models[0];
+        var anonymous = SweepSpecLoader.Parse("r.yaml", Replay(""), TestCatalog.Load()).Models[0];
+
+        Assert.Equal(new RecordedModel("gpt-3.5-turbo", "openai", "2024-03", "the study's appendix"), replayed.RecordedFrom);
+        Assert.False(replayed.IsSimulated);
+        Assert.True(replayed.IsOffline);
+        Assert.Equal("chat (replayed: gpt-3.5-turbo)", replayed.DisplayName);
+        Assert.True(anonymous.IsSimulated);
+        Assert.Equal("chat (simulated: replay)", anonymous.DisplayName);
+    }
+
+    [Theory]
+    [InlineData("    recorded_from: { provider: openai }", "models[0].recorded_from.model", "is required")]
+    [InlineData("    recorded_from: { model: m, temperature: 1 }", "models[0].recorded_from.temperature", "unknown field")]
+    public void Parse_RecordedFromWithoutModelOrWithAnUnknownField_NamesTheField(string recordedFrom, string field, string problem)
+    {
+        var error = Assert.Throws<InputFileException>(() => SweepSpecLoader.Parse("r.yaml", Replay(recordedFrom), TestCatalog.Load()));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
 }

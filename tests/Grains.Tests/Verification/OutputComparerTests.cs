@@ -61,4 +61,29 @@ public sealed class OutputComparerTests
         Assert.False(result.Matches);
         Assert.Contains("<no line>", result.Detail, StringComparison.Ordinal);
     }
+
+    /// <summary>The study's codes print the result and their own timing on one line: only the result must match.</summary>
+    private const string TimingLine = "Minimum distance 1234 found in 0.8123 seconds\n";
+
+    [Fact]
+    public void Compare_SelectedGroups_AreWhatIsCompared()
+    {
+        var select = Exact with { SelectPatterns = [@"^Minimum distance (\d+) found in [0-9.]+ seconds$"] };
+
+        Assert.True(OutputComparer.Compare(TimingLine, "Minimum distance 1234 found in 0.2 seconds\n", select).Matches);
+        var wrong = OutputComparer.Compare(TimingLine, "Minimum distance 1235 found in 0.2 seconds\n", select);
+        Assert.False(wrong.Matches);
+        Assert.Contains("expected '1234', got '1235'", wrong.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(@"in [0-9.]+ seconds")]
+    [InlineData(@"in ([0-9.]+) seconds")]
+    public void Compare_MaskedField_IsLeftOutOfTheLine(string mask)
+    {
+        var masked = Exact with { MaskPatterns = [mask] };
+
+        Assert.True(OutputComparer.Compare(TimingLine, "Minimum distance 1234 found in 0.2 seconds\n", masked).Matches);
+        Assert.False(OutputComparer.Compare(TimingLine, "Minimum distance 99 found in 0.2 seconds\n", masked).Matches);
+    }
 }

@@ -39,13 +39,37 @@ public sealed class ExtractStage : IStage
 
         var suggestions = spec.Template?.Suggestions ?? 1;
         var extraction = CodeExtractor.Extract(answer, technology, kernel.Language, spec.Sample % suggestions, suggestions);
-        round = round with { Files = [.. extraction.Files] };
-        if (extraction.NoCodeReason is { } reason)
+        var program = ProgramMerge.Merge(extraction.Files, kernel.Sources);
+        round = round with
+        {
+            Files = extraction.HasCode ? [.. program.Files] : [],
+            ChangedFiles = extraction.HasCode ? [.. program.Changed] : [],
+            ExtractLog = ExtractLog(extraction.HasCode ? program.Log : [], extraction.Dropped),
+        };
+        if (extraction.NoCodeReason is { } reason && !(reason == CodeExtractor.NoMain && program.HasMain))
         {
             return context.Fail(round, Verdict.NoCode, reason, RepairFeedback.NoCode(reason));
         }
 
         var parallelism = ParallelismCheck.Check(round.Files, technology);
         return new StepResult(round with { Parallel = parallelism.IsParallel, Findings = [.. round.Findings, .. ErrorTaxonomy.ClassifyParallelism(parallelism)] });
+    }
+
+    private static string ExtractLog(IReadOnlyList<string> built, IReadOnlyList<string> dropped)
+    {
+        var log = new List<string>();
+        if (built.Count > 0)
+        {
+            log.Add("files built:");
+            log.AddRange(built.Select(line => "  " + line));
+        }
+
+        if (dropped.Count > 0)
+        {
+            log.Add("blocks of the answer not taken:");
+            log.AddRange(dropped.Select(line => "  " + line));
+        }
+
+        return log.Count == 0 ? "" : string.Join('\n', log) + "\n";
     }
 }

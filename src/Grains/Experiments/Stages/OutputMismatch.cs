@@ -20,7 +20,9 @@ public static class OutputMismatch
         }
 
         var detail = OutputComparer.Compare(reference, outputs[0], compare).Detail;
-        return context.Fail(round, Verdict.WrongOutput, $"{where}: {findings[0].Message.Split('\n')[0]}",
+        // The reason names the configuration once and the first difference, so that each configuration's outcome says what was wrong.
+        var message = Text.Clip(string.Join(' ', findings[0].Message.Split('\n').Take(2)), 300);
+        return context.Fail(round, Verdict.WrongOutput, message.StartsWith(where, StringComparison.Ordinal) ? message : $"{where}: {message}",
             RepairFeedback.OutputMismatch(problem, detail.Length > 0 ? detail : findings[0].Message), findings);
     }
 }
