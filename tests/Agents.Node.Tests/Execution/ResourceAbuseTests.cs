@@ -59,7 +59,8 @@ public sealed class ResourceAbuseTests(AgentFixture fixture)
         var match = System.Text.RegularExpressions.Regex.Match(call.Stdout, @"^threads (\d+): Resource temporarily unavailable\n$");
         Assert.True(match.Success, call.Stdout);
         Assert.InRange(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 16, 128);
-        Assert.InRange(call.Result.PeakProcesses, 1, 128 + 2);
+        // Sampled every 100 ms, a bomb this short may be over before a sample; never above the limit when seen.
+        Assert.InRange(call.Result.PeakProcesses, 0, 128 + 2);
         await Agent.AssertServesNormalJobAsync();
     }
 
