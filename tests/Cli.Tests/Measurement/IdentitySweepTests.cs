@@ -10,6 +10,7 @@ namespace Kernelsmith.Cli.Tests.Measurement;
 /// measures no speedup where there is none. On a quiet node every 1-thread speedup is within 0.97-1.03 with 1.0 in its
 /// interval; on a loaded node a speedup may miss that, but then it must say it is noisy: never a confident wrong answer.
 /// </summary>
+[Collection(QuietNodeCollection.Name)]
 public sealed class IdentitySweepTests
 {
     [Fact]
