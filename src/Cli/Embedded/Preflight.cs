@@ -5,6 +5,7 @@ using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
 using Spectre.Console;
 
@@ -61,15 +62,19 @@ internal static class Preflight
         }
     }
 
-    /// <summary>The model's credential resolves to a key here, and its endpoint accepts a connection: checked without any request.</summary>
+    /// <summary>
+    /// The model's credential resolves to a key here, its endpoint accepts a connection, and the endpoint accepts the key
+    /// (asked for its model list, which costs nothing); a model it does not list is a warning, since some serve aliases.
+    /// </summary>
     private static async Task<IEnumerable<string>> ModelProblemsAsync(ModelSpec model, ModelCredentials? credentials, CancellationToken cancellationToken)
     {
         var endpoint = model.Endpoint ?? ModelCredentials.OpenAiEndpoint;
+        string? key = null;
         if (model.Credential is { } credential && credentials is not null)
         {
             try
             {
-                credentials.Key(credential, endpoint);
+                key = credentials.Key(credential, endpoint);
             }
             catch (InvalidOperationException e)
             {
@@ -77,7 +82,23 @@ internal static class Preflight
             }
         }
 
-        return await ReachableAsync(endpoint, cancellationToken) is { } unreachable ? [$"models.{model.Id}: endpoint {endpoint} {unreachable}"] : [];
+        if (await ReachableAsync(endpoint, cancellationToken) is { } unreachable)
+        {
+            return [$"models.{model.Id}: endpoint {endpoint} {unreachable}"];
+        }
+
+        if (model.Credential is not null && key is null)
+        {
+            return [];
+        }
+
+        var access = await ModelEndpointCheck.CheckAsync(model, key, s_connectTimeout, cancellationToken);
+        if (access.Doubt is { } doubt)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] models.{model.Id}: {doubt}");
+        }
+
+        return access.Refusal is { } refusal ? [$"models.{model.Id}: {refusal}"] : [];
     }
 
     /// <summary>Why nothing listens at the endpoint, or null. Behind a proxy the endpoint itself is not ours to reach.</summary>
