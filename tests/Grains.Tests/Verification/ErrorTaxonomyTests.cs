@@ -276,7 +276,7 @@ public sealed partial class ErrorTaxonomyTests
     [Theory]
     [InlineData("output", "killed: output limit 256 KiB")]
     [InlineData("disk", "killed: disk limit 128 MiB in the work directory")]
-    public void ClassifyRun_KilledAtAnOutputOrDiskLimit_IsNotOutOfMemory(string limit, string message)
+    public void ClassifyRun_KilledAtAnOutputOrDiskLimit_IsAnOutputLimitNotOutOfMemory(string limit, string message)
     {
         // As the agent reports an output flood: SIGKILL, its message naming the limit.
         var result = new JobResult
@@ -287,7 +287,7 @@ public sealed partial class ErrorTaxonomyTests
 
         var finding = Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.OpenMp));
 
-        Assert.Equal(ErrorCategories.Other, finding.Category);
+        Assert.Equal(ErrorCategories.OutputLimit, finding.Category);
         Assert.StartsWith(message, finding.Message, StringComparison.Ordinal);
     }
 
