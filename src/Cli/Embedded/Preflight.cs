@@ -20,14 +20,15 @@ internal static class Preflight
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task CheckAsync(
-        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<AgentInfo> agents, SandboxLimits? limits,
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<AgentInfo> agents,
         ModelCredentials? credentials, CancellationToken cancellationToken)
     {
         var experiments = SweepGrain.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));
-        problems.AddRange(Counts(spec, technologies, agents, limits));
+        problems.AddRange(SweepAdmission.Unhonoured(spec, technologies, agents));
+        Oversubscribed(spec, technologies, agents);
         foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
         {
             problems.AddRange(await ModelProblemsAsync(model, credentials, cancellationToken));
@@ -39,26 +40,14 @@ internal static class Preflight
         }
     }
 
-    /// <summary>Thread and rank counts beyond what any agent's jobs may start (its process limit) fail as a crash of the program.</summary>
-    private static IEnumerable<string> Counts(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents, SandboxLimits? limits)
+    /// <summary>Thread counts above every agent's cores run, but their timings share cores: a warning, not a refusal.</summary>
+    private static void Oversubscribed(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents)
     {
         var cores = agents.Count == 0 ? 0 : agents.Max(a => a.Cores);
-        foreach (var (field, technology, counts) in new[] { ("threads", Technologies.OpenMp, spec.Run.Threads), ("ranks", Technologies.Mpi, spec.Run.Ranks) })
+        if (technologies.Contains(Technologies.OpenMp) && cores > 0 && spec.Run.Threads.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed
+            && SweepAdmission.Unhonoured(spec, technologies, agents).Count == 0)
         {
-            if (!technologies.Contains(technology) && !(field == "threads" && technologies.Contains(Technologies.Mpi)))
-            {
-                continue;
-            }
-
-            if (limits is not null && counts.Where(c => c > limits.Processes).ToList() is { Count: > 0 } impossible)
-            {
-                yield return $"run.{field}: {string.Join(", ", impossible)} exceed what the agent lets a job start ({limits.Processes} processes and threads, "
-                    + $"on {cores} cores): no agent can run them";
-            }
-            else if (cores > 0 && counts.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed && technology == Technologies.OpenMp)
-            {
-                AnsiConsole.MarkupLine($"[yellow]warning:[/] run.{field}: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
-            }
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] run.threads: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
         }
     }
 

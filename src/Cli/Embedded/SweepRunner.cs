@@ -51,7 +51,7 @@ internal static class SweepRunner
             ? await CliOutput.Progress.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
             : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
         await Preflight.CheckAsync(
-            spec, kernels, await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), cluster.JobLimits, credentials, cancellationToken);
+            spec, kernels, await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), credentials, cancellationToken);
         var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
         // Records kept from an interrupted run are the sweep's first, so what it records from here on follows them.
         var records = new List<ExperimentRecord>(kept ?? []);

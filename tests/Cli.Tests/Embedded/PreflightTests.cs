@@ -27,7 +27,7 @@ public sealed class PreflightTests
             """);
 
         Assert.Equal(2, exit);
-        Assert.Contains("the sweep was not started, nothing was run or charged: run.threads: 100000 exceed what the agent lets a job start", stderr, StringComparison.Ordinal);
+        Assert.Contains("the sweep was not started, nothing was run or charged: run.threads: 100000 exceed what any agent offering openmp lets a job start (at most ", stderr, StringComparison.Ordinal);
         AssertNothingRan(output);
     }
 
