@@ -10,10 +10,10 @@ namespace Kernelsmith.Grains.Scheduling;
 public interface IJobRunner
 {
     /// <summary>
-    /// An agent that can run the technology, in one of <paramref name="pools"/> when the sweep pinned the technology
-    /// to some, preferring <paramref name="preferred"/> while it is alive.
+    /// An agent that meets the experiment's needs (its technology, in the pools the sweep pinned it to, with room for its
+    /// thread and rank counts), preferring <paramref name="preferred"/> while it is alive; waits a while for one to join.
     /// </summary>
-    Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken);
+    Task<AgentInfo> SelectAgentAsync(AgentNeeds needs, string? preferred, CancellationToken cancellationToken);
 
     Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job, CancellationToken cancellationToken);
 

@@ -21,14 +21,14 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
-    public async Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken)
+    public async Task<AgentInfo> SelectAgentAsync(AgentNeeds needs, string? preferred, CancellationToken cancellationToken)
     {
         var registry = grains.GetGrain<IAgentRegistryGrain>(0);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var agents = await registry.GetLiveAgentsAsync();
-            var able = agents.Where(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))).ToList();
+            var able = agents.Where(a => needs.Offers(a) && needs.HasRoom(a)).ToList();
             // An experiment stays on its agent (its artifact and reference time are there); a new one goes to the
             // agent with the least work in flight from this silo per core.
             var chosen = able.FirstOrDefault(a => a.AgentId == preferred)
@@ -41,9 +41,11 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
 
             if (deadline.Elapsed > s_agentWait)
             {
-                var where = pools is { Count: > 0 } ? $" in pool {string.Join(" or ", pools)}" : "";
-                throw new AgentUnavailableException(
-                    $"no live agent{where} can run {technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} in {a.Pool} [{string.Join(",", a.Technologies)}]")))})");
+                var where = needs.Pools is { Count: > 0 } pools ? $" in pool {string.Join(" or ", pools)}" : "";
+                var offering = agents.Where(needs.Offers).ToList();
+                throw new AgentUnavailableException(offering.Count > 0
+                    ? $"no live agent{where} running {needs.Technology} lets a job start {needs.Processes} processes and threads (agents: {string.Join(", ", offering.Select(a => $"{a.AgentId} at most {a.MaxProcesses}"))})"
+                    : $"no live agent{where} can run {needs.Technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} in {a.Pool} [{string.Join(",", a.Technologies)}]")))})");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);

@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Scheduling;
 
 namespace Kernelsmith.Grains.Sweeps;
 
@@ -17,7 +18,7 @@ public static class SweepAdmission
         foreach (var technology in technologies.Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal))
         {
             var pools = spec.Pools?.GetValueOrDefault(technology);
-            if (agents.Any(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))))
+            if (agents.Any(AgentNeeds.Of(spec, technology).Offers))
             {
                 continue;
             }
@@ -43,8 +44,7 @@ public static class SweepAdmission
         {
             foreach (var technology in users.Where(used.Contains))
             {
-                var pools = spec.Pools?.GetValueOrDefault(technology);
-                var able = agents.Where(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))).ToList();
+                var able = agents.Where(AgentNeeds.Of(spec, technology).Offers).ToList();
                 if (able.Count == 0 || able.Any(a => a.MaxProcesses <= 0))
                 {
                     continue;

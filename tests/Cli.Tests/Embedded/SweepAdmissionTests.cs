@@ -28,4 +28,24 @@ public sealed class SweepAdmissionTests
             progress.Waiting);
         Assert.Equal(0, progress.Recorded);
     }
+
+    [Fact]
+    public async Task GetProgressAsync_ThreadCountNoAgentCanStart_ShowsItAndNoRunIsChargedToTheModel()
+    {
+        await using var cluster = await EmbeddedCluster.StartAsync(Directory.CreateTempSubdirectory("kernelsmith-admission-").FullName, CancellationToken.None);
+        var gemm = KernelCatalog.LoadFolder(Path.Combine(Repository.Kernels, "gemm"));
+        var spec = new SweepSpec(
+            "admission-counts", ["gemm"], [Technologies.OpenMp], [new ModelSpec("expert", ModelProviders.Sim, Behaviour: SimModel.Expert)],
+            [PromptLibrary.Plain], 1, new RepairSettings(0), new RunSettings("tiny", [1, 100_000], [1], 1, 30, 60) { MaxPairs = 1, Warmups = 0, Expert = false });
+        var sweep = cluster.Grains.GetGrain<ISweepGrain>("admission-counts");
+
+        await sweep.StartAsync(spec, [gemm]);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var progress = await sweep.GetProgressAsync();
+
+        var waiting = Assert.Single(progress.Waiting);
+        Assert.StartsWith("run.threads: 100000 exceed what any agent offering openmp lets a job start (at most ", waiting, StringComparison.Ordinal);
+        // The experiment waits for an agent with room instead of running a program that could only crash.
+        Assert.Equal(0, progress.Recorded);
+    }
 }

@@ -26,7 +26,7 @@ internal sealed partial class FakeAgent(ILocalSiloDetails silo) : IJobRunner
     /// <summary>Every job of every sweep, in arrival order.</summary>
     public static ConcurrentQueue<Job> Jobs { get; } = new();
 
-    public Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken) =>
+    public Task<AgentInfo> SelectAgentAsync(AgentNeeds needs, string? preferred, CancellationToken cancellationToken) =>
         Task.FromResult(Agent);
 
     public async Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
 
     /// <summary>An agent for the technology, in the pools the sweep pinned it to; the round's (or the last round's) while alive.</summary>
     public Task<AgentInfo> SelectAgentAsync(Round round) =>
-        jobs.SelectAgentAsync(Technology, Spec.Pools?.GetValueOrDefault(Technology), round.AgentId ?? Experiment.AgentId, CancellationToken.None);
+        jobs.SelectAgentAsync(AgentNeeds.Of(Spec.Run, Spec.Pools, Technology), round.AgentId ?? Experiment.AgentId, CancellationToken.None);
 
     public async Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job)
     {
