@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Contracts.Telemetry;
 using Kernelsmith.Grains.Kernels;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;

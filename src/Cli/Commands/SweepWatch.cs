@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 

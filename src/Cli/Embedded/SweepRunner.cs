@@ -1,6 +1,6 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;

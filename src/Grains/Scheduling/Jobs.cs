@@ -60,12 +60,7 @@ public static class Jobs
     public static string FirstErrorLine(string log) =>
         Text.Clip(log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Split('\n')[0], 300, Text.LogMarker);
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+    public static double Median(IReadOnlyList<double> values) => Statistics.Median(values);
 
     private static SourceFile ToProto(CodeFile file) => new() { Path = file.Path, Content = ByteString.CopyFromUtf8(file.Content) };
 

@@ -1,5 +1,5 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Cli.Tests.Embedded;

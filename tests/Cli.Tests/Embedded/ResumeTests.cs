@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Cli.Tests.Cluster;
 using Kernelsmith.Contracts.Experiments;
 

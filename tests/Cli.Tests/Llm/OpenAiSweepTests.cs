@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Cli.Tests.Llm;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Cli.Tests.Measurement;

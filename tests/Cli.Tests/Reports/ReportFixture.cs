@@ -1,5 +1,5 @@
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Grains.Kernels;

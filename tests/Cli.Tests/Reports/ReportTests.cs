@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Parquet.Serialization;
 using SkiaSharp;

@@ -1,4 +1,4 @@
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 

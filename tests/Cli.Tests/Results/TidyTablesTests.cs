@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
-using Kernelsmith.Cli.Results.Tables;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Tables;
 using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Cli.Tests.Results;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Verification;
