@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
-using Kernelsmith.Results.Reports;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Kernelsmith.Results.Reports;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.Results;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

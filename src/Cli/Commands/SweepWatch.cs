@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Grpc.Core;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Commands;
 

@@ -1,11 +1,11 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Results.Reports;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Embedded;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Results.Reports;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Results.Reports;
 

@@ -1,6 +1,6 @@
+using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Results;
 using Kernelsmith.Results.Tables;
-using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Results.Reports;
 

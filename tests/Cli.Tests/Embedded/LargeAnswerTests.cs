@@ -1,7 +1,7 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Grains.Experiments.Stages;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

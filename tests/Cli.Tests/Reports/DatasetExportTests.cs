@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Kernelsmith.Results.Reports;
-using Kernelsmith.Results;
 using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Kernelsmith.Results.Reports;
 using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using Kernelsmith.Results.Reports;
-using Kernelsmith.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Parquet.Serialization;
 using SkiaSharp;
 

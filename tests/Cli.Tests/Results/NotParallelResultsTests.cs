@@ -1,6 +1,6 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Results.Reports;
 using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Results;
 
