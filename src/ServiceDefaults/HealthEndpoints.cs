@@ -70,7 +70,7 @@ public static class HealthEndpoints
     }
 
     /// <summary>The URLs the host serves gRPC on: <c>urls</c> (<c>--listen</c>, <c>ASPNETCORE_URLS</c>), else <c>http_ports</c>, else Kestrel's default.</summary>
-    private static IEnumerable<string> HostUrls(IConfiguration configuration)
+    public static IEnumerable<string> HostUrls(IConfiguration configuration)
     {
         if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
         {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -83,7 +84,8 @@ public static class ServiceDefaultsExtensions
 
         // Readiness checks feed /health and the gRPC health service alike.
         builder.Services.AddGrpcHealthChecks(grpc => grpc.Services.Map("", check => check.Tags.Contains(HealthEndpoints.ReadyTag)));
-        builder.Services.AddOptions<ClusterTokenOptions>().BindConfiguration(ClusterTokenOptions.Section);
+        builder.Services.AddOptions<ClusterTokenOptions>().BindConfiguration(ClusterTokenOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClusterTokenOptions>, OpenClusterGuard>();
         builder.Services.AddSingleton<ClusterTokenInterceptor>();
         return builder;
     }

@@ -65,6 +65,9 @@ public sealed class AgentHost : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>One of the agent's own services, for tests that call its parts without gRPC.</summary>
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     public string WorkRoot { get; }
 
     public static async Task<AgentHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)

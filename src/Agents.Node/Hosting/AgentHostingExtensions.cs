@@ -1,4 +1,5 @@
 using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Jobs;
 using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Agents.Node.Services;
 using Kernelsmith.Contracts.Security;
@@ -19,6 +20,11 @@ public static class AgentHostingExtensions
         builder.Services.AddSingleton<AgentIdentity>();
         builder.Services.AddSingleton<SlurmLauncher>();
         builder.Services.AddSingleton<Sandbox>();
+        // Where programs run is decided once, here: every job asks the same launcher.
+        builder.Services.AddSingleton<ILauncher>(sp => sp.GetRequiredService<SlurmLauncher>() is { Enabled: true } slurm
+            ? new SlurmJobLauncher(slurm)
+            : new LocalLauncher(sp.GetRequiredService<IOptions<AgentOptions>>()));
+        builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddSingleton(sp => new Workspace(sp.GetRequiredService<IOptions<AgentOptions>>().Value.WorkRoot));
         builder.Services.AddSingleton(sp => new CoreLedger(
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.Cores is { } list && CpuList.TryParse(list, out var cores) ? cores : CpuList.Allowed()));

@@ -16,6 +16,7 @@ public sealed class AgentIdentity(IOptions<AgentOptions> options, CoreLedger cor
         var detected = CapabilityProbe.Detect();
         // What the cluster may schedule here: the cores jobs may use, not every core the machine has.
         detected.Cores = cores.Cores;
+        detected.MaxProcesses = options.Value.Limits.Processes;
         if (options.Value.Technologies.Count > 0)
         {
             var offered = detected.Technologies.Where(options.Value.Technologies.Contains).ToList();

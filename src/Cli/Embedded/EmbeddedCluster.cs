@@ -29,8 +29,6 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>The limits the embedded agent runs every job under; null when agents join from other processes.</summary>
-    public SandboxLimits? JobLimits => _agent?.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.Limits;
 
     /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
     public string SiloUrl { get; private init; } = "";

@@ -6,6 +6,7 @@ using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ internal static class Preflight
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task CheckAsync(
-        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IEnumerable<AgentSummary> live, SandboxLimits? limits,
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IEnumerable<AgentSummary> live,
         ModelCredentials? credentials, CancellationToken cancellationToken)
     {
         var agents = live.Select(ToAgentInfo).ToList();
@@ -28,7 +29,8 @@ internal static class Preflight
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));
-        problems.AddRange(Counts(spec, technologies, agents, limits));
+        problems.AddRange(SweepAdmission.Unhonoured(spec, technologies, agents));
+        Oversubscribed(spec, technologies, agents);
         foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
         {
             problems.AddRange(await ModelProblemsAsync(model, credentials, cancellationToken));
@@ -51,40 +53,33 @@ internal static class Preflight
             QueuedJobs = agent.QueuedJobs,
             Unavailable = [.. agent.Unavailable],
             Calibration = agent.Calibration,
+            MaxProcesses = agent.MaxProcesses,
         };
 
-    /// <summary>Thread and rank counts beyond what any agent's jobs may start (its process limit) fail as a crash of the program.</summary>
-    private static IEnumerable<string> Counts(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents, SandboxLimits? limits)
+    /// <summary>Thread counts above every agent's cores run, but their timings share cores: a warning, not a refusal.</summary>
+    private static void Oversubscribed(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents)
     {
         var cores = agents.Count == 0 ? 0 : agents.Max(a => a.Cores);
-        foreach (var (field, technology, counts) in new[] { ("threads", Technologies.OpenMp, spec.Run.Threads), ("ranks", Technologies.Mpi, spec.Run.Ranks) })
+        if (technologies.Contains(Technologies.OpenMp) && cores > 0 && spec.Run.Threads.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed
+            && SweepAdmission.Unhonoured(spec, technologies, agents).Count == 0)
         {
-            if (!technologies.Contains(technology) && !(field == "threads" && technologies.Contains(Technologies.Mpi)))
-            {
-                continue;
-            }
-
-            if (limits is not null && counts.Where(c => c > limits.Processes).ToList() is { Count: > 0 } impossible)
-            {
-                yield return $"run.{field}: {string.Join(", ", impossible)} exceed what the agent lets a job start ({limits.Processes} processes and threads, "
-                    + $"on {cores} cores): no agent can run them";
-            }
-            else if (cores > 0 && counts.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed && technology == Technologies.OpenMp)
-            {
-                AnsiConsole.MarkupLine($"[yellow]warning:[/] run.{field}: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
-            }
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] run.threads: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
         }
     }
 
-    /// <summary>The model's credential resolves to a key here, and its endpoint accepts a connection: checked without any request.</summary>
+    /// <summary>
+    /// The model's credential resolves to a key here, its endpoint accepts a connection, and the endpoint accepts the key
+    /// (asked for its model list, which costs nothing); a model it does not list is a warning, since some serve aliases.
+    /// </summary>
     private static async Task<IEnumerable<string>> ModelProblemsAsync(ModelSpec model, ModelCredentials? credentials, CancellationToken cancellationToken)
     {
         var endpoint = model.Endpoint ?? ModelCredentials.OpenAiEndpoint;
+        string? key = null;
         if (model.Credential is { } credential && credentials is not null)
         {
             try
             {
-                credentials.Key(credential, endpoint);
+                key = credentials.Key(credential, endpoint);
             }
             catch (InvalidOperationException e)
             {
@@ -92,7 +87,23 @@ internal static class Preflight
             }
         }
 
-        return await ReachableAsync(endpoint, cancellationToken) is { } unreachable ? [$"models.{model.Id}: endpoint {endpoint} {unreachable}"] : [];
+        if (await ReachableAsync(endpoint, cancellationToken) is { } unreachable)
+        {
+            return [$"models.{model.Id}: endpoint {endpoint} {unreachable}"];
+        }
+
+        if (model.Credential is not null && key is null)
+        {
+            return [];
+        }
+
+        var access = await ModelEndpointCheck.CheckAsync(model, key, s_connectTimeout, cancellationToken);
+        if (access.Doubt is { } doubt)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] models.{model.Id}: {doubt}");
+        }
+
+        return access.Refusal is { } refusal ? [$"models.{model.Id}: {refusal}"] : [];
     }
 
     /// <summary>Why nothing listens at the endpoint, or null. Behind a proxy the endpoint itself is not ours to reach.</summary>

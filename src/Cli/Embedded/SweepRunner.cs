@@ -48,7 +48,7 @@ internal static class SweepRunner
         // From here on the runner is a client of the sweep API like submit and watch, with the silo's one-time token.
         using var client = cluster.Connect();
         var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);
-        await Preflight.CheckAsync(spec, kernels, agents.Agents, cluster.JobLimits, credentials, cancellationToken);
+        await Preflight.CheckAsync(spec, kernels, agents.Agents, credentials, cancellationToken);
         // Records kept from an interrupted run are the sweep's first, so what it records from here on follows them.
         var held = kept ?? [];
         if (held.Count > 0)

@@ -39,6 +39,10 @@ public sealed record AgentInfo(
     [Id(106)]
     public string Calibration { get; init; } = "";
 
+    /// <summary>The most processes and threads one job may have at once here (0: not reported, as by agents before it was).</summary>
+    [Id(107)]
+    public int MaxProcesses { get; init; }
+
     public string Hardware => Description.Length > 0 ? Description : $"{CpuModel}, {Cores} cores, {MemoryBytes / (1L << 30)} GiB";
     public string Toolchain => string.Join("; ", Tools.OrderBy(t => t.Key).Select(t => $"{t.Key} {t.Value}"));
 }

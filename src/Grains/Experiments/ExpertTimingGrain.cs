@@ -1,7 +1,6 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -38,7 +37,7 @@ public sealed partial class ExpertTimingGrain(IJobRunner dispatcher, ILogger<Exp
             .GetAsync(kernel, run.Input, agent, run.Repetitions, run.TimeoutSeconds);
         var build = await dispatcher.BuildAsync(
             agent, Jobs.Build($"expert-build-{kernel.Id}-{technology}", solution, BuildRecipe.For(kernel, technology), run.BuildTimeoutSeconds), CancellationToken.None);
-        if (reference.Error is not null || build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
+        if (reference.Error is not null || build.Status != JobStatus.Exited || build.ExitCode != 0)
         {
             LogExpertFailed(kernel.Id, technology, agentId, reference.Error ?? Jobs.Log(build));
             _done = true;

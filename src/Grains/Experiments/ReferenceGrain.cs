@@ -1,7 +1,6 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Verification;
 
@@ -28,14 +27,14 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
         var agentId = agent.AgentId;
         var recipe = BuildRecipe.For(kernel, BuildRecipe.Sequential);
         var build = await dispatcher.BuildAsync(agent, Jobs.Build($"ref-build-{kernel.Id}", kernel.Sources, recipe, 120), CancellationToken.None);
-        if (build.Status != JobResult.Types.Status.Exited || build.ExitCode != 0)
+        if (build.Status != JobStatus.Exited || build.ExitCode != 0)
         {
             return Failed($"the sequential reference of {kernel.Id} does not build on {agentId}: {Jobs.Log(build)}", build.Toolchain);
         }
 
         var kernelInput = kernel.Input(input);
         var times = new List<double>();
-        JobResult? first = null;
+        JobReport? first = null;
         // At least two runs: a reference that disagrees with itself cannot judge anyone.
         for (var repetition = 0; repetition < Math.Max(2, repetitions); repetition++)
         {
@@ -57,7 +56,7 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
 
         _result = new ReferenceResult(
             Jobs.ProducedOutput(first!),
-            first!.OutputFiles.Select(f => new CodeFile(f.Path, f.Content.ToStringUtf8())).ToList(),
+            first!.OutputFiles,
             Jobs.Median(times),
             times,
             build.Toolchain,

@@ -1,10 +1,9 @@
 using Kernelsmith.Contracts.Agents;
-using Kernelsmith.Contracts.Protos;
 
 namespace Kernelsmith.Grains.Scheduling;
 
 /// <summary>
-/// The experiment's port to the agents: choose one, build there, run there, measure there. <see cref="JobDispatcher"/> is the gRPC
+/// The experiment's port to the agents: choose one, build there, run there, measure there, in domain terms only. <see cref="JobDispatcher"/> is the gRPC
 /// implementation; tests give the grains a fake. An agent that cannot be reached or loses a job throws
 /// <see cref="AgentUnavailableException"/>.
 /// </summary>
@@ -16,13 +15,13 @@ public interface IJobRunner
     /// </summary>
     Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken);
 
-    Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken);
+    Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job, CancellationToken cancellationToken);
 
-    Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken);
+    Task<JobReport> RunAsync(AgentInfo agent, RunRequest job, CancellationToken cancellationToken);
 
     /// <summary>
     /// Times the job's arms against its first (the baseline) in alternation on the same held cores; the result carries
-    /// the <see cref="MeasureResult"/>, or the failed run's status and output with the arm that failed.
+    /// the <see cref="MeasureReport"/>, or the failed run's status and output with the arm that failed.
     /// </summary>
-    Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken);
+    Task<JobReport> MeasureAsync(AgentInfo agent, MeasureRequest job, CancellationToken cancellationToken);
 }

@@ -50,17 +50,17 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
         }
     }
 
-    public Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken) =>
-        CallAsync(agent, "build", client => client.Build(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
+    public Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "build", client => client.Build(job.ToProto(), token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
-    public Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken) =>
-        CallAsync(agent, "run", client => client.Run(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
+    public Task<JobReport> RunAsync(AgentInfo agent, RunRequest job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "run", client => client.Run(job.ToProto(), token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>A paired measurement: the agent holds its cores for all of it (minutes, for slow programs and noisy nodes).</summary>
-    public Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken) =>
-        CallAsync(agent, "measure", client => client.Measure(job, token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
+    public Task<JobReport> MeasureAsync(AgentInfo agent, MeasureRequest job, CancellationToken cancellationToken) =>
+        CallAsync(agent, "measure", client => client.Measure(job.ToProto(), token.Value.Headers(), cancellationToken: cancellationToken), cancellationToken);
 
-    private async Task<JobResult> CallAsync(
+    private async Task<JobReport> CallAsync(
         AgentInfo agent, string kind, Func<NodeAgent.NodeAgentClient, AsyncServerStreamingCall<JobUpdate>> start, CancellationToken cancellationToken)
     {
         var client = new NodeAgent.NodeAgentClient(_channels.GetOrAdd(agent.Address, address => GrpcChannel.ForAddress(address)));
@@ -109,13 +109,14 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
             throw new AgentUnavailableException($"agent {agent.AgentId} closed the {kind} stream without a result");
         }
 
-        job.Finished(result);
-        if (result.Status == JobResult.Types.Status.AgentError)
+        var report = result.ToDomain();
+        job.Finished(report);
+        if (report.Status == JobStatus.AgentError)
         {
-            throw new AgentUnavailableException($"agent {agent.AgentId} could not do the {kind}: {result.Message}");
+            throw new AgentUnavailableException($"agent {agent.AgentId} could not do the {kind}: {report.Message}");
         }
 
-        return result;
+        return report;
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using System.Text;
 using Kernelsmith.Contracts.Experiments;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 
 namespace Kernelsmith.Grains.Scheduling;
@@ -9,30 +8,24 @@ namespace Kernelsmith.Grains.Scheduling;
 public static class Measurements
 {
     /// <summary>A measurement of <paramref name="candidates"/> against <paramref name="baseline"/>, on the spec's precision and caps.</summary>
-    public static MeasureJob Job(string jobId, RunSettings run, string? timingPattern, RunJob baseline, params RunJob[] candidates)
-    {
-        var job = new MeasureJob
-        {
-            JobId = jobId,
-            Precision = run.Precision,
-            Warmups = run.Warmups,
+    public static MeasureRequest Job(string jobId, RunSettings run, string? timingPattern, RunRequest baseline, params RunRequest[] candidates) =>
+        new(
+            jobId,
+            [baseline, .. candidates],
+            run.Precision,
+            run.Warmups,
             // `repetitions` is the fewest pairs; no 95 % interval exists below six.
-            MinPairs = Math.Max(6, run.Repetitions),
-            MaxPairs = run.MaxPairs,
-            MaxSeconds = run.MaxSeconds,
-            TimingPattern = timingPattern ?? "",
-            Seed = Seed(jobId),
-        };
-        job.Arms.Add(baseline);
-        job.Arms.AddRange(candidates);
-        return job;
-    }
+            Math.Max(6, run.Repetitions),
+            run.MaxPairs,
+            run.MaxSeconds,
+            timingPattern ?? "",
+            Seed(jobId));
 
     /// <summary>
     /// The speedup of arm <paramref name="arm"/> over the baseline. With the program's own kernel times (every run
     /// printed one) the speedup and its interval are taken from them, and the wall-time speedup is kept beside it.
     /// </summary>
-    public static PairedTiming Timing(MeasureResult measurement, int arm)
+    public static PairedTiming Timing(MeasureReport measurement, int arm)
     {
         var summary = measurement.Arms[arm];
         var baseline = measurement.Arms[0];
@@ -58,8 +51,8 @@ public static class Measurements
     }
 
     /// <summary>The run of an arm whose output was kept: the first and the last timed run of each arm.</summary>
-    public static IReadOnlyList<JobResult> Outputs(MeasureResult measurement, int arm) =>
-        [.. measurement.Runs.Where(r => r.Arm == arm && r.Result is not null).Select(r => r.Result)];
+    public static IReadOnlyList<JobReport> Outputs(MeasureReport measurement, int arm) =>
+        [.. measurement.Runs.Where(r => r.Arm == arm).Select(r => r.Result).OfType<JobReport>()];
 
     /// <summary>Faster than 1.1 x the cores a configuration used: not plain parallelism (GPU runs have no such bound here).</summary>
     public static bool IsSuperlinear(double speedup, int threads, int ranks, string technology) =>

@@ -30,4 +30,36 @@ public static class SweepAdmission
 
         return unserved;
     }
+
+    /// <summary>
+    /// One line per thread or rank list with counts beyond what any live agent able to run the technology lets a job
+    /// start (its process limit): such runs could only crash, and the crash would be charged to the model.
+    /// </summary>
+    public static IReadOnlyList<string> Unhonoured(SweepSpec spec, IEnumerable<string> technologies, IReadOnlyList<AgentInfo> agents)
+    {
+        var used = technologies.ToHashSet(StringComparer.Ordinal);
+        var lines = new List<string>();
+        foreach (var (field, counts, users) in new[] { ("threads", spec.Run.Threads, new[] { Technologies.OpenMp, Technologies.Mpi }), ("ranks", spec.Run.Ranks, [Technologies.Mpi]) })
+        {
+            foreach (var technology in users.Where(used.Contains))
+            {
+                var pools = spec.Pools?.GetValueOrDefault(technology);
+                var able = agents.Where(a => a.Technologies.Contains(technology) && (pools is not { Count: > 0 } || pools.Contains(a.Pool))).ToList();
+                if (able.Count == 0 || able.Any(a => a.MaxProcesses <= 0))
+                {
+                    continue;
+                }
+
+                var most = able.Max(a => a.MaxProcesses);
+                if (counts.Where(c => c > most).ToList() is { Count: > 0 } impossible)
+                {
+                    lines.Add($"run.{field}: {string.Join(", ", impossible)} exceed what any agent offering {technology} lets a job start " +
+                        $"(at most {most} processes and threads)");
+                    break;
+                }
+            }
+        }
+
+        return lines;
+    }
 }

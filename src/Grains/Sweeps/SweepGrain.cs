@@ -213,8 +213,15 @@ public sealed partial class SweepGrain(
     {
         Waiting = S.Spec is null || S.Cancelled || Finished
             ? []
-            : SweepAdmission.Unserved(S.Spec, _technologies, await LiveAgentsAsync()),
+            : await WaitingForAsync(),
     };
+
+    /// <summary>What the sweep needs that no live agent offers: a technology, or room for its thread and rank counts.</summary>
+    private async Task<IReadOnlyList<string>> WaitingForAsync()
+    {
+        var agents = await LiveAgentsAsync();
+        return [.. SweepAdmission.Unserved(S.Spec!, _technologies, agents), .. SweepAdmission.Unhonoured(S.Spec!, _technologies, agents)];
+    }
 
     public async Task<IReadOnlyList<ExperimentRecord>> GetRecordsAsync(int from, int max)
     {

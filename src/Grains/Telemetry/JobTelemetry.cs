@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Kernelsmith.Contracts.Agents;
-using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Grains.Scheduling;
 
 namespace Kernelsmith.Grains.Telemetry;
 
@@ -42,14 +42,14 @@ public sealed class JobTelemetry : IDisposable
     }
 
     /// <summary>The agent's result came back.</summary>
-    public void Finished(JobResult result)
+    public void Finished(JobReport result)
     {
         _status = result.Status.ToString().ToLowerInvariant();
         GrainsInstrumentation.JobWallSeconds.Record(result.WallSeconds, _tags);
         _activity?.SetTag("kernelsmith.job.status", _status);
         _activity?.SetTag("process.exit.code", result.ExitCode);
         _activity?.SetTag("kernelsmith.job.wall_seconds", result.WallSeconds);
-        if (result.Status == JobResult.Types.Status.AgentError)
+        if (result.Status == JobStatus.AgentError)
         {
             _activity?.SetStatus(ActivityStatusCode.Error, result.Message);
         }

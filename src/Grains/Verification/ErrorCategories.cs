@@ -33,6 +33,9 @@ public static class ErrorCategories
     public const string BusError = "bus_error";
     public const string Fpe = "fpe";
     public const string OutOfMemory = "out_of_memory";
+
+    /// <summary>Killed by the agent for what it wrote: output, files or disk beyond the job's limits (an output flood).</summary>
+    public const string OutputLimit = "output_limit";
     public const string NonzeroExit = "nonzero_exit";
     public const string TimeoutInfiniteLoop = "timeout_infinite_loop";
 
@@ -69,7 +72,7 @@ public static class ErrorCategories
         MissingHeader, MissingIncludeFile, C99LoopDeclaration, IntFromPointer, UndeclaredIdentifier, OverflowOutOfRange,
         RegisterAddress, HostCallInDevice, UndefinedInDevice, OpenMpDirective, SyntaxError, TypeError,
         LinkUndefinedReference, LinkMultipleDefinition, MissingLibrary, BuildTimeout,
-        SegmentationFault, Abort, BusError, Fpe, OutOfMemory, NonzeroExit, TimeoutInfiniteLoop,
+        SegmentationFault, Abort, BusError, Fpe, OutOfMemory, OutputLimit, NonzeroExit, TimeoutInfiniteLoop,
         MpiInvalidRank, MpiInvalidCommunicator, MpiInvalidCount, MpiTruncate, MpiError, MpiInitFinalize, MpiAbort, MpiDeadlockOrHang,
         CudaLaunchError, CudaError,
         DataRace, MemoryError, MemoryLeak, UndefinedBehaviour,

@@ -1,7 +1,7 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Scheduling;
 
 namespace Kernelsmith.Grains.Verification;
 
@@ -12,13 +12,13 @@ namespace Kernelsmith.Grains.Verification;
 public sealed record JobOutcome(bool TimedOut, int ExitCode, int Signal, string Log, string Limit = "", string LimitMessage = "")
 {
     /// <summary>An agent's result: standard error first (compilers, sanitizers, MPI), then standard output (MPICH's banners).</summary>
-    public static JobOutcome From(JobResult result) => new(
-        result.Status == JobResult.Types.Status.TimedOut,
+    public static JobOutcome From(JobReport result) => new(
+        result.Status == JobStatus.TimedOut,
         result.ExitCode,
         result.Signal,
-        result.Stderr.ToStringUtf8() + "\n" + result.Stdout.ToStringUtf8(),
-        result.Status == JobResult.Types.Status.KilledByLimit ? result.Limit : "",
-        result.Status == JobResult.Types.Status.KilledByLimit ? result.Message : "");
+        result.Stderr + "\n" + result.Stdout,
+        result.Status == JobStatus.KilledByLimit ? result.Limit : "",
+        result.Status == JobStatus.KilledByLimit ? result.Message : "");
 }
 
 /// <summary>

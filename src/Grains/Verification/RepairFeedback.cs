@@ -46,6 +46,7 @@ public static partial class RepairFeedback
             BusError => "bus error: an invalid or misaligned memory access (check mapped files and pointer casts).",
             Fpe => "arithmetic exception, usually an integer division by zero: check divisors such as a block size computed from the number of threads or ranks.",
             OutOfMemory => "the program ran out of memory: allocate less (per-thread or per-rank blocks rather than full copies) and free what is no longer needed.",
+            OutputLimit => $"the program was stopped for writing too much ({FirstLine(message)}): print only what the sequential program prints, with no per-iteration or debug output, and write no large files.",
             NonzeroExit => $"the program exited with an error: {Tail(message)}.",
             TimeoutInfiniteLoop => "the program did not finish in time: look for a loop whose condition never changes, or threads waiting for each other.",
             MpiInvalidRank => "an MPI call names a rank that does not exist: compute neighbours from MPI_Comm_size and guard the first and last rank.",

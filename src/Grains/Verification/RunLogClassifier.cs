@@ -37,7 +37,7 @@ internal static partial class RunLogClassifier
         {
             // The agent killed it for what it wrote, not for memory: its SIGKILL says nothing about allocation. The
             // message names the limit (an output flood: "killed: output limit 256 KiB").
-            findings.Add(Other, $"{run.LimitMessage}\n" + FindingList.Tail(run.Log), "limit");
+            findings.Add(OutputLimit, $"{run.LimitMessage}\n" + FindingList.Tail(run.Log), "limit");
         }
         else if (run.Signal != 0 && !findings.Any(c => !s_nonFatal.Contains(c)))
         {

@@ -34,6 +34,7 @@ public sealed partial class AgentRegistryService(IGrainFactory grains, TimeProvi
             Sanitizers = [.. capabilities.Hardware?.Sanitizers ?? []],
             Unavailable = [.. capabilities.Unavailable],
             Calibration = capabilities.Calibration,
+            MaxProcesses = capabilities.MaxProcesses,
         });
         LogRegistered(request.AgentId, request.Pool, request.Address, string.Join(",", capabilities.Technologies));
         return new RegistrationReply { Accepted = true, HeartbeatIntervalMs = HeartbeatIntervalMs };

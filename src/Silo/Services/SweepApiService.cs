@@ -158,6 +158,7 @@ public sealed partial class SweepApiService(
                 BusyCores = agent.BusyCores,
                 QueuedJobs = agent.QueuedJobs,
                 Calibration = agent.Calibration,
+                MaxProcesses = agent.MaxProcesses,
             };
             summary.Sanitizers.AddRange(agent.Sanitizers);
             summary.Unavailable.AddRange(agent.Unavailable);

@@ -13,6 +13,9 @@ public sealed class PreflightTests
 {
     private readonly string _work = Directory.CreateTempSubdirectory("kernelsmith-preflight-").FullName;
 
+    /// <summary>What the last run printed (warnings among it).</summary>
+    private string _stdout = "";
+
     [Fact]
     public async Task Run_ThreadCountNoAgentCanStart_IsRefusedBeforeAnyExperiment()
     {
@@ -24,7 +27,7 @@ public sealed class PreflightTests
             """);
 
         Assert.Equal(2, exit);
-        Assert.Contains("the sweep was not started, nothing was run or charged: run.threads: 100000 exceed what the agent lets a job start", stderr, StringComparison.Ordinal);
+        Assert.Contains("the sweep was not started, nothing was run or charged: run.threads: 100000 exceed what any agent offering openmp lets a job start (at most ", stderr, StringComparison.Ordinal);
         AssertNothingRan(output);
     }
 
@@ -66,6 +69,49 @@ public sealed class PreflightTests
         Assert.Equal(2, exit);
         Assert.Contains("models.gpt: credential 'local': the variable KERNELSMITH_TEST_UNSET_KEY is not set on this host", stderr, StringComparison.Ordinal);
         AssertNothingRan(output);
+    }
+
+    [Fact]
+    public async Task Run_KeyTheEndpointRefuses_IsRefusedBeforeAnyModelCall()
+    {
+        await using var endpoint = await Llm.FakeOpenAiServer.StartAsync();
+        endpoint.RequiredKey = "sk-the-right-key";
+        var config = Path.Combine(_work, "config.json");
+        await File.WriteAllTextAsync(config, $$"""
+            { "Credentials": { "local": { "Key": "sk-a-wrong-key", "Endpoints": ["{{endpoint.Endpoint}}"] } } }
+            """);
+
+        var (exit, output, stderr) = await RunAsync($$"""
+            technologies: [openmp]
+            models:
+              - { id: gpt, provider: openai, endpoint: "{{endpoint.Endpoint}}", model: m, credential: local }
+            run: { input: tiny, threads: [1], max_pairs: 1, warmups: 0, expert: false }
+            """, "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"models.gpt: endpoint {endpoint.Endpoint} refused the key of credential 'local': HTTP 401", stderr, StringComparison.Ordinal);
+        Assert.Empty(endpoint.Requests);
+        AssertNothingRan(output);
+    }
+
+    [Fact]
+    public async Task Run_ModelTheEndpointDoesNotList_IsWarnedAboutAndRuns()
+    {
+        await using var endpoint = await Llm.FakeOpenAiServer.StartAsync();
+        endpoint.ServedModels = ["qwen-coder"];
+
+        var (exit, output, stderr) = await RunAsync($$"""
+            technologies: [openmp]
+            models:
+              - { id: gpt, provider: openai, endpoint: "{{endpoint.Endpoint}}", model: qwen-coder-typo }
+            run: { input: tiny, threads: [1], max_pairs: 1, warmups: 0, expert: false }
+            """);
+
+        Assert.Equal(1, endpoint.ModelListings);
+        Assert.Contains($"warning: models.gpt: endpoint {endpoint.Endpoint} does not list model 'qwen-coder-typo' (it lists qwen-coder)",
+            System.Text.RegularExpressions.Regex.Replace(_stdout, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(2, new ResultsDirectory(output).ReadRecords().Count);
+        Assert.NotEqual(2, exit);
     }
 
     [Fact]
@@ -137,7 +183,8 @@ public sealed class PreflightTests
             args = [.. args, "--out", output];
         }
 
-        var (exit, _, stderr) = await CommandLineTests.KernelsmithAsync(TimeSpan.FromMinutes(3), args);
+        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(TimeSpan.FromMinutes(3), args);
+        _stdout = stdout;
         return (exit, output, stderr);
     }
 

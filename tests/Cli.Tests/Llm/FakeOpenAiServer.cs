@@ -22,6 +22,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private int _answerable = int.MaxValue;
     private int _answered;
     private int _held;
+    private int _listings;
 
     private FakeOpenAiServer(WebApplication app, string endpoint)
     {
@@ -40,6 +41,15 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public int PeakInFlight { get; private set; }
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>When set, the only key the endpoint accepts: any other gets 401 with OpenAI's error body, as OpenAI answers.</summary>
+    public string? RequiredKey { get; set; }
+
+    /// <summary>The models <c>GET /v1/models</c> lists; none by default.</summary>
+    public IReadOnlyList<string> ServedModels { get; set; } = [];
+
+    /// <summary>How many times <c>GET /v1/models</c> was asked.</summary>
+    public int ModelListings => Volatile.Read(ref _listings);
 
     /// <summary>Requests now held at the gate (a caller that goes away while held is no longer counted).</summary>
     public int Held => Volatile.Read(ref _held);
@@ -61,6 +71,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenAiServer(app, $"http://127.0.0.1:{port}/v1");
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapGet("/v1/models", server.ListModelsAsync);
         await app.StartAsync();
         return server;
     }
@@ -94,10 +105,45 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private async Task ListModelsAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _listings);
+        if (await RefusedAsync(context))
+        {
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray([.. ServedModels.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "test" })]),
+        });
+    }
+
+    private async Task<bool> RefusedAsync(HttpContext context)
+    {
+        if (RequiredKey is null || context.Request.Headers.Authorization.ToString() == $"Bearer {RequiredKey}")
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = "Incorrect API key provided.", ["type"] = "invalid_request_error", ["code"] = "invalid_api_key" },
+        });
+        return true;
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         Requests.Enqueue((context.Request.Headers.Authorization.ToString(), body));
+        if (await RefusedAsync(context))
+        {
+            return;
+        }
+
         var now = Interlocked.Increment(ref _inFlight);
         PeakInFlight = Math.Max(PeakInFlight, now);
         try

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Google.Protobuf;
 using Kernelsmith.Contracts.Agents;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Scheduling;
 using Orleans.Runtime;
@@ -31,38 +29,38 @@ internal sealed partial class FakeAgent(ILocalSiloDetails silo) : IJobRunner
     public Task<AgentInfo> SelectAgentAsync(string technology, IReadOnlyList<string>? pools, string? preferred, CancellationToken cancellationToken) =>
         Task.FromResult(Agent);
 
-    public async Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job, CancellationToken cancellationToken)
+    public async Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job, CancellationToken cancellationToken)
     {
         await ArriveAsync(job.JobId, "build");
-        var source = string.Concat(job.Files.Select(f => f.Content.ToStringUtf8()));
+        var source = string.Concat(job.Files.Select(f => f.Content));
         if (Marker(source, "build-error") is { } error)
         {
-            return new JobResult { Status = JobResult.Types.Status.Exited, ExitCode = 1, Stderr = ByteString.CopyFromUtf8($"main.c:1:1: error: {error}\n"), Toolchain = "gcc 12.2" };
+            return new JobReport { Status = JobStatus.Exited, ExitCode = 1, Stderr = $"main.c:1:1: error: {error}\n", Toolchain = "gcc 12.2" };
         }
 
         var artifact = $"artifact-{(uint)source.GetHashCode():x8}";
         s_artifacts[artifact] = source;
-        return new JobResult { Status = JobResult.Types.Status.Exited, ArtifactId = artifact, Toolchain = "gcc 12.2", Cores = { 0 } };
+        return new JobReport { Status = JobStatus.Exited, ArtifactId = artifact, Toolchain = "gcc 12.2", Cores = [0] };
     }
 
-    public async Task<JobResult> RunAsync(AgentInfo agent, RunJob job, CancellationToken cancellationToken)
+    public async Task<JobReport> RunAsync(AgentInfo agent, RunRequest job, CancellationToken cancellationToken)
     {
         await ArriveAsync(job.JobId, "run");
         return Run(job);
     }
 
-    private static JobResult Run(RunJob job)
+    private static JobReport Run(RunRequest job)
     {
         var source = s_artifacts.TryGetValue(job.ArtifactId, out var text) ? text : throw new AgentUnavailableException($"no artifact {job.ArtifactId}");
         var exit = Marker(source, "exit") is { } code ? int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        return new JobResult
+        return new JobReport
         {
-            Status = JobResult.Types.Status.Exited,
+            Status = JobStatus.Exited,
             ExitCode = exit,
-            Stdout = ByteString.CopyFromUtf8((Marker(source, "prints") ?? "42") + "\n"),
-            Stderr = ByteString.CopyFromUtf8(exit != 0 ? "Segmentation fault\n" : ""),
+            Stdout = (Marker(source, "prints") ?? "42") + "\n",
+            Stderr = exit != 0 ? "Segmentation fault\n" : "",
             WallSeconds = Marker(source, "seconds") is { } seconds ? double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : 1.0,
-            Cores = { Enumerable.Range(0, Math.Max(1, job.Threads)) },
+            Cores = [.. Enumerable.Range(0, Math.Max(1, job.Threads))],
         };
     }
 
@@ -70,35 +68,30 @@ internal sealed partial class FakeAgent(ILocalSiloDetails silo) : IJobRunner
     /// Each arm run once as <see cref="RunAsync"/> would, reported as the fewest pairs with a zero-width interval: the
     /// speedup is the baseline's seconds over the arm's, and the first arm that fails is the measurement's result.
     /// </summary>
-    public async Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job, CancellationToken cancellationToken)
+    public async Task<JobReport> MeasureAsync(AgentInfo agent, MeasureRequest job, CancellationToken cancellationToken)
     {
         await ArriveAsync(job.JobId, "measure");
-        var measurement = new MeasureResult { Pairs = job.MinPairs, Reached = true, Stopped = "precision", FailedArm = -1 };
-        var results = new List<JobResult>();
+        var runs = new List<TimedRun>();
+        var results = new List<JobReport>();
         foreach (var (arm, index) in job.Arms.Select((a, i) => (a, i)))
         {
             var result = Run(arm);
             if (result.ExitCode != 0)
             {
-                result.Measurement = new MeasureResult { Pairs = 0, Stopped = "failed", FailedArm = index };
-                return result;
+                return result with { Measurement = new MeasureReport([], [], 0, false, "failed", index, 0) };
             }
 
             results.Add(result);
-            measurement.Runs.Add(new MeasuredRun { Arm = index, Round = 0, WallSeconds = result.WallSeconds, CpuSeconds = result.WallSeconds, Result = result });
+            runs.Add(new TimedRun(index, 0, 0, result.WallSeconds, result.WallSeconds, 0, result));
         }
 
-        foreach (var (result, index) in results.Select((r, i) => (r, i)))
+        var arms = results.Select((result, index) =>
         {
             var speedup = results[0].WallSeconds / result.WallSeconds;
-            measurement.Arms.Add(new ArmSummary
-            {
-                Arm = index, Speedup = speedup, SpeedupLow = speedup, SpeedupHigh = speedup, Reached = true,
-                MedianSeconds = result.WallSeconds, MedianCpuSeconds = result.WallSeconds,
-            });
-        }
-
-        return new JobResult { Status = JobResult.Types.Status.Exited, Measurement = measurement, Cores = { 0 } };
+            return new ArmSummary(index, speedup, speedup, speedup, 0, result.WallSeconds, result.WallSeconds, 0, 0, 0, 0, true);
+        });
+        var measurement = new MeasureReport(runs, [.. arms], job.MinPairs, true, "precision", -1, 0);
+        return new JobReport { Status = JobStatus.Exited, Measurement = measurement, Cores = [0] };
     }
 
     private async Task ArriveAsync(string jobId, string kind)

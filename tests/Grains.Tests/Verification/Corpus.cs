@@ -33,7 +33,9 @@ public sealed record CorpusCase(string Name, string File, string Expected, Corpu
 /// <c>build:</c> (a compiler command; in build/ it must fail), <c>run:</c> (runs the latest build), <c>technology:</c>,
 /// <c>timeout:</c> (seconds, for programs that never finish), and in verify/ <c>reference-build:</c>, <c>reference:</c>,
 /// <c>repeat:</c> and <c>check: parallelism</c>. In commands, {src} is the program, {exe} and {ref} the executables,
-/// and leading NAME=value words set the environment. nvcc/ and cuda-run/ hold text fixtures: no CUDA toolkit here.
+/// and leading NAME=value words set the environment. nvcc/ and cuda-run/ hold text fixtures: no CUDA toolkit here;
+/// agent-run/ holds what an agent reports of a job it stopped at one of its limits (<c># limit:</c> and
+/// <c># message:</c>, as the sandbox reports them), since the corpus runs its programs without an agent.
 /// </summary>
 public static partial class Corpus
 {
@@ -78,6 +80,12 @@ public static partial class Corpus
             if (folder == "cuda-run")
             {
                 cases.Add(new(file, file, expected, CorpusKind.RunFixture, Technologies.Cuda, null, null));
+                continue;
+            }
+
+            if (folder == "agent-run")
+            {
+                cases.Add(new(file, file, expected, CorpusKind.RunFixture, Technologies.OpenMp, null, null));
                 continue;
             }
 
@@ -189,8 +197,13 @@ public sealed class CorpusFixture : IAsyncLifetime
         switch (@case.Kind)
         {
             case CorpusKind.BuildFixture or CorpusKind.RunFixture:
-                var log = string.Join('\n', File.ReadAllLines(path).SkipWhile(l => l.StartsWith('#')));
-                var outcome = new JobOutcome(false, 1, 0, log);
+                var lines = File.ReadAllLines(path);
+                var log = string.Join('\n', lines.SkipWhile(l => l.StartsWith('#')));
+                string Said(string key) => lines.TakeWhile(l => l.StartsWith('#')).Select(l => l.TrimStart('#', ' '))
+                    .FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal))?[(key.Length + 1)..].Trim() ?? "";
+                var outcome = Said("limit") is { Length: > 0 } limit
+                    ? new JobOutcome(false, 0, 9, log, limit, Said("message"))
+                    : new JobOutcome(false, 1, 0, log);
                 return new(log, @case.Kind == CorpusKind.BuildFixture ? ErrorTaxonomy.ClassifyBuild(outcome) : ErrorTaxonomy.ClassifyRun(outcome, @case.Technology), null);
 
             case CorpusKind.Parallelism:

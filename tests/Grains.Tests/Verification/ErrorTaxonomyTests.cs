@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Verification;
 
@@ -233,7 +234,7 @@ public sealed partial class ErrorTaxonomyTests
             Stderr = ByteString.CopyFromUtf8("[vm:2372 :0:2372] Caught signal 11 (Segmentation fault: address not mapped to object at address (nil))\n"),
         };
 
-        var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.Mpi);
+        var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result.ToDomain()), Technologies.Mpi);
 
         Assert.Equal(ErrorCategories.SegmentationFault, Assert.Single(findings).Category);
     }
@@ -276,7 +277,7 @@ public sealed partial class ErrorTaxonomyTests
     [Theory]
     [InlineData("output", "killed: output limit 256 KiB")]
     [InlineData("disk", "killed: disk limit 128 MiB in the work directory")]
-    public void ClassifyRun_KilledAtAnOutputOrDiskLimit_IsNotOutOfMemory(string limit, string message)
+    public void ClassifyRun_KilledAtAnOutputOrDiskLimit_IsAnOutputLimitNotOutOfMemory(string limit, string message)
     {
         // As the agent reports an output flood: SIGKILL, its message naming the limit.
         var result = new JobResult
@@ -285,9 +286,9 @@ public sealed partial class ErrorTaxonomyTests
             Stdout = ByteString.CopyFromUtf8("line 0 of a program that never stops printing\n"),
         };
 
-        var finding = Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.OpenMp));
+        var finding = Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result.ToDomain()), Technologies.OpenMp));
 
-        Assert.Equal(ErrorCategories.Other, finding.Category);
+        Assert.Equal(ErrorCategories.OutputLimit, finding.Category);
         Assert.StartsWith(message, finding.Message, StringComparison.Ordinal);
     }
 
@@ -296,7 +297,7 @@ public sealed partial class ErrorTaxonomyTests
     {
         var result = new JobResult { Status = JobResult.Types.Status.KilledByLimit, Limit = "memory", Message = "killed: memory limit 256 MiB", Signal = 9 };
 
-        Assert.Equal(ErrorCategories.OutOfMemory, Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), Technologies.OpenMp)).Category);
+        Assert.Equal(ErrorCategories.OutOfMemory, Assert.Single(ErrorTaxonomy.ClassifyRun(JobOutcome.From(result.ToDomain()), Technologies.OpenMp)).Category);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 using Kernelsmith.Grains.Verification;
@@ -38,13 +37,13 @@ public sealed class BuildStage : IStage
         var result = await context.BuildAsync(agent, Jobs.Build(context.JobId("build"), round.Files, BuildRecipe.For(context.Kernel, context.Technology), timeout));
         var log = Jobs.Log(result);
         round = round with { AgentId = agent.AgentId, BuildLog = log, Toolchain = result.Toolchain };
-        if (result.Status == JobResult.Types.Status.TimedOut)
+        if (result.Status == JobStatus.TimedOut)
         {
             return context.Fail(round, Verdict.BuildError, $"the build did not finish within {timeout} s", RepairFeedback.BuildTimedOut(),
                 ErrorTaxonomy.ClassifyBuild(JobOutcome.From(result)));
         }
 
-        if (result.Status == JobResult.Types.Status.KilledByLimit)
+        if (result.Status == JobStatus.KilledByLimit)
         {
             return context.Fail(round, Verdict.BuildError, $"the build was stopped: {result.Message}", RepairFeedback.BuildStopped(result.Message));
         }

@@ -1,7 +1,7 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Contracts.Protos;
+using Kernelsmith.Grains.Scheduling;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
 
@@ -23,4 +23,4 @@ public interface IConfigurationTiming
 /// <paramref name="ReferenceFailed"/>: the failed run was the sequential reference's, timed beside the program.
 /// <paramref name="Stderr"/>: what the program's first kept run wrote to standard error (a wrong output's best clue).
 /// </summary>
-public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobResult? Failed = null, bool ReferenceFailed = false, string Stderr = "");
+public sealed record Timing(RunMeasurement? Measurement, IReadOnlyList<string> Outputs, JobReport? Failed = null, bool ReferenceFailed = false, string Stderr = "");

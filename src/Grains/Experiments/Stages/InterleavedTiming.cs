@@ -37,6 +37,6 @@ public sealed class InterleavedTiming : IConfigurationTiming
             ExpertSpeedup = expert?.Speedup,
         };
         var runs = Measurements.Outputs(measurement, 1);
-        return new Timing(measured, [.. runs.Select(Jobs.ProducedOutput)], Stderr: runs.Select(r => r.Stderr.ToStringUtf8()).FirstOrDefault(e => e.Length > 0) ?? "");
+        return new Timing(measured, [.. runs.Select(Jobs.ProducedOutput)], Stderr: runs.Select(r => r.Stderr).FirstOrDefault(e => e.Length > 0) ?? "");
     }
 }

@@ -1,5 +1,4 @@
 using Kernelsmith.Contracts.Experiments;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Verification;
 
@@ -16,7 +15,7 @@ public static class RunFailures
     ];
 
     /// <summary>The failed round for a run that did not exit cleanly <paramref name="where"/>; null when it did.</summary>
-    public static StepResult? Of(StageContext context, Round round, JobResult result, string where)
+    public static StepResult? Of(StageContext context, Round round, JobReport result, string where)
     {
         if (Jobs.Succeeded(result))
         {
@@ -27,7 +26,7 @@ public static class RunFailures
         var log = Jobs.Log(result);
         round = round with { RunLog = log };
         var findings = ErrorTaxonomy.ClassifyRun(JobOutcome.From(result), context.Technology);
-        var hung = result.Status == JobResult.Types.Status.TimedOut || result is { Status: JobResult.Types.Status.KilledByLimit, Limit: "cpu" };
+        var hung = result.Status == JobStatus.TimedOut || result is { Status: JobStatus.KilledByLimit, Limit: "cpu" };
         if (hung && findings.FirstOrDefault(f => s_mpiErrors.Contains(f.Category)) is { } mpiError)
         {
             // The program failed first: the MPI library reported its error, then its launcher never returned (Open MPI
@@ -42,7 +41,7 @@ public static class RunFailures
                 RepairFeedback.TimedOut(where, timeout), findings);
         }
 
-        if (result.Status == JobResult.Types.Status.KilledByLimit)
+        if (result.Status == JobStatus.KilledByLimit)
         {
             return context.Fail(round, Verdict.RuntimeError, $"{where}: {result.Message}", RepairFeedback.RunStopped(where, result.Message, log), findings);
         }

@@ -49,9 +49,7 @@ public sealed class SanitizeStage : IStage
             {
                 // Sanitizers slow a program down several times; the run is untimed, so it gets a longer limit.
                 var job = Jobs.Run(context.JobId($"{sanitizer}/{input.Name}"), build.ArtifactId, input, configuration.Threads, configuration.Ranks,
-                    spec.Run.TimeoutSeconds * 10, exclusive: false, technology);
-                job.Environment.Add(recipe.RunEnvironment.ToDictionary());
-                job.Wrapper.AddRange(recipe.RunWrapper);
+                    spec.Run.TimeoutSeconds * 10, exclusive: false, technology) with { Environment = recipe.RunEnvironment, Wrapper = recipe.RunWrapper };
                 var result = await context.RunAsync(agent, job);
                 if (Jobs.Succeeded(result))
                 {

@@ -1,7 +1,6 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
@@ -39,14 +38,14 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
     public Task<AgentInfo> SelectAgentAsync(Round round) =>
         jobs.SelectAgentAsync(Technology, Spec.Pools?.GetValueOrDefault(Technology), round.AgentId ?? Experiment.AgentId, CancellationToken.None);
 
-    public async Task<JobResult> BuildAsync(AgentInfo agent, BuildJob job)
+    public async Task<JobReport> BuildAsync(AgentInfo agent, BuildRequest job)
     {
         var result = await jobs.BuildAsync(agent, job, CancellationToken.None);
         _jobs.Add(Span(job.JobId, "build", agent, exclusive: false, result));
         return result;
     }
 
-    public async Task<JobResult> RunAsync(AgentInfo agent, RunJob job)
+    public async Task<JobReport> RunAsync(AgentInfo agent, RunRequest job)
     {
         var result = await jobs.RunAsync(agent, job, CancellationToken.None);
         _jobs.Add(Span(job.JobId, "run", agent, job.Exclusive, result));
@@ -54,7 +53,7 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
     }
 
     /// <summary>A paired measurement on the agent (<see cref="Measurements.Job"/>): one span for all its runs, exclusive.</summary>
-    public async Task<JobResult> MeasureAsync(AgentInfo agent, MeasureJob job)
+    public async Task<JobReport> MeasureAsync(AgentInfo agent, MeasureRequest job)
     {
         var result = await jobs.MeasureAsync(agent, job, CancellationToken.None);
         _jobs.Add(Span(job.JobId, "measure", agent, exclusive: true, result));
@@ -76,6 +75,6 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
         return new StepResult(round.Failed(Stage, verdict, reason, feedback, findings), verdict);
     }
 
-    private static JobSpan Span(string jobId, string kind, AgentInfo agent, bool exclusive, JobResult result) =>
+    private static JobSpan Span(string jobId, string kind, AgentInfo agent, bool exclusive, JobReport result) =>
         new(jobId, kind, agent.AgentId, exclusive, [.. result.Cores], result.QueuedUnixMs, result.StartedUnixMs, result.FinishedUnixMs, result.Cached);
 }
