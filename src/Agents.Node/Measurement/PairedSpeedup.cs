@@ -92,15 +92,6 @@ public static class PairedSpeedup
         return mean > 0 ? Math.Sqrt(variance) / mean : 0;
     }
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+    /// <summary>The median, 0 for no values (a measurement with no run).</summary>
+    public static double Median(IReadOnlyList<double> values) => values.Count == 0 ? 0 : Statistics.Median(values);
 }

@@ -4,11 +4,11 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Contracts.Telemetry;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
+using Kernelsmith.Results;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Spectre.Console;
@@ -54,14 +54,17 @@ internal static class CalibrateCommand
         }
 
         await using var cluster = await EmbeddedCluster.StartAsync(Path.Combine(Path.GetTempPath(), "kernelsmith", $"calibrate-{Guid.NewGuid():n}"), cancellationToken);
+        using var client = cluster.Connect();
         var calibrations = new List<Calibration>();
-        foreach (var agent in await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync())
+        foreach (var agent in (await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken)).Agents)
         {
             var own = new List<Calibration>();
             foreach (var count in counts.Count > 0 ? counts : [1, agent.Cores])
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                own.Add(await cluster.Grains.GetGrain<ICalibrationGrain>($"{agent.AgentId}/{count}").CalibrateAsync(kernel, run, agent.AgentId, count));
+                var order = new CalibrateRequest { Order = cluster.Serialize(new CalibrationOrder(kernel, run, agent.AgentId, count)) };
+                var reply = await client.CallAsync(async c => await c.CalibrateAsync(order, cancellationToken: cancellationToken), cancellationToken);
+                own.Add(cluster.Deserialize<Calibration>(reply.Calibration));
             }
 
             // The embedded agent is this node's: what it measured holds for every agent started here on the same hardware.

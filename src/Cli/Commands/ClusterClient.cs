@@ -5,6 +5,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
+using Kernelsmith.Contracts.Sweeps;
 
 namespace Kernelsmith.Cli.Commands;
 
@@ -31,10 +32,15 @@ internal sealed class ClusterClient : IDisposable
     private int _current;
 
     public ClusterClient(string addresses, TimeSpan patience, FileInfo? tokenFile)
-    {
-        var token = tokenFile is null
+        : this(addresses, patience, tokenFile is null
             ? Environment.GetEnvironmentVariable(TokenVariable)
-            : tokenFile.Exists ? File.ReadAllText(tokenFile.FullName).Trim() : throw new UserException($"--token-file {tokenFile.FullName} not found");
+            : tokenFile.Exists ? File.ReadAllText(tokenFile.FullName).Trim() : throw new UserException($"--token-file {tokenFile.FullName} not found"))
+    {
+    }
+
+    /// <summary>A client presenting <paramref name="token"/> (none: an open cluster), e.g. the embedded cluster's one-time token.</summary>
+    public ClusterClient(string addresses, TimeSpan patience, string? token)
+    {
         _patience = patience;
         var urls = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (urls.Length == 0)
@@ -45,6 +51,9 @@ internal sealed class ClusterClient : IDisposable
         _channels = [.. urls.Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri)
             ? GrpcChannel.ForAddress(uri, new GrpcChannelOptions
             {
+                // A record comes with its rounds' prompts, answers and logs, beyond gRPC's default 4 MB.
+                MaxReceiveMessageSize = SweepApiLimits.MaxMessageBytes,
+                MaxSendMessageSize = SweepApiLimits.MaxMessageBytes,
                 // A silo whose host vanished without closing the connection is noticed within half a minute.
                 HttpHandler = new SocketsHttpHandler
                 {
@@ -109,6 +118,11 @@ internal sealed class ClusterClient : IDisposable
                 {
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, 1 + failures / _channels.Count)), cancellationToken);
                 }
+            }
+            catch (RpcException e) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl-C: the call was cut by the caller, not refused by the cluster.
+                throw new OperationCanceledException(e.Status.Detail, e, cancellationToken);
             }
             catch (RpcException e)
             {

@@ -1,15 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;
@@ -118,41 +117,26 @@ internal static class ClusterCommands
     private static async Task<int> FetchAsync(ClusterClient connection, string sweepId, DirectoryInfo? output, bool follow, bool json, CancellationToken cancellationToken)
     {
         var results = new ResultsDirectory(output?.FullName ?? Path.Combine("out", sweepId));
-        var records = results.ReadRecords().ToList();
-        var known = records.Select(r => r.Experiment).ToHashSet(StringComparer.Ordinal);
         using var _ = connection;
         var last = "";
-        // Records come in recording order: after a silo died, the stream starts again on another at the first record
-        // not yet written, and a record seen twice is still written once.
-        await connection.FollowAsync(async client =>
+        var records = await new SweepWatch(connection, sweepId, results, results.ReadRecords())
         {
-            var request = new WatchRequest { SweepId = sweepId, From = records.Count };
-            if (follow)
+            OnStatus = status =>
             {
-                using var call = client.Watch(request, cancellationToken: cancellationToken);
-                await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
+                if (Describe(status) is var line && line != last)
                 {
-                    connection.Heard();
-                    if (update.UpdateCase == SweepUpdate.UpdateOneofCase.Record)
-                    {
-                        Append(update.Record);
-                    }
-                    else if (Describe(update.Status) is var line && line != last)
-                    {
-                        CliOutput.Progress.WriteLine(last = line);
-                    }
+                    CliOutput.Progress.WriteLine(last = line);
                 }
-            }
-            else
+            },
+            // As each record comes: a script can act on it while the sweep runs.
+            OnRecord = record =>
             {
-                using var call = client.Results(request, cancellationToken: cancellationToken);
-                await foreach (var record in call.ResponseStream.ReadAllAsync(cancellationToken))
+                if (json)
                 {
-                    connection.Heard();
-                    Append(record);
+                    CliOutput.WriteJson(record, ResultsDirectory.Json);
                 }
-            }
-        }, cancellationToken);
+            },
+        }.RunAsync(follow, cancellationToken);
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
         if (!json)
@@ -162,24 +146,6 @@ internal static class ClusterCommands
 
         CliOutput.Progress.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({records.Count} records)");
         return 0;
-
-        void Append(ResultRecord wire)
-        {
-            var record = JsonSerializer.Deserialize<ExperimentRecord>(wire.Json, ResultsDirectory.Json)!;
-            if (!known.Add(record.Experiment))
-            {
-                return;
-            }
-
-            record = record with { Attempts = JsonSerializer.Deserialize<List<Attempt>>(wire.AttemptsJson) ?? [] };
-            results.Append(record);
-            records.Add(record);
-            if (json)
-            {
-                // As each record comes: a script can act on it while the sweep runs.
-                CliOutput.WriteJson(record, ResultsDirectory.Json);
-            }
-        }
     }
 
     private static async Task<int> AgentsAsync(ClusterClient client, bool json)

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Kernelsmith.Cli.Reports;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;
@@ -29,7 +29,7 @@ internal static class ExportCommand
     public static int Run(DirectoryInfo directory, DirectoryInfo dataset, string[]? kernelDirectories, bool json = false, string format = TrainerFormats.Jsonl)
     {
         var results = ReportCommand.Open(directory);
-        var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName), dataset.FullName, format);
+        var (examples, pairs) = DatasetExport.Write(results, results.ReadRecords(), Catalog(kernelDirectories, directory.FullName)?.Kernels, dataset.FullName, format);
         if (format != TrainerFormats.Jsonl)
         {
             var file = Path.Combine(dataset.FullName, format + ".jsonl");

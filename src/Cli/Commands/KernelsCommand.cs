@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.Results;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;
@@ -40,18 +41,26 @@ internal static class KernelsCommand
         return new Command("kernels", "The kernel catalog") { list, show, validate };
     }
 
-    /// <summary>The technologies whose toolchain this machine has; CUDA solutions are only compiled where nvcc is.</summary>
-    private static IEnumerable<string> LocalTechnologies()
+    /// <summary>
+    /// The technologies this machine's agent proves at start (a test program built and ran with the toolchain), asked of
+    /// an embedded agent through the sweep API as <c>kernelsmith agents</c> asks a cluster's: the agent owns that check.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> LocalTechnologiesAsync(CancellationToken cancellationToken)
     {
-        yield return Technologies.OpenMp;
-        if (Agents.Node.Capabilities.CapabilityProbe.Version("mpicc", "--showme:version") is not null)
+        var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", $"validate-{Guid.NewGuid():n}");
+        try
         {
-            yield return Technologies.Mpi;
+            await using var cluster = await EmbeddedCluster.StartAsync(workRoot, cancellationToken);
+            using var client = cluster.Connect();
+            var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);
+            return [.. Technologies.All.Where(t => agents.Agents.Any(a => a.Technologies.Contains(t)))];
         }
-
-        if (Agents.Node.Capabilities.CapabilityProbe.Version("nvcc", "--version") is not null)
+        finally
         {
-            yield return Technologies.Cuda;
+            if (Directory.Exists(workRoot))
+            {
+                Directory.Delete(workRoot, recursive: true);
+            }
         }
     }
 
@@ -68,7 +77,7 @@ internal static class KernelsCommand
 
         var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
         var records = new List<ExperimentRecord>();
-        var local = LocalTechnologies().ToList();
+        var local = await LocalTechnologiesAsync(cancellationToken);
         var withoutSolutions = kernels.Where(k => !local.Any(k.Solutions.ContainsKey)).ToList();
         var referenceFailures = await ReferenceValidation.RunAsync(withoutSolutions, local, results, cancellationToken);
         if (withoutSolutions.Count == kernels.Count)

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Llm;
+using Kernelsmith.Results;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

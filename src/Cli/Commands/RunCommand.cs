@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Commands;

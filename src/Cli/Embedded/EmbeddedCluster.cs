@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
 using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Registration;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;
+using Kernelsmith.Cli.Commands;
 using Kernelsmith.Silo.Hosting;
+using Orleans.Serialization;
 
 namespace Kernelsmith.Cli.Embedded;
 
@@ -32,6 +35,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     /// <summary>The cluster's token: an agent in another process joins with <c>Cluster__Token</c> set to it.</summary>
     public string Token { get; private init; } = "";
+
+    /// <summary>
+    /// A client of this silo's sweep API, the same as <c>submit</c> and <c>watch</c> use, holding the one-time token
+    /// (an admin's: it may submit a sweep the runner prepared).
+    /// </summary>
+    internal ClusterClient Connect() => new(SiloUrl, ClusterClient.WatchPatience, Token);
+
+    /// <summary>A domain value as the sweep API's trusted calls carry it (Orleans' own serialization, exact on both sides).</summary>
+    internal ByteString Serialize<T>(T value) => ByteString.CopyFrom(_silo.Services.GetRequiredService<Serializer>().SerializeToArray(value));
+
+    /// <summary>The value <see cref="Serialize{T}"/> wrote.</summary>
+    internal T Deserialize<T>(ByteString bytes) =>
+        _silo.Services.GetRequiredService<Serializer>().Deserialize<T>(bytes.ToByteArray()) ?? throw new InvalidDataException($"the reply holds no {typeof(T).Name}");
 
     /// <summary>
     /// Starts the silo and, unless <paramref name="startAgent"/> is false (agents from other processes will join), the

@@ -3,6 +3,7 @@ using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Cli.Commands;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Llm;
@@ -20,9 +21,10 @@ internal static class Preflight
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task CheckAsync(
-        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<AgentInfo> agents,
+        SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IEnumerable<AgentSummary> live,
         ModelCredentials? credentials, CancellationToken cancellationToken)
     {
+        var agents = live.Select(ToAgentInfo).ToList();
         var experiments = SweepGrain.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
@@ -39,6 +41,20 @@ internal static class Preflight
             throw new UserException($"the sweep was not started, nothing was run or charged: {string.Join("; ", problems)}");
         }
     }
+
+    /// <summary>An agent as the sweep API lists it, as far as the admission check reads it.</summary>
+    private static AgentInfo ToAgentInfo(AgentSummary agent) =>
+        new(agent.AgentId, agent.Pool, agent.Address, [.. agent.Technologies], agent.Cores, agent.CpuModel, agent.MemoryBytes, agent.Tools.ToDictionary(),
+            DateTimeOffset.FromUnixTimeMilliseconds(agent.LastHeartbeatUnixMs))
+        {
+            Description = agent.Hardware,
+            Sanitizers = [.. agent.Sanitizers],
+            BusyCores = agent.BusyCores,
+            QueuedJobs = agent.QueuedJobs,
+            Unavailable = [.. agent.Unavailable],
+            Calibration = agent.Calibration,
+            MaxProcesses = agent.MaxProcesses,
+        };
 
     /// <summary>Thread counts above every agent's cores run, but their timings share cores: a warning, not a refusal.</summary>
     private static void Oversubscribed(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents)

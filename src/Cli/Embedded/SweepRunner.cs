@@ -1,14 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
-using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Spectre.Console;
 
 namespace Kernelsmith.Cli.Embedded;
@@ -16,8 +13,6 @@ namespace Kernelsmith.Cli.Embedded;
 /// <summary>Runs a sweep on an embedded cluster, with live progress, appending records to the results directory as they come.</summary>
 internal static class SweepRunner
 {
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(300);
-
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
         Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null)
@@ -50,39 +45,35 @@ internal static class SweepRunner
         await using var cluster = interactive
             ? await CliOutput.Progress.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
             : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
-        await Preflight.CheckAsync(
-            spec, kernels, await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync(), credentials, cancellationToken);
-        var sweep = cluster.Grains.GetGrain<ISweepGrain>(sweepId);
+        // From here on the runner is a client of the sweep API like submit and watch, with the silo's one-time token.
+        using var client = cluster.Connect();
+        var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);
+        await Preflight.CheckAsync(spec, kernels, agents.Agents, credentials, cancellationToken);
         // Records kept from an interrupted run are the sweep's first, so what it records from here on follows them.
-        var records = new List<ExperimentRecord>(kept ?? []);
-        if (records.Count > 0)
+        var held = kept ?? [];
+        if (held.Count > 0)
         {
-            AnsiConsole.WriteLine($"Resuming: {records.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
+            AnsiConsole.WriteLine($"Resuming: {held.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
         }
 
-        await sweep.StartWithRecordsAsync(spec, kernels, records);
-
-        async Task<SweepProgress> PollAsync()
+        var submitted = await client.CallAsync(
+            async c => await c.SubmitAsync(new SubmitRequest { Prepared = cluster.Serialize(new PreparedSweep(spec, kernels, held)) }, cancellationToken: cancellationToken),
+            cancellationToken);
+        string Describe(SweepStatus status) =>
+            $"{spec.Name}: done {status.Recorded}/{status.Total} | running {status.Running} | failed {status.Recorded - status.ByVerdict.GetValueOrDefault(Verdict.Correct.ToWireName())}";
+        Task<IReadOnlyList<ExperimentRecord>> WatchAsync(Action<SweepStatus> show) => new SweepWatch(client, submitted.SweepId, results, held)
         {
-            var progress = await sweep.GetProgressAsync();
-            foreach (var compact in await sweep.GetRecordsAsync(records.Count, int.MaxValue))
+            OnStatus = show,
+            OnRecord = record =>
             {
-                var record = compact with { Attempts = await cluster.Grains.GetGrain<IExperimentGrain>(compact.Experiment).GetAttemptsAsync() };
-                results.Append(record);
-                records.Add(record);
                 if (record.Rounds > 1)
                 {
                     CliOutput.Progress.MarkupLine(Markup.Escape(RepairStory(record)));
                 }
-            }
+            },
+        }.RunAsync(follow: true, cancellationToken);
 
-            return progress;
-        }
-
-        bool Finished(SweepProgress progress) => progress.Recorded == progress.Total && records.Count == progress.Total;
-        string Describe(SweepProgress progress) =>
-            $"{spec.Name}: done {progress.Recorded}/{progress.Total} | running {progress.Running} | failed {progress.Failed}";
-
+        IReadOnlyList<ExperimentRecord> records = [];
         if (interactive)
         {
             await CliOutput.Progress.Progress()
@@ -91,37 +82,24 @@ internal static class SweepRunner
                 .StartAsync(async context =>
                 {
                     var bar = context.AddTask("starting", maxValue: 1);
-                    for (var progress = await PollAsync(); ; progress = await PollAsync())
+                    records = await WatchAsync(status =>
                     {
-                        bar.MaxValue = Math.Max(1, progress.Total);
-                        bar.Value = progress.Recorded;
-                        bar.Description = Describe(progress);
-                        if (Finished(progress))
-                        {
-                            return;
-                        }
-
-                        await Task.Delay(s_poll, cancellationToken);
-                    }
+                        bar.MaxValue = Math.Max(1, status.Total);
+                        bar.Value = status.Recorded;
+                        bar.Description = Describe(status);
+                    });
                 });
         }
         else
         {
             var last = "";
-            for (var progress = await PollAsync(); ; progress = await PollAsync())
+            records = await WatchAsync(status =>
             {
-                if (Describe(progress) is var line && line != last)
+                if (Describe(status) is var line && line != last)
                 {
                     CliOutput.Progress.WriteLine(last = line);
                 }
-
-                if (Finished(progress))
-                {
-                    break;
-                }
-
-                await Task.Delay(s_poll, cancellationToken);
-            }
+            });
         }
 
         await SweepReport.WriteAsync(results, records, cancellationToken);

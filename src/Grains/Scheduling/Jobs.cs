@@ -38,12 +38,7 @@ public static class Jobs
     public static string FirstErrorLine(string log) =>
         Text.Clip(log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Split('\n')[0], 300, Text.LogMarker);
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+    public static double Median(IReadOnlyList<double> values) => Statistics.Median(values);
 
     private static int ToMilliseconds(double seconds) => (int)Math.Min(int.MaxValue, seconds * 1000);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Kernelsmith.Contracts.Security;
+using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
@@ -98,7 +99,12 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<ClusterTokenOptions>().ValidateOnStart();
         builder.Services.AddGrpc()
             .AddServiceOptions<AgentRegistryService>(grpc => grpc.Interceptors.Add<ClusterTokenInterceptor>())
-            .AddServiceOptions<SweepApiService>(grpc => grpc.Interceptors.Add<SweepApiAuthInterceptor>());
+            .AddServiceOptions<SweepApiService>(grpc =>
+            {
+                grpc.Interceptors.Add<SweepApiAuthInterceptor>();
+                // A submission carries its kernels (sources and input files), beyond gRPC's default 4 MB.
+                grpc.MaxReceiveMessageSize = SweepApiLimits.MaxMessageBytes;
+            });
         builder.AddGrpcAndHealthEndpoints();
         return builder;
     }

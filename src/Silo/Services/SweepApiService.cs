@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
@@ -13,15 +14,17 @@ using Kernelsmith.Grains.Yaml;
 using Kernelsmith.ServiceDefaults.Security;
 using Kernelsmith.Silo.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace Kernelsmith.Silo.Services;
 
 /// <summary>The public sweep API: the gRPC edge that maps requests to sweep grains.</summary>
 public sealed partial class SweepApiService(
-    IGrainFactory grains, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, ILogger<SweepApiService> logger)
+    IGrainFactory grains, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, Serializer serializer, ILogger<SweepApiService> logger)
     : SweepService.SweepServiceBase
 {
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(500);
+    // The cadence kernelsmith run polled at before it became a client of this API: records reach the results directory as soon.
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
     /// How long a request rides out failures of other silos (the sweep grain's silo killed, Redis restarting) before it
@@ -31,6 +34,11 @@ public sealed partial class SweepApiService(
 
     public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)
     {
+        if (!request.Prepared.IsEmpty)
+        {
+            return await SubmitPreparedAsync(Trusted<PreparedSweep>(request.Prepared, context, "submit a prepared sweep"), context);
+        }
+
         var staging = Directory.CreateTempSubdirectory("kernelsmith-submit-").FullName;
         try
         {
@@ -76,13 +84,16 @@ public sealed partial class SweepApiService(
         var sent = Math.Max(0, request.From);
         while (!context.CancellationToken.IsCancellationRequested)
         {
+            // Records first, then the status counted after them: a progress line never counts a record not yet sent.
+            var page = await RideOutAsync(() => sweep.GetRecordsAsync(sent, 100), context);
             var progress = await RideOutAsync(sweep.GetProgressAsync, context);
-            await responseStream.WriteAsync(new SweepUpdate { Status = ToStatus(progress) });
-            foreach (var record in await RideOutAsync(() => sweep.GetRecordsAsync(sent, 100), context))
+            foreach (var record in page)
             {
                 await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record, context) });
                 sent++;
             }
+
+            await responseStream.WriteAsync(new SweepUpdate { Status = ToStatus(progress) });
 
             if (sent >= progress.Total && progress.IsComplete || progress.Cancelled && sent >= progress.Recorded)
             {
@@ -148,6 +159,7 @@ public sealed partial class SweepApiService(
                 BusyCores = agent.BusyCores,
                 QueuedJobs = agent.QueuedJobs,
                 Calibration = agent.Calibration,
+                MaxProcesses = agent.MaxProcesses,
             };
             summary.Sanitizers.AddRange(agent.Sanitizers);
             summary.Unavailable.AddRange(agent.Unavailable);
@@ -157,6 +169,55 @@ public sealed partial class SweepApiService(
         }
 
         return list;
+    }
+
+    public override async Task<CalibrateReply> Calibrate(CalibrateRequest request, ServerCallContext context)
+    {
+        var order = Trusted<CalibrationOrder>(request.Order, context, "calibrate an agent");
+        try
+        {
+            var calibration = await grains.GetGrain<ICalibrationGrain>($"{order.AgentId}/{order.Threads}")
+                .CalibrateAsync(order.Kernel, order.Run, order.AgentId, order.Threads);
+            return new CalibrateReply { Calibration = ByteString.CopyFrom(serializer.SerializeToArray(calibration)) };
+        }
+        catch (Exception e) when (!ClusterFailures.IsTransient(e) && e is not OperationCanceledException)
+        {
+            // The measurement failed, not the silo: no other silo would do better.
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"calibrating {order.AgentId} at {order.Threads}: {e.Message}"));
+        }
+    }
+
+    /// <summary>A sweep the (admin) client validated and whose records it kept: started as given, nothing parsed here.</summary>
+    private async Task<SubmitReply> SubmitPreparedAsync(PreparedSweep prepared, ServerCallContext context)
+    {
+        var sweepId = SweepIds.For(prepared.Spec, prepared.Kernels);
+        await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
+        var sweep = grains.GetGrain<ISweepGrain>(sweepId);
+        await sweep.StartWithRecordsAsync(prepared.Spec, prepared.Kernels, prepared.Kept);
+        var progress = await sweep.GetProgressAsync();
+        LogSubmitted(sweepId, progress.Total, ApiCaller.Of(context).Name);
+        return new SubmitReply { SweepId = sweepId, Experiments = progress.Total };
+    }
+
+    /// <summary>
+    /// An Orleans-serialized domain value from an admin: the embedded runner's calls, which skip the checks a user's
+    /// submission gets (the client made them), so no one else may make them.
+    /// </summary>
+    private T Trusted<T>(ByteString bytes, ServerCallContext context, string action)
+    {
+        if (!ApiCaller.Of(context).Admin)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"only an admin (the cluster token) may {action}"));
+        }
+
+        try
+        {
+            return serializer.Deserialize<T>(bytes.ToByteArray()) ?? throw new InvalidDataException("empty");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"cannot {action}: the request holds no {typeof(T).Name} ({e.Message})"));
+        }
     }
 
     private async Task<ISweepGrain> FindAsync(string sweepId, ServerCallContext context)

@@ -174,7 +174,7 @@ public sealed class ChurnTests(ClusterFixture cluster, ITestOutputHelper output)
         Assert.True(exit == 0, $"watch exit {exit?.ToString() ?? "none (still running)"}:\n{string.Join('\n', lines.TakeLast(15))}");
         Assert.Contains(lines, l => l.Contains($"done {Experiments}/{Experiments}", StringComparison.Ordinal));
         // One line per experiment in results.jsonl: reconnecting never writes a record twice.
-        var written = new Kernelsmith.Cli.Results.ResultsDirectory(directory).ReadRecords();
+        var written = new Kernelsmith.Results.ResultsDirectory(directory).ReadRecords();
         Assert.Equal(Experiments, written.Count);
         Assert.Equal(Experiments, written.Select(r => r.Experiment).Distinct().Count());
     }

@@ -201,7 +201,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             failure = stdout + stderr;
             return exit == 0;
         }, TimeSpan.FromMinutes(2), $"results of {sweepId}: {failure}");
-        return new Kernelsmith.Cli.Results.ResultsDirectory(output).ReadRecords();
+        return new Kernelsmith.Results.ResultsDirectory(output).ReadRecords();
     }
 
     /// <summary>Waits until a silo answers the sweep API.</summary>

@@ -1,7 +1,7 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Grains.Verification;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

@@ -1,6 +1,6 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

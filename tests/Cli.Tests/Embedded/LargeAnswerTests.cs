@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Grains.Experiments.Stages;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

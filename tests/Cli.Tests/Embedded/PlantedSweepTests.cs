@@ -1,7 +1,7 @@
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

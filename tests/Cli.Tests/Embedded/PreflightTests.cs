@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Kernelsmith.Cli.Results;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

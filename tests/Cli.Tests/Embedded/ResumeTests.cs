@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Cli.Tests.Cluster;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

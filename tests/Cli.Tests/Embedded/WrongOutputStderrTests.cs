@@ -1,4 +1,5 @@
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 

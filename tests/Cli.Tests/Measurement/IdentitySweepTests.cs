@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Measurement;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 
@@ -78,7 +78,7 @@ public sealed class DatasetExportTests(ReportFixture fixture) : IClassFixture<Re
     private (List<DatasetExample> Examples, List<PreferencePair> Pairs) Export()
     {
         var results = new ResultsDirectory(fixture.Folder);
-        DatasetExport.Write(results, results.ReadRecords(), KernelCatalog.Load([Repository.Kernels]), _output);
+        DatasetExport.Write(results, results.ReadRecords(), KernelCatalog.Load([Repository.Kernels]).Kernels, _output);
         return (Read<DatasetExample>(DatasetExport.Examples), Read<PreferencePair>(DatasetExport.Preferences));
     }
 

@@ -1,5 +1,5 @@
-using Kernelsmith.Cli.Reports;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

@@ -1,4 +1,4 @@
-using Kernelsmith.Cli.Reports;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Kernelsmith.Cli.Reports;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

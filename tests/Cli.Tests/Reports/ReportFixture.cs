@@ -1,8 +1,8 @@
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 
 namespace Kernelsmith.Cli.Tests.Reports;
 

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
 using Parquet.Serialization;
 using SkiaSharp;
 

@@ -1,6 +1,6 @@
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Results;
 
 namespace Kernelsmith.Cli.Tests.Results;
 

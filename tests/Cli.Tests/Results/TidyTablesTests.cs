@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using Kernelsmith.Cli.Reports;
-using Kernelsmith.Cli.Results;
-using Kernelsmith.Cli.Results.Tables;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Reports;
+using Kernelsmith.Results.Tables;
 
 namespace Kernelsmith.Cli.Tests.Results;
 

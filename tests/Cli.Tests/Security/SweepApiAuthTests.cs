@@ -31,6 +31,7 @@ public sealed class SweepApiAuthTests(SecureSiloFixture silo) : IClassFixture<Se
             ["Resume"] = () => stranger.ResumeAsync(sweep).ResponseAsync,
             ["Results"] = () => FirstAsync(stranger.Results(new WatchRequest { SweepId = sweep.SweepId }).ResponseStream),
             ["ListAgents"] = () => stranger.ListAgentsAsync(new ListAgentsRequest()).ResponseAsync,
+            ["Calibrate"] = () => stranger.CalibrateAsync(new CalibrateRequest()).ResponseAsync,
         };
 
         foreach (var (name, call) in calls)
@@ -120,6 +121,23 @@ public sealed class SweepApiAuthTests(SecureSiloFixture silo) : IClassFixture<Se
         Assert.Equal(sweepId, second.Stdout.Trim().Split('\n')[^1].Trim());
         Assert.Equal(2, bobCancels.Exit);
         Assert.Equal("alice", (await silo.Client("bob").StatusAsync(new SweepRef { SweepId = sweepId })).SubmittedBy);
+    }
+
+    [Fact]
+    public async Task PreparedSubmissionAndCalibration_ByAUser_AreRefusedAsAnAdminsOnly()
+    {
+        // What kernelsmith run sends its embedded silo: a sweep it validated itself, so no user may send one.
+        var garbage = Google.Protobuf.ByteString.CopyFromUtf8("not a prepared sweep");
+
+        var submit = await Assert.ThrowsAsync<RpcException>(async () => await silo.Client("alice").SubmitAsync(new SubmitRequest { Prepared = garbage }));
+        var calibrate = await Assert.ThrowsAsync<RpcException>(async () => await silo.Client("alice").CalibrateAsync(new CalibrateRequest { Order = garbage }));
+        var garbled = await Assert.ThrowsAsync<RpcException>(async () => await silo.Client("ops").SubmitAsync(new SubmitRequest { Prepared = garbage }));
+
+        Assert.Equal(StatusCode.PermissionDenied, submit.StatusCode);
+        Assert.Contains("only an admin (the cluster token) may submit a prepared sweep", submit.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.PermissionDenied, calibrate.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, garbled.StatusCode);
+        Assert.Contains("holds no PreparedSweep", garbled.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using Kernelsmith.Cli.Commands;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Verification;
 using Kernelsmith.Grains.Yaml;
+using Kernelsmith.Results;
 using Xunit.Abstractions;
 
 namespace Kernelsmith.Cli.Tests.Verification;

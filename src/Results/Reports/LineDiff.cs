@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>A unified diff of two texts, line by line: how a program changed between two repair rounds.</summary>
 public static class LineDiff

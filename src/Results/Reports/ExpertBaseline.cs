@@ -1,6 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// The expert solution's best speedup for a record: the record's own <c>expert_speedup</c> when measured, else the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Results;
+namespace Kernelsmith.Results;
 
 /// <summary>
 /// One experiment as a flat row: the columns of <c>results.csv</c> and <c>results.parquet</c>, in this order

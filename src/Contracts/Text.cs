@@ -1,6 +1,7 @@
-namespace Kernelsmith.Grains;
+// In the root namespace: every project's code finds Text.Clip without a using, as it did when it lived in Grains.
+namespace Kernelsmith;
 
-/// <summary>Shortening text for findings, feedback and logs: the one way to clip.</summary>
+/// <summary>Shortening text for findings, feedback, logs and report cells: the one way to clip.</summary>
 public static class Text
 {
     /// <summary>The marker of a clipped log, on a line of its own so it is not read as the program's output.</summary>

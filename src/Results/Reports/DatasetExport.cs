@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Grains.Kernels;
+using Kernelsmith.Results;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>One porting example: a sequential program, its target, the hardware, what a model answered and how it fared.</summary>
 public sealed record DatasetExample(
@@ -76,11 +75,12 @@ public static partial class DatasetExport
     /// write the same examples or pairs in a trainer's own format instead (<see cref="TrainerFormats"/>).
     /// </remarks>
     public static (int Examples, int Pairs) Write(
-        ResultsDirectory results, IReadOnlyList<ExperimentRecord> records, KernelCatalog? catalog, string output, string format = TrainerFormats.Jsonl)
+        ResultsDirectory results, IReadOnlyList<ExperimentRecord> records, IEnumerable<KernelDefinition>? catalog, string output, string format = TrainerFormats.Jsonl)
     {
         Directory.CreateDirectory(output);
         var kept = records.Where(r => r.CountsAgainstModel()).OrderBy(r => r.Experiment, StringComparer.Ordinal).ToList();
-        var examples = kept.Select(r => Example(results, r, catalog)).ToList();
+        var kernels = (catalog ?? []).ToDictionary(k => k.Id, StringComparer.Ordinal);
+        var examples = kept.Select(r => Example(results, r, kernels)).ToList();
         var pairs = examples.GroupBy(e => (e.Provenance.PromptHash, e.Hardware, e.Target, e.Kernel)).SelectMany(Pairs).ToList();
         switch (format)
         {
@@ -122,7 +122,7 @@ public static partial class DatasetExport
     private static PreferenceAnswer Side(DatasetExample e) =>
         new(e.Id, e.Provenance.Model, e.Provenance.Simulated, e.Answer, e.Code, e.Verdict, e.Speedup) { SpeedupCi = e.SpeedupCi };
 
-    private static DatasetExample Example(ResultsDirectory results, ExperimentRecord r, KernelCatalog? catalog)
+    private static DatasetExample Example(ResultsDirectory results, ExperimentRecord r, IReadOnlyDictionary<string, KernelDefinition> catalog)
     {
         var folder = Path.Combine(results.Path, ResultsDirectory.AttemptsFolder(r));
         var rounds = Directory.Exists(folder)
@@ -133,7 +133,7 @@ public static partial class DatasetExport
         var code = last is not null && Directory.Exists(Path.Combine(last, "files"))
             ? Directory.GetFiles(Path.Combine(last, "files")).Order(StringComparer.Ordinal).Select(f => new CodeFile(Path.GetFileName(f), File.ReadAllText(f))).ToList()
             : [];
-        var (source, origin) = catalog is not null && catalog.TryGet(r.Kernel, out var kernel) && kernel.ContentHash == r.Provenance.KernelHash
+        var (source, origin) = catalog.TryGetValue(r.Kernel, out var kernel) && kernel.ContentHash == r.Provenance.KernelHash
             ? (kernel.Sources, "catalog")
             : SourceFromPrompt(prompt);
         var p = r.Provenance;

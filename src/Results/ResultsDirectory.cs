@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Results;
+namespace Kernelsmith.Results;
 
 /// <summary>
 /// The results directory of a sweep: <c>results.jsonl</c> appended as experiments finish, <c>results.csv</c> and <c>results.parquet</c>,

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>A line of a plot: x and y values, and whether it is a reference (drawn dashed, without markers).</summary>
 public sealed record PlotSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Reference = false)

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 
-namespace Kernelsmith.Cli.Results.Tables;
+namespace Kernelsmith.Results.Tables;
 
 /// <summary>One row of <c>tables/experiments</c>: one experiment, typed columns (docs/results.md).</summary>
 public sealed class ExperimentRow

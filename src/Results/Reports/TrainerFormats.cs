@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>A chat message as trainers read it; <see cref="Weight"/> 0 marks an assistant turn not to learn from (OpenAI's chat fine-tuning format).</summary>
 public sealed record ChatMessage(

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 
-namespace Kernelsmith.Cli.Results.Tables;
+namespace Kernelsmith.Results.Tables;
 
 /// <summary>
 /// One row of <c>tables/runs</c>: one timed pair of one configuration (thread or rank count) of one experiment, with

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Results.Tables;
+namespace Kernelsmith.Results.Tables;
 
 /// <summary>One row of <c>tables/jobs</c>: one build or run job of one experiment on an agent (the job timeline).</summary>
 public sealed class JobRow

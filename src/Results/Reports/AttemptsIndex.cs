@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Kernelsmith.Cli.Results;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// Writes <c>attempts.md</c> into an experiment's attempts folder: every round's prompt, answer, files, logs and

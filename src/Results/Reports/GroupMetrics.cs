@@ -1,6 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// The metrics of one group of records (a model x technology, or a kernel x model x technology). A problem is a

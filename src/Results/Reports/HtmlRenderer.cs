@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// Renders a report as one self-contained <c>report.html</c>: inline CSS, plots as SVG data URIs, no script and no

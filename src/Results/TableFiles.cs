@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
 
-namespace Kernelsmith.Cli.Results;
+namespace Kernelsmith.Results;
 
 /// <summary>
 /// The columns of a table's row type: its public properties in declaration order, each named by its

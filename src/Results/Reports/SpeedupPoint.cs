@@ -1,6 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// One point of a model's time and speedup curves: the medians over its correct samples at one count, the medians of

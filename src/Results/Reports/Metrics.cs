@@ -1,4 +1,4 @@
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// The estimators of the report, on plain numbers: pass@k (Chen et al. 2021), the expected best of k samples
@@ -80,7 +80,7 @@ public static class Metrics
     public static double? Median(IEnumerable<double> values)
     {
         var list = values.ToList();
-        return list.Count == 0 ? null : Grains.Scheduling.Jobs.Median(list);
+        return list.Count == 0 ? null : Statistics.Median(list);
     }
 
     private static void CheckSamples(int n, int k)

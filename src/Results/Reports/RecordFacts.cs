@@ -1,7 +1,7 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>What the metrics read off one record; each convention is decided here, once.</summary>
 public static class RecordFacts

@@ -1,8 +1,8 @@
-using Kernelsmith.Cli.Results;
-using Kernelsmith.Cli.Results.Tables;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Results;
+using Kernelsmith.Results.Tables;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// The one way a report is written, at the end of a run and by <c>kernelsmith report DIR</c>: <c>results.csv</c>,

@@ -2,7 +2,7 @@ using System.Globalization;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>
 /// Builds the report's content from recorded runs only: the sweep's setup, the study's tables, the metrics with
@@ -330,7 +330,7 @@ public sealed class ReportBuilder
             _records.Select(r => Row(
                 r.Kernel, r.ModelLabel(), r.Technology, r.Prompt, Number(r.Sample), r.Verdict.ToWireName(), Number(r.Rounds), Seconds(r.SequentialSeconds),
                 r.Passed() ? SpeedupWithInterval(r) : "–", r.Passed() && r.BestThreads is { } n ? $"{n} {RecordFacts.CountName(r.Technology)}" : "",
-                Ratio(_expert.RatioFor(r)), Clip(r.Reason.Split('\n')[0], 160), new ReportCell(r.TraceId, Code: true),
+                Ratio(_expert.RatioFor(r)), Text.Clip(r.Reason.Split('\n')[0], 161, "…"), new ReportCell(r.TraceId, Code: true),
                 _attemptLinks.TryGetValue(r.Experiment, out var link) ? new ReportCell("attempts", link) : "")).ToList()));
 
     private ReportTable CodeByModel(Func<IReadOnlyList<ExperimentRecord>, string> cell) =>
@@ -374,6 +374,4 @@ public sealed class ReportBuilder
     private static string Ratio(double? value) => value?.ToString("F2", CultureInfo.InvariantCulture) ?? "–";
 
     private static string Percent(double? value) => value is { } v ? (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%" : "–";
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

@@ -1,4 +1,4 @@
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>The content of a report, rendered the same way to Markdown and to HTML.</summary>
 public sealed record ReportDocument(string Title, IReadOnlyList<string> Notes, IReadOnlyList<ReportSection> Sections);

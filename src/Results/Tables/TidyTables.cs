@@ -1,6 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Results.Tables;
+namespace Kernelsmith.Results.Tables;
 
 /// <summary>
 /// The tidy tables of a results directory, each as <c>tables/NAME.csv</c> and <c>tables/NAME.parquet</c>: one row per

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kernelsmith.Cli.Reports;
+namespace Kernelsmith.Results.Reports;
 
 /// <summary>Renders a report as <c>report.md</c>; plots are shown as their PNG, with a link to the SVG.</summary>
 public static class MarkdownRenderer

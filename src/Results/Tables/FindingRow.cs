@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Kernelsmith.Contracts.Experiments;
 
-namespace Kernelsmith.Cli.Results.Tables;
+namespace Kernelsmith.Results.Tables;
 
 /// <summary>One row of <c>tables/findings</c>: one classified error of one experiment, in the order found (docs/taxonomy.md).</summary>
 public sealed class FindingRow
