@@ -60,6 +60,11 @@ public sealed partial class SweepApiService(
             var spec = SweepSpecLoader.Parse(string.IsNullOrEmpty(request.SpecName) ? "sweep.yaml" : request.SpecName, request.SpecYaml, catalog, prompts,
                 credentials.Value, request.Variables.ToDictionary());
             var kernels = spec.Kernels.Select(id => catalog.TryGet(id, out var kernel) ? kernel : throw new InvalidOperationException(id)).ToList();
+            if (await RefusedKeysAsync(spec, context.CancellationToken) is { Count: > 0 } refused)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"the sweep was not started, nothing was run or charged: {string.Join("; ", refused)}"));
+            }
+
             var sweepId = SweepIds.For(spec, kernels);
             // Claimed before the sweep starts: a sweep never runs without a submitter who may stop it.
             await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
@@ -188,6 +193,35 @@ public sealed partial class SweepApiService(
     }
 
     /// <summary>A sweep the (admin) client validated and whose records it kept: started as given, nothing parsed here.</summary>
+    /// <summary>
+    /// Each OpenAI-compatible model's endpoint asked for its model list (free) with the key the sweep would send: a key it
+    /// refuses would turn every experiment of that model into an infra error, so the sweep is refused at once instead.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RefusedKeysAsync(SweepSpec spec, CancellationToken cancellationToken)
+    {
+        var refused = new List<string>();
+        foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
+        {
+            string? key;
+            try
+            {
+                key = model.Credential is { } credential ? credentials.Value.Key(credential, model.Endpoint ?? ModelCredentials.OpenAiEndpoint) : null;
+            }
+            catch (InvalidOperationException e)
+            {
+                refused.Add($"models.{model.Id}: {e.Message}");
+                continue;
+            }
+
+            if ((await ModelEndpointCheck.CheckAsync(model, key, TimeSpan.FromSeconds(5), cancellationToken)).Refusal is { } refusal)
+            {
+                refused.Add($"models.{model.Id}: {refusal}");
+            }
+        }
+
+        return refused;
+    }
+
     private async Task<SubmitReply> SubmitPreparedAsync(PreparedSweep prepared, ServerCallContext context)
     {
         var sweepId = SweepIds.For(prepared.Spec, prepared.Kernels);

@@ -14,7 +14,7 @@ public sealed class CredentialTests(SecureSiloFixture silo) : IClassFixture<Secu
     public static TheoryData<string, string, string> Thefts => new()
     {
         { "credential: lab", "bound", "models[1].endpoint: credential 'lab' is not bound to endpoint" },
-        { "credential: root", "bound", "models[1].credential: unknown credential 'root' (known: lab)" },
+        { "credential: root", "bound", "models[1].credential: unknown credential 'root' (known: lab, revoked)" },
         { "apiKeyEnv: OPENAI_API_KEY", "bound", "models[1].apiKeyEnv: a spec no longer reads API keys from the host" },
         { "apiKeyFile: CLUSTER_TOKEN_FILE", "bound", "models[1].apiKeyFile: a spec no longer reads API keys from the host" },
         { "temperature: 0", "${KERNELSMITH_TEST_SILO_SECRET}", "models[1].endpoint: environment variable KERNELSMITH_TEST_SILO_SECRET is not set" },
@@ -52,6 +52,21 @@ public sealed class CredentialTests(SecureSiloFixture silo) : IClassFixture<Secu
         Assert.True(exit == 0, stdout + stderr);
         Assert.All(silo.Lab.Requests, r => Assert.Equal($"Bearer {SecureSiloFixture.ApiKey}", r.Authorization));
         Assert.Equal(0, silo.Thief.Connections);
+    }
+
+    [Fact]
+    public async Task Submit_KeyTheEndpointRefuses_IsRefusedBeforeAnyModelCall()
+    {
+        var models = $"  - {{ id: gpt, provider: openai, endpoint: '{silo.Revoked.Endpoint}', model: m, credential: revoked }}";
+        var spec = await silo.SpecAsync("revoked", models);
+
+        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(
+            "submit", spec, "--kernels", Repository.Kernels, "--cluster", silo.SiloUrl, "--token-file", silo.TokenFile("alice"));
+
+        Assert.True(exit == 2, stdout + stderr);
+        Assert.Contains($"models.gpt: endpoint {silo.Revoked.Endpoint} refused the key of credential 'revoked': HTTP 401", stderr, StringComparison.Ordinal);
+        Assert.True(silo.Revoked.ModelListings > 0);
+        Assert.Empty(silo.Revoked.Requests);
     }
 
     [Fact]

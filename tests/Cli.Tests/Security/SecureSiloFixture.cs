@@ -40,6 +40,9 @@ public sealed class SecureSiloFixture : IAsyncLifetime
     /// <summary>The endpoint the operator's credential <c>lab</c> is bound to.</summary>
     public Llm.FakeOpenAiServer Lab { get; private set; } = null!;
 
+    /// <summary>The endpoint of credential <c>revoked</c>, whose key the endpoint no longer accepts.</summary>
+    public Llm.FakeOpenAiServer Revoked { get; private set; } = null!;
+
     /// <summary>An endpoint no credential is bound to: it must never be offered a request carrying one.</summary>
     public LoopbackListener Thief { get; } = new();
 
@@ -48,6 +51,8 @@ public sealed class SecureSiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Lab = await Llm.FakeOpenAiServer.StartAsync();
+        Revoked = await Llm.FakeOpenAiServer.StartAsync();
+        Revoked.RequiredKey = "sk-the-current-key";
         foreach (var (who, token) in Tokens)
         {
             await File.WriteAllTextAsync(TokenFile(who), token + "\n");
@@ -70,6 +75,7 @@ public sealed class SecureSiloFixture : IAsyncLifetime
             ["Credentials"] = new Dictionary<string, object>
             {
                 ["lab"] = new { KeyFile = keyFile, Endpoints = new[] { Lab.Endpoint } },
+                ["revoked"] = new { Key = "sk-revoked-last-month", Endpoints = new[] { Revoked.Endpoint } },
             },
         }));
 
@@ -107,6 +113,7 @@ public sealed class SecureSiloFixture : IAsyncLifetime
 
         Thief.Dispose();
         await Lab.DisposeAsync();
+        await Revoked.DisposeAsync();
     }
 
     /// <summary>A sweep API client presenting <paramref name="who"/>'s token, a made-up one, or none (null).</summary>
