@@ -75,8 +75,9 @@ internal static class BenchCommand
             [PromptLibrary.Plain],
             experiments,
             new RepairSettings(0),
-            new RunSettings("tiny", [1], [1], 1, 60, 120),
-            // The orchestration is measured, not the checks: one build and one run per experiment.
+            new RunSettings("tiny", [1], [1], 1, 60, 120) { MaxPairs = 1, Warmups = 0, Expert = false },
+            // The orchestration is measured, not the checks or the timing protocol: one build and one timed pair per
+            // experiment (the paired protocol's repeats until its interval is tight would measure the machine's noise).
             Verify: new VerifySettings([], Amplify: false));
 
         var dispatch = new List<double>();
