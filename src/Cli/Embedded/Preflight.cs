@@ -29,8 +29,12 @@ internal static class Preflight
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));
-        problems.AddRange(SweepAdmission.Unhonoured(spec, technologies, agents));
-        Oversubscribed(spec, technologies, agents);
+        var unhonoured = SweepAdmission.Unhonoured(spec, technologies, agents);
+        problems.AddRange(unhonoured);
+        if (unhonoured.Count == 0)
+        {
+            Oversubscribed(spec, technologies, agents);
+        }
         foreach (var model in spec.Models.Where(m => m.Provider == ModelProviders.OpenAi))
         {
             problems.AddRange(await ModelProblemsAsync(model, credentials, cancellationToken));
@@ -60,8 +64,7 @@ internal static class Preflight
     private static void Oversubscribed(SweepSpec spec, IReadOnlyList<string> technologies, IReadOnlyList<AgentInfo> agents)
     {
         var cores = agents.Count == 0 ? 0 : agents.Max(a => a.Cores);
-        if (technologies.Contains(Technologies.OpenMp) && cores > 0 && spec.Run.Threads.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed
-            && SweepAdmission.Unhonoured(spec, technologies, agents).Count == 0)
+        if (technologies.Contains(Technologies.OpenMp) && cores > 0 && spec.Run.Threads.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed)
         {
             AnsiConsole.MarkupLine($"[yellow]warning:[/] run.threads: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
         }
