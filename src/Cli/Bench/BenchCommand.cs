@@ -159,7 +159,8 @@ internal static class BenchCommand
             while (!sampling.IsCancellationRequested)
             {
                 peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                await Task.Delay(500, CancellationToken.None);
+                // Not more often: each sample is a full blocking collection, which would slow what is measured.
+                await Task.Delay(2000, CancellationToken.None);
             }
         }, CancellationToken.None);
         var clock = Stopwatch.StartNew();

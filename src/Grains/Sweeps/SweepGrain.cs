@@ -125,6 +125,12 @@ public sealed partial class SweepGrain(
     {
         S.Cancelled = true;
         await state.WriteStateAsync();
+        // Pushed, not polled: each active experiment stops before its next step (one that misses this, its silo gone,
+        // asks the sweep when its reminder starts it again).
+        foreach (var index in Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Where(i => !IsRecorded(i)))
+        {
+            _ = GrainFactory.GetGrain<IExperimentGrain>(_experiments[index].ExperimentId).StopAsync();
+        }
     }
 
     public async Task ResumeAsync()
