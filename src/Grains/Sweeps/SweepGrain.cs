@@ -375,7 +375,7 @@ public sealed partial class SweepGrain(
          from prompt in spec.Prompts
          from sample in Enumerable.Range(0, spec.Samples)
          select new ExperimentSpec(
-             $"{sweepId}/{kernel}/{technology}/{model.Id}/{prompt}/{sample}",
+             new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
              spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools)).ToList();
