@@ -68,4 +68,10 @@ public interface IAgentRegistryGrain : IGrainWithIntegerKey
 
     /// <summary>Returns the agents that heartbeated recently.</summary>
     Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync();
+
+    /// <summary>
+    /// Tells <paramref name="directory"/> of every change from now on, for a minute unless subscribed again, and returns
+    /// the live agents now.
+    /// </summary>
+    Task<IReadOnlyList<AgentInfo>> SubscribeAsync(IAgentDirectoryObserver directory);
 }

@@ -16,6 +16,7 @@ public static class ExperimentServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddExperiments(this IServiceCollection services)
     {
+        services.TryAddSingleton<AgentDirectory>();
         services.TryAddSingleton<JobDispatcher>();
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<JobDispatcher>());
         services.TryAddSingleton<IConfigurationTiming, InterleavedTiming>();

@@ -1,43 +1,59 @@
 using Kernelsmith.Contracts.Agents;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 
 namespace Kernelsmith.Grains.Scheduling;
 
 /// <summary>
 /// The cluster's list of agents. Agents re-register when the registry does not know them, so the list
-/// is soft state and needs no persistence.
+/// is soft state and needs no persistence. Each silo's <see cref="AgentDirectory"/> subscribes and is told of every
+/// change, so dispatching a job asks nothing of this grain.
 /// </summary>
-public sealed class AgentRegistryGrain(TimeProvider clock) : Grain, IAgentRegistryGrain
+public sealed class AgentRegistryGrain(TimeProvider clock, ILogger<AgentRegistryGrain> logger) : Grain, IAgentRegistryGrain
 {
-    private static readonly TimeSpan s_liveness = TimeSpan.FromSeconds(15);
+    /// <summary>An agent whose last heartbeat is older than this is not live.</summary>
+    public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(15);
     private readonly Dictionary<string, AgentInfo> _agents = new(StringComparer.Ordinal);
+    private readonly ObserverManager<IAgentDirectoryObserver> _directories = new(AgentDirectory.SubscriptionLifetime, logger);
 
     public Task RegisterAsync(AgentInfo agent)
     {
         _agents[agent.AgentId] = agent with { LastHeartbeat = clock.GetUtcNow() };
-        return Task.CompletedTask;
+        return ChangedAsync();
     }
 
-    public Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs)
+    public async Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs)
     {
         if (!_agents.TryGetValue(agentId, out var agent))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         _agents[agentId] = agent with { LastHeartbeat = clock.GetUtcNow(), BusyCores = busyCores, QueuedJobs = queuedJobs };
-        return Task.FromResult(true);
+        await ChangedAsync();
+        return true;
     }
 
-    public Task ReportUnreachableAsync(string agentId)
+    public Task ReportUnreachableAsync(string agentId) => _agents.Remove(agentId) ? ChangedAsync() : Task.CompletedTask;
+
+    public Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync() => Task.FromResult(Live());
+
+    public Task<IReadOnlyList<AgentInfo>> SubscribeAsync(IAgentDirectoryObserver directory)
     {
-        _agents.Remove(agentId);
-        return Task.CompletedTask;
+        _directories.Subscribe(directory, directory);
+        return Task.FromResult(Live());
     }
 
-    public Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync()
+    private IReadOnlyList<AgentInfo> Live()
     {
         var now = clock.GetUtcNow();
-        IReadOnlyList<AgentInfo> live = _agents.Values.Where(a => now - a.LastHeartbeat < s_liveness).ToList();
-        return Task.FromResult(live);
+        return _agents.Values.Where(a => now - a.LastHeartbeat < Liveness).ToList();
+    }
+
+    private Task ChangedAsync()
+    {
+        var live = Live();
+        _directories.Notify(directory => directory.AgentsChanged(live));
+        return Task.CompletedTask;
     }
 }

@@ -15,7 +15,8 @@ namespace Kernelsmith.Grains.Scheduling;
 public sealed class AgentUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Picks agents for jobs and sends them build and run work over gRPC.</summary>
-public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<ClusterTokenOptions> token, ILogger<JobDispatcher> logger) : IJobRunner, IDisposable
+public sealed partial class JobDispatcher(IGrainFactory grains, AgentDirectory directory, IOptions<ClusterTokenOptions> token, ILogger<JobDispatcher> logger)
+    : IJobRunner, IDisposable
 {
     private static readonly TimeSpan s_agentWait = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
@@ -23,11 +24,11 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
 
     public async Task<AgentInfo> SelectAgentAsync(AgentNeeds needs, string? preferred, CancellationToken cancellationToken)
     {
-        var registry = grains.GetGrain<IAgentRegistryGrain>(0);
         var deadline = Stopwatch.StartNew();
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
-            var agents = await registry.GetLiveAgentsAsync();
+            // The silo's directory first; when no agent there fits, the registry itself at once, then at each change.
+            var agents = await directory.LiveAsync(refresh: attempt > 0);
             var able = agents.Where(a => needs.Offers(a) && needs.HasRoom(a)).ToList();
             // An experiment stays on its agent (its artifact and reference time are there); a new one goes to the
             // agent with the least work in flight from this silo per core.
@@ -39,6 +40,11 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
                 return chosen;
             }
 
+            if (attempt == 0)
+            {
+                continue;
+            }
+
             if (deadline.Elapsed > s_agentWait)
             {
                 var where = needs.Pools is { Count: > 0 } pools ? $" in pool {string.Join(" or ", pools)}" : "";
@@ -48,7 +54,7 @@ public sealed partial class JobDispatcher(IGrainFactory grains, IOptions<Cluster
                     : $"no live agent{where} can run {needs.Technology} (agents: {(agents.Count == 0 ? "none" : string.Join(", ", agents.Select(a => $"{a.AgentId} in {a.Pool} [{string.Join(",", a.Technologies)}]")))})");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            await directory.ChangedAsync(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
@@ -10,7 +11,7 @@ namespace Kernelsmith.Grains.Experiments.Stages;
 /// Asks the model. The first round renders the prompt template; a repair round asks with the feedback the experiment
 /// put in it. A sweep whose budget is used up ends the experiment as the system's failure, not the model's.
 /// </summary>
-public sealed class GenerateStage(ModelGateway models) : IStage
+public sealed class GenerateStage(ModelGateway models, AgentDirectory agents) : IStage
 {
     /// <summary>
     /// Characters of an answer kept: far more than any program, and a 50 MB answer is neither persisted with the
@@ -26,7 +27,7 @@ public sealed class GenerateStage(ModelGateway models) : IStage
         if (round.Asked.Count == 0)
         {
             var template = spec.Template ?? PromptLibrary.Default;
-            round = round with { Asked = PromptLibrary.Render(template, context.Kernel, spec.Technology, await PromptContextAsync(context)) };
+            round = round with { Asked = PromptLibrary.Render(template, context.Kernel, spec.Technology, await PromptContextAsync(context, agents)) };
         }
 
         var model = context.Experiment.Model;
@@ -50,10 +51,10 @@ public sealed class GenerateStage(ModelGateway models) : IStage
     }
 
     /// <summary>What templates may mention about the target: a live agent's hardware and the technologies it offers.</summary>
-    private static async Task<PromptContext> PromptContextAsync(StageContext context)
+    private static async Task<PromptContext> PromptContextAsync(StageContext context, AgentDirectory directory)
     {
         var spec = context.Spec;
-        var agents = await context.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        var agents = await directory.LiveAsync();
         var pools = spec.Pools?.GetValueOrDefault(spec.Technology);
         var target = agents.FirstOrDefault(a => (spec.Technology == Technologies.Auto || a.Technologies.Contains(spec.Technology))
             && (pools is not { Count: > 0 } || pools.Contains(a.Pool)));
