@@ -75,15 +75,16 @@ internal static class KernelsCommand
             return 0;
         }
 
-        var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
-        var records = new List<ExperimentRecord>();
         var local = await LocalTechnologiesAsync(cancellationToken);
         var withoutSolutions = kernels.Where(k => !local.Any(k.Solutions.ContainsKey)).ToList();
-        var referenceFailures = await ReferenceValidation.RunAsync(withoutSolutions, local, results, cancellationToken);
+        var referenceFailures = await ReferenceValidation.RunAsync(withoutSolutions, cancellationToken);
         if (withoutSolutions.Count == kernels.Count)
         {
             return referenceFailures == 0 ? 0 : 1;
         }
+
+        var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
+        var records = new List<ExperimentRecord>();
 
         foreach (var technology in local)
         {

@@ -25,8 +25,11 @@ public static class Jobs
             [.. input.OutputFiles]);
 
     /// <summary>What a program produced, as one text to compare: stdout, then each named output file.</summary>
-    public static string ProducedOutput(JobReport result) =>
-        result.Stdout + string.Concat(result.OutputFiles.Select(f => $"\n=== {f.Path} ===\n{f.Content}"));
+    public static string ProducedOutput(JobReport result) => ProducedOutput(result.Stdout, result.OutputFiles);
+
+    /// <summary>Standard output, then each named output file under a <c>=== NAME ===</c> line.</summary>
+    public static string ProducedOutput(string stdout, IEnumerable<CodeFile> outputFiles) =>
+        stdout + string.Concat(outputFiles.Select(f => $"\n=== {f.Path} ===\n{f.Content}"));
 
     public static string Log(JobReport result) =>
         (result.Stderr.Length > 0 ? result.Stderr : result.Stdout) + (result.StderrTruncated || result.StdoutTruncated ? "\n[output truncated by the agent]" : "");

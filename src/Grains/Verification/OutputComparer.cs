@@ -15,8 +15,8 @@ public static class OutputComparer
 
     public static Comparison Compare(string reference, string candidate, OutputComparison rule)
     {
-        var expected = Lines(reference, rule);
-        var actual = Lines(candidate, rule);
+        var expected = ComparedLines(reference, rule);
+        var actual = ComparedLines(candidate, rule);
         if (actual.Count == 0 || actual.All(string.IsNullOrWhiteSpace))
         {
             return new(false, "the program printed nothing (after ignored lines)");
@@ -58,7 +58,8 @@ public static class OutputComparer
         return new(false, differences.ToString().TrimEnd());
     }
 
-    private static List<string> Lines(string text, OutputComparison rule)
+    /// <summary>An output's lines as they are compared: ignored lines left out, selected groups and masks applied.</summary>
+    public static List<string> ComparedLines(string text, OutputComparison rule)
     {
         var ignore = rule.IgnorePatterns.Select(Pattern).ToList();
         var select = rule.SelectPatterns.Select(Pattern).ToList();
@@ -156,8 +157,9 @@ public static class OutputComparer
         return difference <= rule.AbsoluteTolerance || difference <= rule.RelativeTolerance * Math.Abs(expected);
     }
 
-    private static string[] Tokens(string line) => line.Split([' ', '\t', ',', ';', '='], StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>The fields of a line that <c>numeric</c> mode compares one by one.</summary>
+    public static string[] Tokens(string line) => line.Split([' ', '\t', ',', ';', '='], StringSplitOptions.RemoveEmptyEntries);
 
-    private static bool TryNumber(string token, out double value) =>
+    public static bool TryNumber(string token, out double value) =>
         double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 }
