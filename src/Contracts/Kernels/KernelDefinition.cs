@@ -51,7 +51,23 @@ public sealed record KernelInput(
     IReadOnlyList<string> Args,
     string? Stdin,
     IReadOnlyList<CodeFile> Files,
-    IReadOnlyList<string> OutputFiles);
+    IReadOnlyList<string> OutputFiles)
+{
+    /// <summary>
+    /// Preprocessor definitions the input builds with (<c>defines: { N: 2000 }</c> is <c>-DN=2000</c>): the reference and
+    /// every answer alike, for sizes a program fixes in its source.
+    /// </summary>
+    [Id(5)]
+    public IReadOnlyDictionary<string, string> Defines { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Literal replacements in named source files, applied to the reference and every answer before they are built.</summary>
+    [Id(6)]
+    public IReadOnlyList<SourceSubstitution> Substitutions { get; init; } = [];
+}
+
+/// <summary>One <c>substitute</c> entry of an input: <paramref name="Text"/> in <paramref name="File"/> becomes <paramref name="Replacement"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.SourceSubstitution")]
+public sealed record SourceSubstitution(string File, string Text, string Replacement);
 
 /// <summary>How a candidate's output is compared with the reference's.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.OutputComparison")]

@@ -90,6 +90,10 @@ public static partial class RepairFeedback
 
     public static string BuildStopped(string message) => $"The build was stopped: {message}.";
 
+    /// <summary>An input sets the problem size by replacing a text of the source, and the answer no longer has that text.</summary>
+    public static string SubstitutionTextMissing(string file, string text) =>
+        $"Keep the line holding '{text}' in {file} as it is: the input replaces it to set the problem size, and your program no longer has it.";
+
     public static string BuildFailed(string log) => $"The build failed:\n{Text.Clip(log, 4000, Text.LogMarker)}";
 
     public static string MpiErrorThenHang(string where, string category, string log) =>

@@ -54,6 +54,12 @@ public sealed class KernelCatalogTests : IDisposable
     [InlineData("compare:|timing: { from_output: 'took ([0-9.]+ s' }\ncompare:", "timing.from_output", "not a valid regular expression")]
     [InlineData("mode: exact|mode: exact\n  select: ['total ([0-9.]+']", "compare.select", "not a valid regular expression")]
     [InlineData("mode: exact|mode: exact\n  mask: ['(']", "compare.mask", "not a valid regular expression")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { substitute: [{ file: main.c, text: '#define N 100', with: '#define N 5' }] }",
+        "inputs.tiny.substitute[0].text", "kernel 'tiny-kernel', input 'tiny': the text '#define N 100' that it replaces in main.c is not there")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { substitute: [{ file: other.c, text: 'int', with: 'long' }] }",
+        "inputs.tiny.substitute[0].file", "kernel 'tiny-kernel', input 'tiny': 'other.c' is not one of the kernel's sources (main.c)")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { 2N: 5 } }", "inputs.tiny.defines", "'2N' is not a preprocessor name")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { N: 5 6 } }", "inputs.tiny.defines", "holds a space")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');
@@ -79,6 +85,24 @@ public sealed class KernelCatalogTests : IDisposable
         Assert.Equal(["37"], kernel.Input("odd").Args);
         Assert.Equal(["3"], kernel.Input("tiny").Args);
         Assert.Contains("edge, odd", Assert.Throws<KeyNotFoundException>(() => kernel.Input("huge")).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sizes fixed in the source are set per input: definitions become -D flags, substitutions name their file.</summary>
+    [Fact]
+    public void LoadFolder_InputWithDefinesAndSubstitutions_KeepsBoth()
+    {
+        var yaml = GoodYaml.Replace("  tiny: { args: [\"3\"] }", """
+              tiny:
+                defines: { N: 2000, VERBOSE: "" }
+                substitute:
+                  - { file: main.c, text: "#define STEPS 10", with: "#define STEPS 3" }
+            """, StringComparison.Ordinal);
+        var folder = Kernel("sizes", yaml, ("main.c", "#define STEPS 10\nint main(void) { return 0; }"));
+
+        var input = KernelCatalog.LoadFolder(folder).Inputs["tiny"];
+
+        Assert.Equal(["-DN=2000", "-DVERBOSE"], InputBuild.Flags(input));
+        Assert.Equal("-DN=2000; -DVERBOSE; main.c: '#define STEPS 10' -> '#define STEPS 3'", InputBuild.Describe(input));
     }
 
     [Fact]

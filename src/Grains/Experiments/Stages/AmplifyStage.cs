@@ -38,6 +38,12 @@ public sealed class AmplifyStage : IStage
                 return context.Fail(round, Verdict.InfraError, reference.Error, "");
             }
 
+            var (artifact, notBuilt) = await BuildStage.ArtifactForAsync(context, agent, round, input);
+            if (notBuilt is not null)
+            {
+                return notBuilt;
+            }
+
             foreach (var configuration in Configurations.Amplified(spec, context.Technology))
             {
                 var (threads, ranks) = configuration;
@@ -45,7 +51,7 @@ public sealed class AmplifyStage : IStage
                 activity?.SetTag("kernelsmith.input", input.Name);
                 activity?.SetTag("kernelsmith.threads", threads);
                 activity?.SetTag("kernelsmith.ranks", ranks);
-                var job = Jobs.Run(context.JobId($"{input.Name}/t{threads}n{ranks}"), round.ArtifactId!, input, threads, ranks,
+                var job = Jobs.Run(context.JobId($"{input.Name}/t{threads}n{ranks}"), artifact!, input, threads, ranks,
                     spec.Run.TimeoutSeconds, exclusive: false, context.Technology);
                 var result = await context.RunAsync(agent, job);
                 var where = $"on the amplified input '{input.Name}' (arguments: {string.Join(' ', input.Args)}) {configuration.Where}";

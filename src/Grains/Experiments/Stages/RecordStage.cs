@@ -1,5 +1,6 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Telemetry;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
@@ -12,6 +13,8 @@ public sealed class RecordStage : IStage
     public async Task<StepResult> RunAsync(StageContext context)
     {
         var record = context.Experiment.ToRecord();
+        var inputBuild = InputBuild.Describe(context.Kernel.Inputs[context.Spec.Run.Input]);
+        record = record with { Provenance = record.Provenance with { InputBuild = inputBuild.Length > 0 ? inputBuild : null } };
         await context.Grains.GetGrain<ISweepGrain>(context.Spec.SweepId).RecordAsync(record);
         ExperimentTrace.Recorded(record);
         return new StepResult(context.Round);
