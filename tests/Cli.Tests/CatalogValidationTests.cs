@@ -25,4 +25,24 @@ public sealed class CatalogValidationTests
         Assert.Contains("1 of 1 inputs of kernels without expert solutions ran the same twice", text, StringComparison.Ordinal);
         Assert.DoesNotContain("0 of 0", text, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Verification strength, measured once per kernel on real programs: weakcount prints only its step count (one
+    /// number, the same on every input and with its computation perturbed) and is warned about; fixedsize's output
+    /// changes with its input and its perturbation; filecheck prints one number but a checker judges its file.
+    /// </summary>
+    [Fact]
+    public async Task KernelsValidateRun_WeakOutput_IsWarnedAboutAndStrongOnesAreNot()
+    {
+        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(TimeSpan.FromMinutes(5), "kernels", "validate", "--run", "--kernels",
+            Repository.TestData("kernels/weakcount"), Repository.TestData("kernels/fixedsize"), Repository.TestData("kernels/filecheck"));
+
+        Assert.True(exit == 0, $"validate --run failed (exit {exit}):\n{stdout}\n{stderr}");
+        var text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " ");
+        Assert.Contains("warning: weakcount: weak output (1 number compared; the same output on every input; the same output when the computation is perturbed)", text, StringComparison.Ordinal);
+        Assert.Matches(@"fixedsize: verification strength on input tiny: \d+ bytes, 1 line, 3 numbers compared; it changes on 1 of its 1 other input\(s\); it changes when the computation is perturbed", text);
+        Assert.DoesNotContain("warning: fixedsize", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning: filecheck", text, StringComparison.Ordinal);
+        Assert.Contains("1 kernel(s) with a weak output", text, StringComparison.Ordinal);
+    }
 }

@@ -77,7 +77,8 @@ internal static class KernelsCommand
 
         var local = await LocalTechnologiesAsync(cancellationToken);
         var withoutSolutions = kernels.Where(k => !local.Any(k.Solutions.ContainsKey)).ToList();
-        var referenceFailures = await ReferenceValidation.RunAsync(withoutSolutions, cancellationToken);
+        // Every kernel's reference: run twice per input for those without solutions, and its verification strength measured.
+        var referenceFailures = await ReferenceValidation.RunAsync(kernels, k => local.Any(k.Solutions.ContainsKey), cancellationToken);
         if (withoutSolutions.Count == kernels.Count)
         {
             return referenceFailures == 0 ? 0 : 1;

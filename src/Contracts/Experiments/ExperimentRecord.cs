@@ -246,6 +246,13 @@ public sealed record ExperimentRecord(
     [Id(111), JsonPropertyName("configurations")]
     public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
 
+    /// <summary>
+    /// What the reference printed on the run input, and whether a verdict resting on it is weak (its <c>weakness</c>);
+    /// null when no program ran.
+    /// </summary>
+    [Id(112), JsonPropertyName("reference_output"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutputStrength? ReferenceOutput { get; init; }
+
     /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
     private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);
 

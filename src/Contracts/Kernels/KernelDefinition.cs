@@ -33,12 +33,32 @@ public sealed record KernelDefinition(
     [Id(12)]
     public string? TimingPattern { get; init; }
 
+    /// <summary>
+    /// <c>perturb</c> in kernel.yaml: definitions and substitutions that change what the program computes, which
+    /// <c>kernels validate --run</c> builds the reference with to see whether the output (as compared) notices; null when none.
+    /// </summary>
+    [Id(13)]
+    public KernelInput? Perturbation { get; init; }
+
+    /// <summary><c>check</c> in kernel.yaml: the user's program that judges the output files; null when outputs are only compared.</summary>
+    [Id(14)]
+    public OutputCheck? Check { get; init; }
+
     /// <summary>A main or amplified input by name.</summary>
     public KernelInput Input(string name) =>
         Inputs.TryGetValue(name, out var input) ? input
         : Amplified.TryGetValue(name, out var amplified) ? amplified
         : throw new KeyNotFoundException($"kernel '{Id}' has no input '{name}' (inputs: {string.Join(", ", Inputs.Keys.Concat(Amplified.Keys))})");
 }
+
+/// <summary>
+/// A checker of a kernel's output files: <paramref name="Command"/> runs under <c>/bin/sh -c</c> in the sandbox, in a
+/// folder holding <paramref name="Files"/> (the checker's own: a script, expected values), the program's output files
+/// under their names and the reference's under <c>reference/</c>; exit status 0 passes. The files it judges
+/// (<paramref name="Outputs"/>) are left out of the output comparison.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.OutputCheck")]
+public sealed record OutputCheck(string Command, IReadOnlyList<CodeFile> Files, IReadOnlyList<string> Outputs);
 
 /// <summary>How the sequential reference is compiled; parallel builds add the technology's flags.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.KernelBuild")]
@@ -87,6 +107,10 @@ public sealed record OutputComparison(
     /// <summary><c>compare.mask</c>: regular expressions whose matches (or, when they have groups, whose groups) are left out of every line.</summary>
     [Id(5)]
     public IReadOnlyList<string> MaskPatterns { get; init; } = [];
+
+    /// <summary>Output files a checker judges (<see cref="OutputCheck.Outputs"/>): their sections are not compared.</summary>
+    [Id(6)]
+    public IReadOnlyList<string> CheckedOutputs { get; init; } = [];
 }
 
 public static class ComparisonModes

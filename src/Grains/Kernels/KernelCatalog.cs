@@ -111,7 +111,8 @@ public sealed class KernelCatalog
             throw yaml.Error("amplified", $"'{name}' is already a main input; amplified inputs need names of their own");
         }
 
-        var compare = ReadComparison(yaml.Section("compare"));
+        var check = KernelInputReader.ReadCheck(yaml.Section("check"), folder, [.. inputs.Values, .. amplified.Values]);
+        var compare = ReadComparison(yaml.Section("compare")) with { CheckedOutputs = check?.Outputs ?? [] };
         var kernel = new KernelDefinition(
             id,
             yaml.OptionalString("title") ?? id,
@@ -127,6 +128,8 @@ public sealed class KernelCatalog
         {
             Amplified = amplified,
             TimingPattern = ReadTiming(yaml.Section("timing")),
+            Perturbation = yaml.Section("perturb") is { } perturb ? KernelInputReader.ReadPerturbation(perturb, id, sources) : null,
+            Check = check,
         };
         yaml.RejectUnknownFields();
         return kernel;

@@ -96,4 +96,53 @@ internal static class KernelInputReader
 
         return substitutions;
     }
+
+    /// <summary>
+    /// <c>perturb: { defines: {...}, substitute: [...] }</c>: what <c>kernels validate --run</c> changes in the reference's
+    /// build, on top of an input's own, to see whether the output notices a different computation.
+    /// </summary>
+    public static KernelInput ReadPerturbation(YamlSection perturb, string id, IReadOnlyList<CodeFile> sources)
+    {
+        var perturbation = new KernelInput("perturb", [], null, [], [])
+        {
+            Defines = ReadDefines(perturb),
+            Substitutions = ReadSubstitutions(perturb, id, "perturb", sources),
+        };
+        perturb.RejectUnknownFields();
+        if (perturbation.Defines.Count == 0 && perturbation.Substitutions.Count == 0)
+        {
+            throw perturb.Error("defines", "perturb needs defines or substitute: a change that alters what the program computes");
+        }
+
+        return perturbation;
+    }
+
+    /// <summary>
+    /// <c>check: { command: "sh check.sh", files: [check.sh], outputs: [result.dat] }</c>: the files it judges must be among
+    /// the inputs' outputs (all of them when not given).
+    /// </summary>
+    public static OutputCheck? ReadCheck(YamlSection? check, string folder, IReadOnlyList<KernelInput> inputs)
+    {
+        if (check is null)
+        {
+            return null;
+        }
+
+        var command = check.RequiredString("command");
+        var files = check.Strings("files").Select(path => KernelCatalog.ReadFile(check, "files", folder, path) with { Path = Path.GetFileName(path) }).ToList();
+        var written = inputs.SelectMany(i => i.OutputFiles).Distinct(StringComparer.Ordinal).ToList();
+        var outputs = check.Has("outputs") ? check.Strings("outputs") : written;
+        check.RejectUnknownFields();
+        if (outputs.Count == 0)
+        {
+            throw check.Error("outputs", "a checker judges the files a program writes: name them in an input's outputs");
+        }
+
+        foreach (var output in outputs.Where(o => !written.Contains(o)))
+        {
+            throw check.Error("outputs", $"'{output}' is not among the files the inputs name in outputs ({string.Join(", ", written)})");
+        }
+
+        return new OutputCheck(command, files, outputs);
+    }
 }

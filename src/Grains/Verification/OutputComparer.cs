@@ -64,11 +64,29 @@ public static class OutputComparer
         var ignore = rule.IgnorePatterns.Select(Pattern).ToList();
         var select = rule.SelectPatterns.Select(Pattern).ToList();
         var mask = rule.MaskPatterns.Select(Pattern).ToList();
-        return text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')
+        return Unchecked(text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'), rule.CheckedOutputs)
             .Select(l => l.TrimEnd())
             .Where(l => !ignore.Any(r => r.IsMatch(l)))
             .Select(l => Masked(Selected(l, select), mask))
             .ToList();
+    }
+
+    /// <summary>The lines without the sections of output files a checker judges (each from its <c>=== NAME ===</c> line to the next file's).</summary>
+    private static IEnumerable<string> Unchecked(IEnumerable<string> lines, IReadOnlyList<string> checkedOutputs)
+    {
+        var skipping = false;
+        foreach (var line in lines)
+        {
+            if (checkedOutputs.Count > 0 && line.StartsWith("=== ", StringComparison.Ordinal) && line.EndsWith(" ===", StringComparison.Ordinal) && line.Length > 8)
+            {
+                skipping = checkedOutputs.Contains(line[4..^4]);
+            }
+
+            if (!skipping)
+            {
+                yield return line;
+            }
+        }
     }
 
     private static Regex Pattern(string pattern) => new(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));

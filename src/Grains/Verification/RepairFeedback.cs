@@ -110,6 +110,10 @@ public static partial class RepairFeedback
     /// <summary>What is wrong with the main input's output; <see cref="OutputMismatch"/> adds the first difference.</summary>
     public static string OutputDiffers(string where) => $"The output {where} differs from the sequential program's";
 
+    /// <summary>The kernel's own checker rejected the files the program wrote; what it printed says why.</summary>
+    public static string CheckerRejected(string where, IReadOnlyList<string> files, string said) =>
+        $"The files your program wrote {where} ({string.Join(", ", files)}) fail the kernel's check" + (said.Length > 0 ? $":\n{said}" : ".");
+
     /// <summary>What is wrong with an amplified input's output, with the usual causes.</summary>
     public static string AmplifiedOutputDiffers(string where) =>
         $"The main input's output matched, but the output {where} differs from the sequential program's. Check partitioning when the size is "

@@ -60,6 +60,9 @@ public sealed class KernelCatalogTests : IDisposable
         "inputs.tiny.substitute[0].file", "kernel 'tiny-kernel', input 'tiny': 'other.c' is not one of the kernel's sources (main.c)")]
     [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { 2N: 5 } }", "inputs.tiny.defines", "'2N' is not a preprocessor name")]
     [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { N: 5 6 } }", "inputs.tiny.defines", "holds a space")]
+    [InlineData("compare:|check: { command: sh check.sh }\ncompare:", "check.outputs", "a checker judges the files a program writes: name them in an input's outputs")]
+    [InlineData("compare:|check: { command: sh check.sh, outputs: [x.dat] }\ncompare:", "check.outputs", "'x.dat' is not among the files the inputs name in outputs")]
+    [InlineData("compare:|perturb: {}\ncompare:", "perturb.defines", "perturb needs defines or substitute")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');

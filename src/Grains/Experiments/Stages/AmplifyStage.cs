@@ -38,6 +38,9 @@ public sealed class AmplifyStage : IStage
                 return context.Fail(round, Verdict.InfraError, reference.Error, "");
             }
 
+            // An output the same on every input cannot tell a program that ignores its input from one that computes.
+            round = round with { ReferenceVaries = round.ReferenceVaries == true || VerificationStrength.Differ(round.ReferenceOutput, reference.Stdout, kernel.Compare) };
+
             var (artifact, notBuilt) = await BuildStage.ArtifactForAsync(context, agent, round, input);
             if (notBuilt is not null)
             {

@@ -2,6 +2,7 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Telemetry;
+using Kernelsmith.Grains.Verification;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
 
@@ -14,7 +15,12 @@ public sealed class RecordStage : IStage
     {
         var record = context.Experiment.ToRecord();
         var inputBuild = InputBuild.Describe(context.Kernel.Inputs[context.Spec.Run.Input]);
-        record = record with { Provenance = record.Provenance with { InputBuild = inputBuild.Length > 0 ? inputBuild : null } };
+        var last = context.Experiment.Current;
+        record = record with
+        {
+            Provenance = record.Provenance with { InputBuild = inputBuild.Length > 0 ? inputBuild : null },
+            ReferenceOutput = last.ReferenceOutput.Length > 0 ? VerificationStrength.Measure(last.ReferenceOutput, context.Kernel.Compare, last.ReferenceVaries, context.Kernel.Check is not null) : null,
+        };
         await context.Grains.GetGrain<ISweepGrain>(context.Spec.SweepId).RecordAsync(record);
         ExperimentTrace.Recorded(record);
         return new StepResult(context.Round);
