@@ -187,8 +187,8 @@ public sealed class KernelCatalogTests : IDisposable
     }
 
     /// <summary>
-    /// The study sweep's kernels are rewrites with inputs and outputs of their own: the catalog says so, and no note
-    /// tells the model what the study's arguments meant (the Dijkstra note once read the study's node count as a seed).
+    /// The study sweep's kernels are rewrites with inputs and outputs of their own: the catalog, the sweep and each
+    /// kernel.yaml say so, and no note tells the model what the study's arguments meant (the Dijkstra note once read the study's node count as a seed).
     /// </summary>
     [Fact]
     public void Catalog_StudyKernels_AreDeclaredRewritesAndNotesDoNotReadTheStudysArguments()
@@ -200,9 +200,13 @@ public sealed class KernelCatalogTests : IDisposable
 
         Assert.Equal(9, study.Length);
         Assert.Contains("are rewrites", readme, StringComparison.Ordinal);
+        Assert.Contains("# The nine kernels are rewrites of the study's codes with inputs and outputs of their own", spec, StringComparison.Ordinal);
+        Assert.Contains("with 50 as the node count", spec, StringComparison.Ordinal);
         foreach (var id in study)
         {
             Assert.Contains($"`{id}`", readme, StringComparison.Ordinal);
+            var descriptor = File.ReadAllText(Path.Combine(TestCatalog.RepositoryRoot, "kernels", id, "kernel.yaml"));
+            Assert.StartsWith("# A rewrite of the study's ", descriptor, StringComparison.Ordinal);
             Assert.True(catalog.TryGet(id, out var kernel), id);
             Assert.DoesNotContain("the study's", kernel.Note, StringComparison.Ordinal);
         }
