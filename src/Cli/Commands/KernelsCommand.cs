@@ -33,7 +33,7 @@ internal static class KernelsCommand
         var id = new Argument<string>("id") { Description = "Kernel id" };
         var show = new Command("show", "Show one kernel") { id, kernels, json };
         show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!, parse.GetValue(json)));
-        var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference; a kernel without expert solutions has its sequential program run twice on every input" };
+        var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference; a kernel without expert solutions has its sequential program run twice on every input; every kernel's verification strength is measured" };
         var ids = new Argument<string[]>("ids") { Description = "Kernels to validate (default: all)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels };
         validate.SetAction((parse, cancellationToken) =>

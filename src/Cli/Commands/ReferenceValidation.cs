@@ -154,13 +154,13 @@ internal static class ReferenceValidation
     private static Task<ReferenceResult> PerturbedAsync(EmbeddedCluster cluster, KernelDefinition kernel, string input, KernelInput perturbation, AgentInfo agent)
     {
         var original = kernel.Inputs[input];
-        var changed = original with
+        var defines = new Dictionary<string, string>(original.Defines, StringComparer.Ordinal);
+        foreach (var (name, value) in perturbation.Defines)
         {
-            Defines = original.Defines.Concat(perturbation.Defines.Where(d => !original.Defines.ContainsKey(d.Key)))
-                .Select(d => perturbation.Defines.TryGetValue(d.Key, out var value) ? KeyValuePair.Create(d.Key, value) : d)
-                .ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal),
-            Substitutions = [.. original.Substitutions, .. perturbation.Substitutions],
-        };
+            defines[name] = value;
+        }
+
+        var changed = original with { Defines = defines, Substitutions = [.. original.Substitutions, .. perturbation.Substitutions] };
         // Its own content hash: the reference grain of the unperturbed kernel must not answer for it.
         var perturbed = kernel with { Inputs = new Dictionary<string, KernelInput> { [input] = changed }, ContentHash = kernel.ContentHash + "-perturbed" };
         return ReferenceAsync(cluster, perturbed, input, agent);

@@ -69,6 +69,12 @@ public sealed class AmplifyStage : IStage
                 {
                     return mismatch;
                 }
+
+                if (kernel.Check is { } check && OutputCheckRun.Applies(check, input)
+                    && await OutputCheckRun.CheckOneAsync(context, agent, round, check, reference, Jobs.ProducedOutput(result), $"{input.Name}/t{threads}n{ranks}", where) is { } rejected)
+                {
+                    return rejected;
+                }
             }
         }
 

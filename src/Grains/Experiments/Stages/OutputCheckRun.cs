@@ -33,6 +33,11 @@ public static class OutputCheckRun
     /// </summary>
     public static async Task<StepResult?> CheckAsync(StageContext context, Round round, OutputCheck check)
     {
+        if (!Applies(check, context.Kernel.Inputs[context.Spec.Run.Input]))
+        {
+            return null;
+        }
+
         var agent = await context.SelectAgentAsync(round);
         var reference = await context.ReferenceAsync(context.Spec.Run.Input, agent);
         if (reference.Error is not null)
@@ -42,20 +47,33 @@ public static class OutputCheckRun
 
         foreach (var (run, outputs) in round.Runs.Zip(round.Outputs))
         {
-            var where = new Configuration(run.Threads, run.Ranks).Where;
-            var result = await context.RunAsync(agent, Job(context.JobId($"check/t{run.Threads}n{run.Ranks}"), reference.ArtifactId, check, outputs[0], reference.OutputFiles, context.Spec.Run.TimeoutSeconds));
-            if (Jobs.Succeeded(result))
+            var configuration = new Configuration(run.Threads, run.Ranks);
+            if (await CheckOneAsync(context, agent, round, check, reference, outputs[0], $"t{run.Threads}n{run.Ranks}", configuration.Where) is { } rejected)
             {
-                continue;
+                return rejected;
             }
-
-            var said = Text.Clip((result.Stdout + result.Stderr).Trim(), 600, Text.LogMarker);
-            var how = result.Status == JobStatus.Exited ? $"exit {result.ExitCode}" : result.Status.ToString();
-            return context.Fail(round with { RunLog = round.RunLog + $"checker {where}:\n{said}\n" }, Verdict.WrongOutput,
-                $"{where}: the kernel's checker ({check.Command}) rejected the output files ({how}): {Text.Clip(said.Split('\n')[0], 200)}",
-                RepairFeedback.CheckerRejected(where, check.Outputs, said));
         }
 
         return null;
+    }
+
+    /// <summary>Whether the input's runs write a file the checker judges (only those are fetched from the agent).</summary>
+    public static bool Applies(OutputCheck check, KernelInput input) => input.OutputFiles.Any(check.Outputs.Contains);
+
+    /// <summary>The checker on one output of the program (<paramref name="where"/> names the input and configuration); null when it passes.</summary>
+    public static async Task<StepResult?> CheckOneAsync(
+        StageContext context, AgentInfo agent, Round round, OutputCheck check, ReferenceResult reference, string produced, string jobSuffix, string where)
+    {
+        var result = await context.RunAsync(agent, Job(context.JobId($"check/{jobSuffix}"), reference.ArtifactId, check, produced, reference.OutputFiles, context.Spec.Run.TimeoutSeconds));
+        if (Jobs.Succeeded(result))
+        {
+            return null;
+        }
+
+        var said = Text.Clip((result.Stdout + result.Stderr).Trim(), 600, Text.LogMarker);
+        var how = result.Status == JobStatus.Exited ? $"exit {result.ExitCode}" : result.Status.ToString();
+        return context.Fail(round with { RunLog = round.RunLog + $"checker {where}:\n{said}\n" }, Verdict.WrongOutput,
+            $"{where}: the kernel's checker ({check.Command}) rejected the output files ({how}): {Text.Clip(said.Split('\n')[0], 200)}",
+            RepairFeedback.CheckerRejected(where, check.Outputs, said));
     }
 }

@@ -1,3 +1,4 @@
+using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
@@ -82,7 +83,7 @@ public sealed class SanitizeStage : IStage
     }
 
     /// <summary>The sanitizer build's artifact for an input, or why there is none (the build failed, or the input's substitution found no text).</summary>
-    private static async Task<(string? Artifact, string? Problem)> BuildAsync(StageContext context, Contracts.Agents.AgentInfo agent, KernelInput input, string suffix, BuildRecipe recipe)
+    private static async Task<(string? Artifact, string? Problem)> BuildAsync(StageContext context, AgentInfo agent, KernelInput input, string suffix, BuildRecipe recipe)
     {
         BuildRequest job;
         try
