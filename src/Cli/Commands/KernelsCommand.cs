@@ -166,7 +166,18 @@ internal static class KernelsCommand
         Row("build", $"{kernel.Build.Compiler} {string.Join(' ', kernel.Build.Flags)} {string.Join(' ', kernel.Build.Libraries)}");
         foreach (var input in kernel.Inputs.Values.Concat(kernel.Amplified.Values))
         {
-            Row(kernel.Inputs.ContainsKey(input.Name) ? $"input {input.Name}" : $"amplified {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : ""));
+            Row(kernel.Inputs.ContainsKey(input.Name) ? $"input {input.Name}" : $"amplified {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : "")
+                + (InputBuild.Describe(input) is { Length: > 0 } build ? $" build: {build}" : ""));
+        }
+
+        if (kernel.Perturbation is { } perturbation)
+        {
+            Row("perturb", InputBuild.Describe(perturbation));
+        }
+
+        if (kernel.Check is { } check)
+        {
+            Row("check", $"{check.Command} on {string.Join(", ", check.Outputs)}" + (check.Files.Count > 0 ? $" (files: {string.Join(", ", check.Files.Select(f => f.Path))})" : ""));
         }
 
         Row("compare", $"{kernel.Compare.Mode} abs={kernel.Compare.AbsoluteTolerance} rel={kernel.Compare.RelativeTolerance} ignore={string.Join(" | ", kernel.Compare.IgnorePatterns)}");
