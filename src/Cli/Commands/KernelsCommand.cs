@@ -33,7 +33,7 @@ internal static class KernelsCommand
         var id = new Argument<string>("id") { Description = "Kernel id" };
         var show = new Command("show", "Show one kernel") { id, kernels, json };
         show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!, parse.GetValue(json)));
-        var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference; a kernel without expert solutions has its sequential program run twice on every input" };
+        var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference; a kernel without expert solutions has its sequential program run twice on every input; every kernel's verification strength is measured" };
         var ids = new Argument<string[]>("ids") { Description = "Kernels to validate (default: all)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels };
         validate.SetAction((parse, cancellationToken) =>
@@ -75,15 +75,17 @@ internal static class KernelsCommand
             return 0;
         }
 
-        var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
-        var records = new List<ExperimentRecord>();
         var local = await LocalTechnologiesAsync(cancellationToken);
         var withoutSolutions = kernels.Where(k => !local.Any(k.Solutions.ContainsKey)).ToList();
-        var referenceFailures = await ReferenceValidation.RunAsync(withoutSolutions, local, results, cancellationToken);
+        // Every kernel's reference: run twice per input for those without solutions, and its verification strength measured.
+        var referenceFailures = await ReferenceValidation.RunAsync(kernels, k => local.Any(k.Solutions.ContainsKey), cancellationToken);
         if (withoutSolutions.Count == kernels.Count)
         {
             return referenceFailures == 0 ? 0 : 1;
         }
+
+        var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
+        var records = new List<ExperimentRecord>();
 
         foreach (var technology in local)
         {
@@ -164,7 +166,18 @@ internal static class KernelsCommand
         Row("build", $"{kernel.Build.Compiler} {string.Join(' ', kernel.Build.Flags)} {string.Join(' ', kernel.Build.Libraries)}");
         foreach (var input in kernel.Inputs.Values.Concat(kernel.Amplified.Values))
         {
-            Row(kernel.Inputs.ContainsKey(input.Name) ? $"input {input.Name}" : $"amplified {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : ""));
+            Row(kernel.Inputs.ContainsKey(input.Name) ? $"input {input.Name}" : $"amplified {input.Name}", string.Join(' ', input.Args) + (input.Stdin is null ? "" : " < stdin") + (input.Files.Count > 0 ? $" files: {string.Join(", ", input.Files.Select(f => f.Path))}" : "")
+                + (InputBuild.Describe(input) is { Length: > 0 } build ? $" build: {build}" : ""));
+        }
+
+        if (kernel.Perturbation is { } perturbation)
+        {
+            Row("perturb", InputBuild.Describe(perturbation));
+        }
+
+        if (kernel.Check is { } check)
+        {
+            Row("check", $"{check.Command} on {string.Join(", ", check.Outputs)}" + (check.Files.Count > 0 ? $" (files: {string.Join(", ", check.Files.Select(f => f.Path))})" : ""));
         }
 
         Row("compare", $"{kernel.Compare.Mode} abs={kernel.Compare.AbsoluteTolerance} rel={kernel.Compare.RelativeTolerance} ignore={string.Join(" | ", kernel.Compare.IgnorePatterns)}");

@@ -130,6 +130,13 @@ public sealed record Provenance(
     /// <summary>The timing agent's last calibration of its node (bias, interval, pairs per count); null when it was never calibrated.</summary>
     [Id(100), JsonPropertyName("calibration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Calibration { get; init; }
+
+    /// <summary>
+    /// What the run input changed in every build, the reference's and the answer's alike (kernel.yaml's <c>defines</c> as
+    /// <c>-D</c> flags, then each <c>substitute</c> as <c>FILE: 'TEXT' -> 'REPLACEMENT'</c>, joined by <c>; </c>); null when nothing.
+    /// </summary>
+    [Id(101), JsonPropertyName("input_build"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputBuild { get; init; }
 }
 
 /// <summary>
@@ -238,6 +245,13 @@ public sealed record ExperimentRecord(
     /// </summary>
     [Id(111), JsonPropertyName("configurations")]
     public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
+
+    /// <summary>
+    /// What the reference printed on the run input, and whether a verdict resting on it is weak (its <c>weakness</c>);
+    /// null when no program ran.
+    /// </summary>
+    [Id(112), JsonPropertyName("reference_output"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutputStrength? ReferenceOutput { get; init; }
 
     /// <summary>The run <see cref="Speedup"/> comes from (the best count), whose interval and flags the record repeats.</summary>
     private RunMeasurement? Best => Speedup is null ? null : Runs.FirstOrDefault(r => r.Speedup == Speedup);

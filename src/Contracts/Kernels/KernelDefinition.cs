@@ -33,12 +33,32 @@ public sealed record KernelDefinition(
     [Id(12)]
     public string? TimingPattern { get; init; }
 
+    /// <summary>
+    /// <c>perturb</c> in kernel.yaml: definitions and substitutions that change what the program computes, which
+    /// <c>kernels validate --run</c> builds the reference with to see whether the output (as compared) notices; null when none.
+    /// </summary>
+    [Id(13)]
+    public KernelInput? Perturbation { get; init; }
+
+    /// <summary><c>check</c> in kernel.yaml: the user's program that judges the output files; null when outputs are only compared.</summary>
+    [Id(14)]
+    public OutputCheck? Check { get; init; }
+
     /// <summary>A main or amplified input by name.</summary>
     public KernelInput Input(string name) =>
         Inputs.TryGetValue(name, out var input) ? input
         : Amplified.TryGetValue(name, out var amplified) ? amplified
         : throw new KeyNotFoundException($"kernel '{Id}' has no input '{name}' (inputs: {string.Join(", ", Inputs.Keys.Concat(Amplified.Keys))})");
 }
+
+/// <summary>
+/// A checker of a kernel's output files: <paramref name="Command"/> runs under <c>/bin/sh -c</c> in the sandbox, in a
+/// folder holding <paramref name="Files"/> (the checker's own: a script, expected values), the program's output files
+/// under their names and the reference's under <c>reference/</c>; exit status 0 passes. The files it judges
+/// (<paramref name="Outputs"/>) are left out of the output comparison.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.OutputCheck")]
+public sealed record OutputCheck(string Command, IReadOnlyList<CodeFile> Files, IReadOnlyList<string> Outputs);
 
 /// <summary>How the sequential reference is compiled; parallel builds add the technology's flags.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.KernelBuild")]
@@ -51,7 +71,23 @@ public sealed record KernelInput(
     IReadOnlyList<string> Args,
     string? Stdin,
     IReadOnlyList<CodeFile> Files,
-    IReadOnlyList<string> OutputFiles);
+    IReadOnlyList<string> OutputFiles)
+{
+    /// <summary>
+    /// Preprocessor definitions the input builds with (<c>defines: { N: 2000 }</c> is <c>-DN=2000</c>): the reference and
+    /// every answer alike, for sizes a program fixes in its source.
+    /// </summary>
+    [Id(5)]
+    public IReadOnlyDictionary<string, string> Defines { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Literal replacements in named source files, applied to the reference and every answer before they are built.</summary>
+    [Id(6)]
+    public IReadOnlyList<SourceSubstitution> Substitutions { get; init; } = [];
+}
+
+/// <summary>One <c>substitute</c> entry of an input: <paramref name="Text"/> in <paramref name="File"/> becomes <paramref name="Replacement"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Kernelsmith.SourceSubstitution")]
+public sealed record SourceSubstitution(string File, string Text, string Replacement);
 
 /// <summary>How a candidate's output is compared with the reference's.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.OutputComparison")]
@@ -71,6 +107,10 @@ public sealed record OutputComparison(
     /// <summary><c>compare.mask</c>: regular expressions whose matches (or, when they have groups, whose groups) are left out of every line.</summary>
     [Id(5)]
     public IReadOnlyList<string> MaskPatterns { get; init; } = [];
+
+    /// <summary>Output files a checker judges (<see cref="OutputCheck.Outputs"/>): their sections are not compared.</summary>
+    [Id(6)]
+    public IReadOnlyList<string> CheckedOutputs { get; init; } = [];
 }
 
 public static class ComparisonModes

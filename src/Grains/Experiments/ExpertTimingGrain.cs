@@ -2,6 +2,7 @@ using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -35,8 +36,19 @@ public sealed partial class ExpertTimingGrain(IJobRunner dispatcher, ILogger<Exp
         var agentId = agent.AgentId;
         var reference = await GrainFactory.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, run.Input, agentId))
             .GetAsync(kernel, run.Input, agent, run.Repetitions, run.TimeoutSeconds);
-        var build = await dispatcher.BuildAsync(
-            agent, Jobs.Build($"expert-build-{kernel.Id}-{technology}", solution, BuildRecipe.For(kernel, technology), run.BuildTimeoutSeconds), CancellationToken.None);
+        BuildRequest buildJob;
+        try
+        {
+            buildJob = InputBuild.Job($"expert-build-{kernel.Id}-{technology}", kernel.Id, kernel.Inputs[run.Input], solution, BuildRecipe.For(kernel, technology), run.BuildTimeoutSeconds);
+        }
+        catch (InputBuildException e)
+        {
+            LogExpertFailed(kernel.Id, technology, agentId, e.Message);
+            _done = true;
+            return null;
+        }
+
+        var build = await dispatcher.BuildAsync(agent, buildJob, CancellationToken.None);
         if (reference.Error is not null || build.Status != JobStatus.Exited || build.ExitCode != 0)
         {
             LogExpertFailed(kernel.Id, technology, agentId, reference.Error ?? Jobs.Log(build));

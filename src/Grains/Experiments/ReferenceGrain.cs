@@ -1,6 +1,7 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Verification;
 
@@ -25,14 +26,24 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
         }
 
         var agentId = agent.AgentId;
-        var recipe = BuildRecipe.For(kernel, BuildRecipe.Sequential);
-        var build = await dispatcher.BuildAsync(agent, Jobs.Build($"ref-build-{kernel.Id}", kernel.Sources, recipe, 120), CancellationToken.None);
+        var kernelInput = kernel.Input(input);
+        BuildRequest job;
+        try
+        {
+            // The input's definitions and substitutions, exactly as every answer's build gets them.
+            job = InputBuild.Job($"ref-build-{kernel.Id}", kernel.Id, kernelInput, kernel.Sources, BuildRecipe.For(kernel, BuildRecipe.Sequential), 120);
+        }
+        catch (InputBuildException e)
+        {
+            return Failed(e.Message, "");
+        }
+
+        var build = await dispatcher.BuildAsync(agent, job, CancellationToken.None);
         if (build.Status != JobStatus.Exited || build.ExitCode != 0)
         {
             return Failed($"the sequential reference of {kernel.Id} does not build on {agentId}: {Jobs.Log(build)}", build.Toolchain);
         }
 
-        var kernelInput = kernel.Input(input);
         var times = new List<double>();
         JobReport? first = null;
         // At least two runs: a reference that disagrees with itself cannot judge anyone.

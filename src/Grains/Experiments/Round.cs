@@ -83,6 +83,9 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     /// <summary>How each configuration ended on the run input; only the correct ones stay in <see cref="Runs"/>.</summary>
     [Id(26)] public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
 
+    /// <summary>Whether the reference printed something else on an amplified input than on the run input; null until they ran.</summary>
+    [Id(28)] public bool? ReferenceVaries { get; init; }
+
     /// <summary>
     /// Ends the round with a verdict. Classified findings are kept with their raw messages and summarised at the top
     /// of the feedback; without any, the verdict itself is the finding, attributed to <paramref name="stage"/>.

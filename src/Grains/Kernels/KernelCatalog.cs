@@ -104,14 +104,15 @@ public sealed class KernelCatalog
 
         var sources = yaml.Strings("sources", required: true).Select(path => ReadFile(yaml, "sources", folder, path)).ToList();
         var build = ReadBuild(yaml.Section("build"), language);
-        var inputs = ReadInputs(yaml, folder);
-        var amplified = yaml.Section("amplified") is { } amplifiedSection ? ReadInputSets(amplifiedSection, folder) : [];
+        var inputs = KernelInputReader.ReadInputs(yaml, folder, id, sources);
+        var amplified = yaml.Section("amplified") is { } amplifiedSection ? KernelInputReader.ReadInputSets(amplifiedSection, folder, id, sources) : [];
         foreach (var name in amplified.Keys.Where(inputs.ContainsKey))
         {
             throw yaml.Error("amplified", $"'{name}' is already a main input; amplified inputs need names of their own");
         }
 
-        var compare = ReadComparison(yaml.Section("compare"));
+        var check = KernelInputReader.ReadCheck(yaml.Section("check"), folder, [.. inputs.Values, .. amplified.Values]);
+        var compare = ReadComparison(yaml.Section("compare")) with { CheckedOutputs = check?.Outputs ?? [] };
         var kernel = new KernelDefinition(
             id,
             yaml.OptionalString("title") ?? id,
@@ -127,6 +128,8 @@ public sealed class KernelCatalog
         {
             Amplified = amplified,
             TimingPattern = ReadTiming(yaml.Section("timing")),
+            Perturbation = yaml.Section("perturb") is { } perturb ? KernelInputReader.ReadPerturbation(perturb, id, sources) : null,
+            Check = check,
         };
         yaml.RejectUnknownFields();
         return kernel;
@@ -167,37 +170,6 @@ public sealed class KernelCatalog
         var libraries = build?.Strings("libraries") ?? [];
         build?.RejectUnknownFields();
         return new KernelBuild(compiler, flags.Count > 0 ? flags : ["-O2"], libraries);
-    }
-
-    private static Dictionary<string, KernelInput> ReadInputs(YamlSection yaml, string folder)
-    {
-        var section = yaml.Section("inputs") ?? throw yaml.Error("inputs", "is required: name at least one input set, e.g. tiny");
-        var inputs = ReadInputSets(section, folder);
-        if (inputs.Count == 0)
-        {
-            throw yaml.Error("inputs", "must name at least one input set");
-        }
-
-        return inputs;
-    }
-
-    private static Dictionary<string, KernelInput> ReadInputSets(YamlSection section, string folder)
-    {
-        var inputs = new Dictionary<string, KernelInput>(StringComparer.Ordinal);
-        foreach (var (name, input) in section.NamedSections())
-        {
-            var stdinPath = input.OptionalString("stdin");
-            var stdin = stdinPath is null ? null : ReadFile(input, "stdin", folder, stdinPath).Content;
-            inputs[name] = new KernelInput(
-                name,
-                input.Strings("args"),
-                stdin,
-                input.Strings("files").Select(path => ReadFile(input, "files", folder, path) with { Path = Path.GetFileName(path) }).ToList(),
-                input.Strings("outputs"));
-            input.RejectUnknownFields();
-        }
-
-        return inputs;
     }
 
     private static OutputComparison ReadComparison(YamlSection? compare)
@@ -264,7 +236,7 @@ public sealed class KernelCatalog
         return solutions;
     }
 
-    private static CodeFile ReadFile(YamlSection yaml, string field, string folder, string relative)
+    internal static CodeFile ReadFile(YamlSection yaml, string field, string folder, string relative)
     {
         var full = Path.GetFullPath(Path.Combine(folder, relative));
         if (!full.StartsWith(Path.GetFullPath(folder), StringComparison.Ordinal))

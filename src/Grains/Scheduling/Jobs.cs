@@ -25,8 +25,28 @@ public static class Jobs
             [.. input.OutputFiles]);
 
     /// <summary>What a program produced, as one text to compare: stdout, then each named output file.</summary>
-    public static string ProducedOutput(JobReport result) =>
-        result.Stdout + string.Concat(result.OutputFiles.Select(f => $"\n=== {f.Path} ===\n{f.Content}"));
+    public static string ProducedOutput(JobReport result) => ProducedOutput(result.Stdout, result.OutputFiles);
+
+    /// <summary>Standard output, then each named output file under a <c>=== NAME ===</c> line.</summary>
+    public static string ProducedOutput(string stdout, IEnumerable<CodeFile> outputFiles) =>
+        stdout + string.Concat(outputFiles.Select(f => $"\n=== {f.Path} ===\n{f.Content}"));
+
+    /// <summary>The named output files <see cref="ProducedOutput(string, IEnumerable{CodeFile})"/> appended to a produced output, as files again.</summary>
+    public static IReadOnlyList<CodeFile> OutputFilesOf(string produced, IEnumerable<string> names)
+    {
+        var sections = names
+            .Select(name => (Name: name, Marker: $"\n=== {name} ===\n"))
+            .Select(s => (s.Name, s.Marker, At: produced.LastIndexOf(s.Marker, StringComparison.Ordinal)))
+            .Where(s => s.At >= 0)
+            .OrderBy(s => s.At)
+            .ToList();
+        return [.. sections.Select((s, i) =>
+        {
+            var start = s.At + s.Marker.Length;
+            var end = i + 1 < sections.Count ? sections[i + 1].At : produced.Length;
+            return new CodeFile(s.Name, produced[start..end]);
+        })];
+    }
 
     public static string Log(JobReport result) =>
         (result.Stderr.Length > 0 ? result.Stderr : result.Stdout) + (result.StderrTruncated || result.StdoutTruncated ? "\n[output truncated by the agent]" : "");

@@ -90,6 +90,10 @@ public static partial class RepairFeedback
 
     public static string BuildStopped(string message) => $"The build was stopped: {message}.";
 
+    /// <summary>An input sets the problem size by replacing a text of the source, and the answer no longer has that text.</summary>
+    public static string SubstitutionTextMissing(string file, string text) =>
+        $"Keep the line holding '{text}' in {file} as it is: the input replaces it to set the problem size, and your program no longer has it.";
+
     public static string BuildFailed(string log) => $"The build failed:\n{Text.Clip(log, 4000, Text.LogMarker)}";
 
     public static string MpiErrorThenHang(string where, string category, string log) =>
@@ -105,6 +109,10 @@ public static partial class RepairFeedback
 
     /// <summary>What is wrong with the main input's output; <see cref="OutputMismatch"/> adds the first difference.</summary>
     public static string OutputDiffers(string where) => $"The output {where} differs from the sequential program's";
+
+    /// <summary>The kernel's own checker rejected the files the program wrote; what it printed says why.</summary>
+    public static string CheckerRejected(string where, IReadOnlyList<string> files, string said) =>
+        $"The files your program wrote {where} ({string.Join(", ", files)}) fail the kernel's check" + (said.Length > 0 ? $":\n{said}" : ".");
 
     /// <summary>What is wrong with an amplified input's output, with the usual causes.</summary>
     public static string AmplifiedOutputDiffers(string where) =>

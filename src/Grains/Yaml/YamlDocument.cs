@@ -169,6 +169,25 @@ public sealed class YamlSection
         return lists;
     }
 
+    /// <summary>A mapping of names to single values, e.g. <c>{ N: 2000, STEPS: 10 }</c>.</summary>
+    public IReadOnlyDictionary<string, string> ScalarsByName(string key)
+    {
+        var section = Section(key);
+        if (section is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in section._node.Children)
+        {
+            var name = (keyNode as YamlScalarNode)?.Value ?? "";
+            values[name] = value is YamlScalarNode scalar ? scalar.Value ?? "" : throw section.Error(name, "expected a single value, not a list or mapping");
+        }
+
+        return values;
+    }
+
     public IReadOnlyList<int> Ints(string key, int min, IReadOnlyList<int> fallback)
     {
         if (!Has(key))

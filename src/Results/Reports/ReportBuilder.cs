@@ -54,6 +54,11 @@ public sealed class ReportBuilder
             notes.Add("Replayed models: every model marked (replayed: NAME) gives answers recorded from NAME (`recorded_from`, with its date and source in the models' parameters), re-built, re-run and re-verified here: its figures are NAME's.");
         }
 
+        if (WeakOutputs.Note(_records) is { } weak)
+        {
+            notes.Add(weak);
+        }
+
         if (_records.Count == 0)
         {
             notes.Add("No experiment has been recorded yet.");

@@ -54,6 +54,15 @@ public sealed class KernelCatalogTests : IDisposable
     [InlineData("compare:|timing: { from_output: 'took ([0-9.]+ s' }\ncompare:", "timing.from_output", "not a valid regular expression")]
     [InlineData("mode: exact|mode: exact\n  select: ['total ([0-9.]+']", "compare.select", "not a valid regular expression")]
     [InlineData("mode: exact|mode: exact\n  mask: ['(']", "compare.mask", "not a valid regular expression")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { substitute: [{ file: main.c, text: '#define N 100', with: '#define N 5' }] }",
+        "inputs.tiny.substitute[0].text", "kernel 'tiny-kernel', input 'tiny': the text '#define N 100' that it replaces in main.c is not there")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { substitute: [{ file: other.c, text: 'int', with: 'long' }] }",
+        "inputs.tiny.substitute[0].file", "kernel 'tiny-kernel', input 'tiny': 'other.c' is not one of the kernel's sources (main.c)")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { 2N: 5 } }", "inputs.tiny.defines", "'2N' is not a preprocessor name")]
+    [InlineData("  tiny: { args: [\"3\"] }|  tiny: { defines: { N: 5 6 } }", "inputs.tiny.defines", "holds a space")]
+    [InlineData("compare:|check: { command: sh check.sh }\ncompare:", "check.outputs", "a checker judges the files a program writes: name them in an input's outputs")]
+    [InlineData("compare:|check: { command: sh check.sh, outputs: [x.dat] }\ncompare:", "check.outputs", "'x.dat' is not among the files the inputs name in outputs")]
+    [InlineData("compare:|perturb: {}\ncompare:", "perturb.defines", "perturb needs defines or substitute")]
     public void LoadFolder_BrokenFolder_NamesFolderFileAndField(string edit, string field, string problem)
     {
         var parts = edit.Split('|');
@@ -79,6 +88,24 @@ public sealed class KernelCatalogTests : IDisposable
         Assert.Equal(["37"], kernel.Input("odd").Args);
         Assert.Equal(["3"], kernel.Input("tiny").Args);
         Assert.Contains("edge, odd", Assert.Throws<KeyNotFoundException>(() => kernel.Input("huge")).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sizes fixed in the source are set per input: definitions become -D flags, substitutions name their file.</summary>
+    [Fact]
+    public void LoadFolder_InputWithDefinesAndSubstitutions_KeepsBoth()
+    {
+        var yaml = GoodYaml.Replace("  tiny: { args: [\"3\"] }", """
+              tiny:
+                defines: { N: 2000, VERBOSE: "" }
+                substitute:
+                  - { file: main.c, text: "#define STEPS 10", with: "#define STEPS 3" }
+            """, StringComparison.Ordinal);
+        var folder = Kernel("sizes", yaml, ("main.c", "#define STEPS 10\nint main(void) { return 0; }"));
+
+        var input = KernelCatalog.LoadFolder(folder).Inputs["tiny"];
+
+        Assert.Equal(["-DN=2000", "-DVERBOSE"], InputBuild.Flags(input));
+        Assert.Equal("-DN=2000; -DVERBOSE; main.c: '#define STEPS 10' -> '#define STEPS 3'", InputBuild.Describe(input));
     }
 
     [Fact]
@@ -160,8 +187,8 @@ public sealed class KernelCatalogTests : IDisposable
     }
 
     /// <summary>
-    /// The study sweep's kernels are rewrites with inputs and outputs of their own: the catalog says so, and no note
-    /// tells the model what the study's arguments meant (the Dijkstra note once read the study's node count as a seed).
+    /// The study sweep's kernels are rewrites with inputs and outputs of their own: the catalog, the sweep and each
+    /// kernel.yaml say so, and no note tells the model what the study's arguments meant (the Dijkstra note once read the study's node count as a seed).
     /// </summary>
     [Fact]
     public void Catalog_StudyKernels_AreDeclaredRewritesAndNotesDoNotReadTheStudysArguments()
@@ -173,9 +200,13 @@ public sealed class KernelCatalogTests : IDisposable
 
         Assert.Equal(9, study.Length);
         Assert.Contains("are rewrites", readme, StringComparison.Ordinal);
+        Assert.Contains("# The nine kernels are rewrites of the study's codes with inputs and outputs of their own", spec, StringComparison.Ordinal);
+        Assert.Contains("with 50 as the node count", spec, StringComparison.Ordinal);
         foreach (var id in study)
         {
             Assert.Contains($"`{id}`", readme, StringComparison.Ordinal);
+            var descriptor = File.ReadAllText(Path.Combine(TestCatalog.RepositoryRoot, "kernels", id, "kernel.yaml"));
+            Assert.StartsWith("# A rewrite of the study's ", descriptor, StringComparison.Ordinal);
             Assert.True(catalog.TryGet(id, out var kernel), id);
             Assert.DoesNotContain("the study's", kernel.Note, StringComparison.Ordinal);
         }

@@ -38,6 +38,15 @@ public sealed class AmplifyStage : IStage
                 return context.Fail(round, Verdict.InfraError, reference.Error, "");
             }
 
+            // An output the same on every input cannot tell a program that ignores its input from one that computes.
+            round = round with { ReferenceVaries = round.ReferenceVaries == true || VerificationStrength.Differ(round.ReferenceOutput, reference.Stdout, kernel.Compare) };
+
+            var (artifact, notBuilt) = await BuildStage.ArtifactForAsync(context, agent, round, input);
+            if (notBuilt is not null)
+            {
+                return notBuilt;
+            }
+
             foreach (var configuration in Configurations.Amplified(spec, context.Technology))
             {
                 var (threads, ranks) = configuration;
@@ -45,7 +54,7 @@ public sealed class AmplifyStage : IStage
                 activity?.SetTag("kernelsmith.input", input.Name);
                 activity?.SetTag("kernelsmith.threads", threads);
                 activity?.SetTag("kernelsmith.ranks", ranks);
-                var job = Jobs.Run(context.JobId($"{input.Name}/t{threads}n{ranks}"), round.ArtifactId!, input, threads, ranks,
+                var job = Jobs.Run(context.JobId($"{input.Name}/t{threads}n{ranks}"), artifact!, input, threads, ranks,
                     spec.Run.TimeoutSeconds, exclusive: false, context.Technology);
                 var result = await context.RunAsync(agent, job);
                 var where = $"on the amplified input '{input.Name}' (arguments: {string.Join(' ', input.Args)}) {configuration.Where}";
@@ -59,6 +68,12 @@ public sealed class AmplifyStage : IStage
                 if (mismatch is not null)
                 {
                     return mismatch;
+                }
+
+                if (kernel.Check is { } check && OutputCheckRun.Applies(check, input)
+                    && await OutputCheckRun.CheckOneAsync(context, agent, round, check, reference, Jobs.ProducedOutput(result), $"{input.Name}/t{threads}n{ranks}", where) is { } rejected)
+                {
+                    return rejected;
                 }
             }
         }

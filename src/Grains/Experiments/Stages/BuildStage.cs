@@ -1,5 +1,7 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Kernels;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Telemetry;
 using Kernelsmith.Grains.Verification;
@@ -29,12 +31,41 @@ public sealed class BuildStage : IStage
         return built.Failure is not null ? (agent, built) : (await context.SelectAgentAsync(built.Round), built);
     }
 
-    private static async Task<StepResult> BuildAsync(StageContext context, Round round)
+    /// <summary>
+    /// The round's program as <paramref name="input"/> builds it: the round's artifact when the input changes the build as
+    /// the run input does (the usual case), else a build of its own (its definitions and substitutions). The result is
+    /// the build's failure, if any.
+    /// </summary>
+    public static async Task<(string? ArtifactId, StepResult? Failure)> ArtifactForAsync(StageContext context, AgentInfo agent, Round round, KernelInput input)
+    {
+        if (InputBuild.SameBuild(input, context.Kernel.Inputs[context.Spec.Run.Input]))
+        {
+            return (round.ArtifactId, null);
+        }
+
+        var built = await BuildAsync(context, round, input, $"build-{input.Name}", agent);
+        return built.Failure is null ? (built.Round.ArtifactId, null) : (null, built);
+    }
+
+    private static async Task<StepResult> BuildAsync(StageContext context, Round round) =>
+        await BuildAsync(context, round, context.Kernel.Inputs[context.Spec.Run.Input], "build", await context.SelectAgentAsync(round));
+
+    private static async Task<StepResult> BuildAsync(StageContext context, Round round, KernelInput input, string jobSuffix, AgentInfo agent)
     {
         using var activity = GrainsInstrumentation.Source.StartActivity("build");
         var timeout = context.Spec.Run.BuildTimeoutSeconds;
-        var agent = await context.SelectAgentAsync(round);
-        var result = await context.BuildAsync(agent, Jobs.Build(context.JobId("build"), round.Files, BuildRecipe.For(context.Kernel, context.Technology), timeout));
+        BuildRequest job;
+        try
+        {
+            job = InputBuild.Job(context.JobId(jobSuffix), context.Kernel.Id, input, round.Files, BuildRecipe.For(context.Kernel, context.Technology), timeout);
+        }
+        catch (InputBuildException e)
+        {
+            // The answer changed or dropped the text the input replaces: its program cannot be given the input's size.
+            return context.Fail(round, Verdict.BuildError, e.Message, RepairFeedback.SubstitutionTextMissing(e.File, e.Text));
+        }
+
+        var result = await context.BuildAsync(agent, job);
         var log = Jobs.Log(result);
         round = round with { AgentId = agent.AgentId, BuildLog = log, Toolchain = result.Toolchain };
         if (result.Status == JobStatus.TimedOut)

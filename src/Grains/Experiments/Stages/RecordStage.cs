@@ -1,6 +1,8 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Telemetry;
+using Kernelsmith.Grains.Verification;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
 
@@ -12,6 +14,13 @@ public sealed class RecordStage : IStage
     public async Task<StepResult> RunAsync(StageContext context)
     {
         var record = context.Experiment.ToRecord();
+        var inputBuild = InputBuild.Describe(context.Kernel.Inputs[context.Spec.Run.Input]);
+        var last = context.Experiment.Current;
+        record = record with
+        {
+            Provenance = record.Provenance with { InputBuild = inputBuild.Length > 0 ? inputBuild : null },
+            ReferenceOutput = last.ReferenceOutput.Length > 0 ? VerificationStrength.Measure(last.ReferenceOutput, context.Kernel.Compare, last.ReferenceVaries, context.Kernel.Check is not null) : null,
+        };
         await context.Grains.GetGrain<ISweepGrain>(context.Spec.SweepId).RecordAsync(record);
         ExperimentTrace.Recorded(record);
         return new StepResult(context.Round);

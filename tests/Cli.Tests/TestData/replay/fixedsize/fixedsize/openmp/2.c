@@ -1,0 +1,20 @@
+#include <stdio.h>
+
+#ifndef N
+#define N 100
+#endif
+
+int main(void)
+{
+    const int steps = 10;
+    double sum = 0.0;
+    int step, i;
+    for (step = 0; step < steps; step++) {
+        #pragma omp parallel for reduction(+:sum)
+        for (i = 0; i < N; i++) {
+            sum += i * 0.5;
+        }
+    }
+    printf("N %d steps %d sum %.1f\n", N, steps, sum);
+    return 0;
+}
