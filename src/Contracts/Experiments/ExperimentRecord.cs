@@ -20,7 +20,8 @@ public sealed record ExperimentSpec(
     bool UseCache = true,
     Llm.PromptTemplate? Template = null,
     VerifySettings? Verify = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null,
+    string? SpecHash = null);
 
 /// <summary>
 /// The timing of one configuration (thread or rank count): the candidate's median wall time over its timed runs
@@ -130,6 +131,22 @@ public sealed record Provenance(
     /// <summary>The timing agent's last calibration of its node (bias, interval, pairs per count); null when it was never calibrated.</summary>
     [Id(100), JsonPropertyName("calibration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Calibration { get; init; }
+
+    /// <summary>The model the endpoint says answered (the chat response's <c>model</c>), for the call that gave the final answer; null for simulated and replayed answers that do not say.</summary>
+    [Id(110), JsonPropertyName("served_model")]
+    public string? ServedModel { get; init; }
+
+    /// <summary>The endpoint's <c>system_fingerprint</c> for that call: its backend configuration; null when it sent none.</summary>
+    [Id(111), JsonPropertyName("system_fingerprint")]
+    public string? SystemFingerprint { get; init; }
+
+    /// <summary>The Kernelsmith that ran the experiment, with its git commit (<see cref="global::Kernelsmith.KernelsmithVersion"/>); null in older records.</summary>
+    [Id(112), JsonPropertyName("kernelsmith_version")]
+    public string? KernelsmithVersion { get; init; }
+
+    /// <summary>Hash of the sweep spec as parsed: equal hashes, same spec (comments and layout aside); null in older records.</summary>
+    [Id(113), JsonPropertyName("spec_hash")]
+    public string? SpecHash { get; init; }
 }
 
 /// <summary>

@@ -21,6 +21,11 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
 
     [Id(4)] public double? CostUsd { get; init; }
 
+    /// <summary>The model the endpoint said answered this round, and its system fingerprint; null when it said nothing.</summary>
+    [Id(28)] public string? ServedModel { get; init; }
+
+    [Id(29)] public string? SystemFingerprint { get; init; }
+
     /// <summary>The technology in effect once the answer was extracted: the spec's, or the model's choice for <c>auto</c>.</summary>
     [Id(5)] public string? Technology { get; init; }
 
