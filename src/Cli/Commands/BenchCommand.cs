@@ -47,12 +47,13 @@ internal static class BenchCommand
         var latency = new Option<int>("--latency-ms") { Description = "The simulated model's latency per call", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "The simulated model's concurrent calls", DefaultValueFactory = _ => 8 };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where the sweep's results and bench.json go (default: a temporary folder)" };
-        var command = new Command("bench", "Measure the orchestration: a simulated-latency sweep of a no-op kernel") { experiments, latency, concurrency, output };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiments), parse.GetValue(latency), parse.GetValue(concurrency), parse.GetValue(output), ct));
+        var json = CliOutput.JsonOption();
+        var command = new Command("bench", "Measure the orchestration: a simulated-latency sweep of a no-op kernel") { experiments, latency, concurrency, output, json };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiments), parse.GetValue(latency), parse.GetValue(concurrency), parse.GetValue(output), parse.GetValue(json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(int experiments, int latencyMs, int concurrency, DirectoryInfo? output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int experiments, int latencyMs, int concurrency, DirectoryInfo? output, bool json, CancellationToken cancellationToken)
     {
         if (experiments < 1 || latencyMs < 0 || concurrency < 1)
         {
@@ -137,7 +138,7 @@ internal static class BenchCommand
         var computeBound = timingSeconds + otherSeconds / Environment.ProcessorCount;
         var lowerBound = Math.Max(modelBound, computeBound);
         dispatch.Sort();
-        var figures = new Dictionary<string, double>
+        var figures = new Dictionary<string, double?>
         {
             ["experiments"] = experiments,
             ["correct"] = records.Count(r => r.Verdict == Contracts.Experiments.Verdict.Correct),
@@ -154,16 +155,23 @@ internal static class BenchCommand
             ["transitions_per_s"] = transitions / makespan,
             ["live_memory_per_10k_experiments_mib"] = Math.Max(0, peak - baseline) * 10_000.0 / experiments / (1 << 20),
         };
-        await File.WriteAllTextAsync(Path.Combine(work, "bench.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value");
-        foreach (var (name, value) in figures)
+        // A figure with nothing to measure (no job dispatched: no percentile) is null, as JSON has no NaN.
+        foreach (var name in figures.Keys.Where(name => figures[name] is { } value && !double.IsFinite(value)).ToList())
         {
-            table.AddRow(name, value.ToString(value % 1 == 0 ? "F0" : "F3", CultureInfo.InvariantCulture));
+            figures[name] = null;
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"[grey]Simulated model (sim expert with {latencyMs} ms latency, concurrency {concurrency}); compute-bound = timing runs in full (they own the node) + other jobs / {Environment.ProcessorCount} cores, as the agent measured them. {Markup.Escape(Path.Combine(work, "bench.json"))}[/]");
+        await File.WriteAllTextAsync(Path.Combine(work, "bench.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        if (json)
+        {
+            CliOutput.WriteJson(figures);
+        }
+        else
+        {
+            CliOutput.WriteTable(["figure", "value"], figures.Select(f => (IReadOnlyList<string>)[f.Key, f.Value is { } value ? value.ToString(value % 1 == 0 ? "F0" : "F3", CultureInfo.InvariantCulture) : ""]));
+        }
+
+        CliOutput.Progress.MarkupLine($"[grey]Simulated model (sim expert with {latencyMs} ms latency, concurrency {concurrency}); compute-bound = timing runs in full (they own the node) + other jobs / {Environment.ProcessorCount} cores, as the agent measured them. {Markup.Escape(Path.Combine(work, "bench.json"))}[/]");
         return 0;
     }
 
