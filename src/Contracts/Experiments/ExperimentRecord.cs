@@ -181,6 +181,10 @@ public sealed record Attempt(
     /// <summary>Where each built file came from (the answer or the kernel's sources), and the answer's blocks not taken and why.</summary>
     [Id(8)]
     public string ExtractLog { get; init; } = "";
+
+    /// <summary>The system turn the model was given with this round's prompt (the first round's; empty in later rounds and when the template has none).</summary>
+    [Id(9)]
+    public string System { get; init; } = "";
 }
 
 /// <summary>The final record of one experiment: one line of results.jsonl.</summary>

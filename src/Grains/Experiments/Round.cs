@@ -122,5 +122,6 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
         Feedback)
     {
         ExtractLog = ExtractLog,
+        System = string.Join("\n\n", Asked.Where(t => t.Role == "system").Select(t => t.Content)),
     };
 }

@@ -68,6 +68,11 @@ public sealed partial class ProvenanceColumnsTests
             Assert.All(rows, r => Assert.StartsWith("gcc", (string)r["compiler"]!, StringComparison.Ordinal));
         }
 
+        // The system turn the model was given is kept with the first round, where the trainer formats read it.
+        var system = await File.ReadAllTextAsync(Path.Combine(output, ResultsDirectory.AttemptsFolder(records[0]), "round-0", ResultsDirectory.SystemFile));
+        Assert.StartsWith("You are an expert in high-performance computing", system, StringComparison.Ordinal);
+        Assert.Equal("system", server.Requests.First().Body["messages"]![0]!["role"]!.GetValue<string>());
+
         var temperatures = DuckDb.Query($"SELECT model_id, temperature FROM '{tables[3]}' ORDER BY model_id");
         Assert.Equal([0.3, null], temperatures.Select(r => r["temperature"]));
         var report = await File.ReadAllTextAsync(Path.Combine(output, "report.md"));
