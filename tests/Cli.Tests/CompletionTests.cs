@@ -15,7 +15,7 @@ public sealed class CompletionTests
     [InlineData("kernelsmith kern", "kernels")]
     [InlineData("kernelsmith kernels ", "list show validate")]
     [InlineData("kernelsmith kernels list --j", "--json")]
-    [InlineData("kernelsmith export out --format ", "jsonl openai-chat trl-dpo")]
+    [InlineData("kernelsmith export out --format ", "jsonl openai-chat trajectories trl-dpo trl-kto")]
     [InlineData("kernelsmith run ", "")]
     public async Task Bash_Tab_CompletesFromTheProgram(string line, string expected)
     {
@@ -52,7 +52,7 @@ public sealed class CompletionTests
     [Theory]
     [InlineData("kernelsmith kern", "kernels")]
     [InlineData("kernelsmith kernels ''", "list show validate")]
-    [InlineData("kernelsmith export out --format ''", "jsonl openai-chat trl-dpo")]
+    [InlineData("kernelsmith export out --format ''", "jsonl openai-chat trajectories trl-dpo trl-kto")]
     public async Task Zsh_Tab_CompletesFromTheProgram(string words, string expected)
     {
         var script = $$"""
