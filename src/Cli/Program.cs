@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kernelsmith.Cli.Bench;
 using Kernelsmith.Cli.Commands;
 using Kernelsmith.Grains.Yaml;
 using Spectre.Console;

@@ -136,7 +136,10 @@ public sealed class ResultsDirectory
 
     /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
     public static string AttemptsFolder(ExperimentRecord record) =>
-        string.Join('/', ["experiments", .. record.Experiment.Split('/').Skip(1).Select(Safe)]);
+        ExperimentId.TryParse(record.Experiment, out var id)
+            ? string.Join('/', ["experiments", .. new[] { id.Kernel, id.Technology, id.Model, id.Prompt, id.Sample.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Select(Safe)])
+            // Recorded by a version that let a sweep name or model id hold a '/': one folder per part after the first.
+            : string.Join('/', ["experiments", .. record.Experiment.Split('/').Skip(1).Select(Safe)]);
 
     private void WriteAttempts(ExperimentRecord record)
     {

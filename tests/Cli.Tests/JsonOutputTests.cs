@@ -3,30 +3,13 @@ using System.Text.Json;
 namespace Kernelsmith.Cli.Tests;
 
 /// <summary>
-/// Issue 18, item 4: <c>--json</c> on the commands that measure or check (bench, calibrate, kernels validate), read as a
-/// script reads them: stdout parses as JSON with nothing else on it, and what they say along the way is on stderr.
+/// Issue 18, item 4: <c>--json</c> on the commands that measure or check (calibrate, kernels validate; bench's is in
+/// BenchCommandTests), read as a script reads them: stdout parses as JSON with nothing else on it, and what they say
+/// along the way is on stderr.
 /// </summary>
 public sealed class JsonOutputTests
 {
     private readonly string _work = Directory.CreateTempSubdirectory("kernelsmith-json-").FullName;
-
-    [Fact]
-    public async Task Bench_Json_OneObjectOfFiguresMatchingBenchJson()
-    {
-        var output = Path.Combine(_work, "bench");
-        var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(TimeSpan.FromMinutes(4),
-            "bench", "--experiments", "3", "--latency-ms", "0", "--concurrency", "2", "--out", output, "--json");
-
-        Assert.True(exit == 0, stdout + stderr);
-        var figures = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(3, figures.GetProperty("experiments").GetDouble());
-        Assert.Equal(3, figures.GetProperty("correct").GetDouble());
-        Assert.True(figures.GetProperty("makespan_s").GetDouble() > 0);
-        Assert.True(figures.GetProperty("jobs").GetDouble() >= 3);
-        var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "bench.json"))).RootElement;
-        Assert.Equal(written.GetProperty("makespan_s").GetDouble(), figures.GetProperty("makespan_s").GetDouble());
-        Assert.Contains("bench.json", stderr, StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task Calibrate_Json_OneObjectPerAgentAndCount()

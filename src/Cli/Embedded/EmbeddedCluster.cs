@@ -51,11 +51,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the silo and, unless <paramref name="startAgent"/> is false (agents from other processes will join), the
-    /// agent. <paramref name="settings"/> are configuration both hosts see on top of the environment's.
+    /// agent. <paramref name="settings"/> are configuration both hosts see on top of the environment's;
+    /// <paramref name="siloServices"/> registers services in the silo before its own (a bench's job port).
     /// </summary>
     public static async Task<EmbeddedCluster> StartAsync(
         string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null,
-        ModelCredentials? credentials = null)
+        ModelCredentials? credentials = null, Action<IServiceCollection>? siloServices = null)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
         // Even in one process the agent is reached over loopback, so it and the silo still prove themselves.
@@ -68,6 +69,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
         }, builder =>
         {
+            siloServices?.Invoke(builder.Services);
             builder.AddKernelsmithSilo();
             // The runner's own credentials (see EmbeddedCredentials); without them, the environment's and the local default.
             builder.Services.PostConfigure<ModelCredentials>(configured =>

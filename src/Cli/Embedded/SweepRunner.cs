@@ -15,13 +15,14 @@ internal static class SweepRunner
 {
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
-        Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null)
+        Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null,
+        Action<IServiceCollection>? siloServices = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
         var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         try
         {
-            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, cancellationToken);
+            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, siloServices, cancellationToken);
         }
         finally
         {
@@ -32,7 +33,8 @@ internal static class SweepRunner
 
     private static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, string sweepId, string workRoot,
-        Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, CancellationToken cancellationToken)
+        Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, Action<IServiceCollection>? siloServices,
+        CancellationToken cancellationToken)
     {
         if (spec.Models.Any(m => m.IsSimulated))
         {
@@ -42,9 +44,10 @@ internal static class SweepRunner
         // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
         var interactive = CliOutput.Progress.Profile.Capabilities.Interactive;
         const string starting = "Starting the embedded silo and agent...";
+        Task<EmbeddedCluster> Start() => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials, siloServices: siloServices);
         await using var cluster = interactive
-            ? await CliOutput.Progress.Status().StartAsync(starting, _ => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials))
-            : await Announce(starting, () => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials));
+            ? await CliOutput.Progress.Status().StartAsync(starting, _ => Start())
+            : await Announce(starting, Start);
         // From here on the runner is a client of the sweep API like submit and watch, with the silo's one-time token.
         using var client = cluster.Connect();
         var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);

@@ -6,6 +6,13 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Starts (or resumes) the experiment and returns at once; the work goes on in the grain.</summary>
     Task StartAsync(ExperimentSpec spec);
 
+    /// <summary>
+    /// The sweep was cancelled: the experiment confirms it with the sweep and stops before its next step, keeping its
+    /// state. The sweep pushes this to its active experiments, so none has to ask at every step.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task StopAsync();
+
     /// <summary>Returns the stage the experiment has reached.</summary>
     Task<ExperimentStage> GetStageAsync();
 

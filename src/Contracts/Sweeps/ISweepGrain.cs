@@ -6,8 +6,9 @@ namespace Kernelsmith.Contracts.Sweeps;
 
 /// <summary>
 /// A sweep: expands its spec into experiments, keeps a bounded window of them active (starting the next as each
-/// records), and collects their final records, once each. The read-only calls every experiment makes at each step
-/// interleave with the rest, so a sweep busy recording does not hold its experiments up.
+/// records), and collects their final records, once each. What experiments ask of it (their kernel when they start,
+/// the budget before a model call, whether a pushed stop still holds) interleaves with the rest, so a sweep busy
+/// recording does not hold its experiments up.
 /// </summary>
 public interface ISweepGrain : IGrainWithStringKey
 {
@@ -40,7 +41,7 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Resumes a cancelled sweep: unrecorded experiments continue from the step they had reached.</summary>
     Task ResumeAsync();
 
-    /// <summary>True while the sweep is cancelled.</summary>
+    /// <summary>True while the sweep is cancelled: an experiment asks when it starts driving and when a stop was pushed to it.</summary>
     [AlwaysInterleave]
     Task<bool> IsCancelledAsync();
 

@@ -26,10 +26,14 @@ public sealed partial class ExperimentGrain(
 
     private Task? _driving;
 
+    /// <summary>The sweep said it was cancelled; the drive confirms it with the sweep before it stops.</summary>
+    private bool _stopRequested;
+
     private Experiment? Current => state.State.Experiment;
 
     public async Task StartAsync(ExperimentSpec spec)
     {
+        _stopRequested = false;
         if (Current is null)
         {
             // The caller's span (the sweep's) is where the experiment's own trace links back to.
@@ -42,6 +46,12 @@ public sealed partial class ExperimentGrain(
             await this.RegisterOrUpdateReminder(KeepAlive, KeepAlivePeriod, KeepAlivePeriod);
             Drive();
         }
+    }
+
+    public Task StopAsync()
+    {
+        _stopRequested = true;
+        return Task.CompletedTask;
     }
 
     public Task<ExperimentStage> GetStageAsync() => Task.FromResult(Current?.Stage ?? ExperimentStage.Pending);
@@ -77,13 +87,20 @@ public sealed partial class ExperimentGrain(
             var sweep = GrainFactory.GetGrain<ISweepGrain>(experiment.Spec.SweepId);
             var kernel = await sweep.GetKernelAsync(experiment.Spec.Kernel);
             state.State.Experiment = experiment = experiment with { KernelHash = kernel.ContentHash, Trace = trace.Ids };
+            // Asked once per drive (a new activation may start after the cancel was pushed); after that the sweep pushes it.
+            _stopRequested = true;
             while (!experiment.IsDone)
             {
                 DelayDeactivation(TimeSpan.FromMinutes(30));
-                // Cancelled: the state stays; a resume (or the reminder after one) continues from here.
-                if (experiment.Stage != ExperimentStage.Record && await sweep.IsCancelledAsync())
+                // Cancelled: the state stays; a resume (or the reminder after one) continues from here. A stop pushed
+                // before a resume overtook it is stale: the sweep says so, and the experiment goes on.
+                if (_stopRequested && experiment.Stage != ExperimentStage.Record)
                 {
-                    return;
+                    _stopRequested = false;
+                    if (await sweep.IsCancelledAsync())
+                    {
+                        return;
+                    }
                 }
 
                 if (await steps.StepAsync(experiment, kernel, GrainFactory) is not { } next)

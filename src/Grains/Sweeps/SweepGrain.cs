@@ -125,6 +125,12 @@ public sealed partial class SweepGrain(
     {
         S.Cancelled = true;
         await state.WriteStateAsync();
+        // Pushed, not polled: each active experiment stops before its next step (one that misses this, its silo gone,
+        // asks the sweep when its reminder starts it again).
+        foreach (var index in Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Where(i => !IsRecorded(i)))
+        {
+            _ = GrainFactory.GetGrain<IExperimentGrain>(_experiments[index].ExperimentId).StopAsync();
+        }
     }
 
     public async Task ResumeAsync()
@@ -371,7 +377,7 @@ public sealed partial class SweepGrain(
          from prompt in spec.Prompts
          from sample in Enumerable.Range(0, spec.Samples)
          select new ExperimentSpec(
-             $"{sweepId}/{kernel}/{technology}/{model.Id}/{prompt}/{sample}",
+             new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
              spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash)).ToList();

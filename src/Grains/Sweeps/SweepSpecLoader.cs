@@ -1,3 +1,4 @@
+using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Security;
@@ -123,6 +124,7 @@ public static partial class SweepSpecLoader
         foreach (var section in sections)
         {
             var id = section.RequiredString("id");
+            RefuseSeparator(section, "id", id, "a model id");
             if (models.Any(m => m.Id == id))
             {
                 throw section.Error("id", $"model id '{id}' is used twice");
@@ -224,6 +226,16 @@ public static partial class SweepSpecLoader
         var amplify = section.OptionalString("amplify") is not { } amplifyText || ReadBool(section, "amplify", amplifyText);
         section.RejectUnknownFields();
         return new VerifySettings(section.Has("sanitizers") ? sanitizers : VerifySettings.Known, amplify);
+    }
+
+    /// <summary>A name that becomes part of every experiment's id and results folder may not hold the id's separator.</summary>
+    private static void RefuseSeparator(YamlSection section, string key, string value, string what)
+    {
+        if (value.Contains(ExperimentId.Separator, StringComparison.Ordinal))
+        {
+            throw section.Error(key, $"{what} may not contain '{ExperimentId.Separator}' ('{value}'): it is part of every experiment's id and results folder; "
+                + $"write it as '{value.Replace(ExperimentId.Separator, '-')}' (the model an endpoint serves is its own field, `model`)");
+        }
     }
 
     private static BudgetSettings? ReadBudget(YamlSection? section)

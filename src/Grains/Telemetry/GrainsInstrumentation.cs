@@ -37,6 +37,10 @@ public static class GrainsInstrumentation
         s_meter.CreateHistogram<double>("kernelsmith.job.dispatch_latency", "s", "From the dispatcher sending a job to the agent starting it (queueing for cores included), by pool and kind",
             tags: null, advice: HistogramBuckets.Seconds);
 
+    public static readonly Histogram<double> JobTransitSeconds =
+        s_meter.CreateHistogram<double>("kernelsmith.job.transit", "s", "Dispatch latency less the time the job waited on the agent for cores: what sending and starting a job costs, by pool and kind",
+            tags: null, advice: HistogramBuckets.Seconds);
+
     public static readonly Histogram<double> JobWallSeconds =
         s_meter.CreateHistogram<double>("kernelsmith.job.wall", "s", "What the agent measured a job's processes taking, by pool and kind",
             tags: null, advice: HistogramBuckets.Seconds);

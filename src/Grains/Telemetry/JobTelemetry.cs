@@ -15,6 +15,7 @@ public sealed class JobTelemetry : IDisposable
     private readonly TagList _tags;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _started;
+    private double _dispatchSeconds;
     private string? _status;
 
     private JobTelemetry(AgentInfo agent, string kind)
@@ -34,7 +35,8 @@ public sealed class JobTelemetry : IDisposable
         if (!_started)
         {
             _started = true;
-            GrainsInstrumentation.JobDispatchSeconds.Record(_clock.Elapsed.TotalSeconds, _tags);
+            _dispatchSeconds = _clock.Elapsed.TotalSeconds;
+            GrainsInstrumentation.JobDispatchSeconds.Record(_dispatchSeconds, _tags);
             GrainsInstrumentation.JobsQueued.Add(-1, _tags);
             GrainsInstrumentation.JobsRunning.Add(1, _tags);
             _activity?.AddEvent(new ActivityEvent("started"));
@@ -46,6 +48,12 @@ public sealed class JobTelemetry : IDisposable
     {
         _status = result.Status.ToString().ToLowerInvariant();
         GrainsInstrumentation.JobWallSeconds.Record(result.WallSeconds, _tags);
+        if (_started && result is { QueuedUnixMs: > 0, StartedUnixMs: > 0 })
+        {
+            var waited = (result.StartedUnixMs - result.QueuedUnixMs) / 1000.0;
+            GrainsInstrumentation.JobTransitSeconds.Record(Math.Max(0, _dispatchSeconds - waited), _tags);
+        }
+
         _activity?.SetTag("kernelsmith.job.status", _status);
         _activity?.SetTag("process.exit.code", result.ExitCode);
         _activity?.SetTag("kernelsmith.job.wall_seconds", result.WallSeconds);

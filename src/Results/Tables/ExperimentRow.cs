@@ -113,8 +113,8 @@ public sealed class ExperimentRow
         };
     }
 
-    /// <summary>The model's id in the sweep spec: the fourth part of <c>sweep/kernel/technology/model/prompt/sample</c>.</summary>
-    public static string ModelIdOf(ExperimentRecord record) => record.Experiment.Split('/') is { Length: >= 6 } parts ? parts[^3] : record.Model;
+    /// <summary>The model's id in the sweep spec, from the experiment's id.</summary>
+    public static string ModelIdOf(ExperimentRecord record) => ExperimentId.TryParse(record.Experiment, out var id) ? id.Model : record.Model;
 
     private static TValue? Number<TValue>(IReadOnlyDictionary<string, string> parameters, string name, Func<string, IFormatProvider, TValue> parse)
         where TValue : struct =>

@@ -137,6 +137,48 @@ public sealed class ExperimentGrainTests(ExperimentCluster fixture)
         Assert.Contains(FakeAgent.Jobs, j => j.Experiment == experiment && j.Kind == "run" && j.Silo.Equals(primary));
     }
 
+    [Fact]
+    public async Task Sweep_CancelledWhileItsProgramIsTimed_StopsThereAndResumesWithoutRepeatingAnything()
+    {
+        var sweep = Name("cancel");
+        var timing = new TaskCompletionSource<FakeAgent.Job>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        FakeAgent.Hooks[sweep] = job =>
+        {
+            if (job.Kind == "measure" && timing.TrySetResult(job))
+            {
+                return gate.Task;
+            }
+
+            return Task.CompletedTask;
+        };
+        await StartSweepAsync(sweep, rounds: 0, ScriptedModel.Program("// seconds: 0.5"));
+        var timed = await timing.Task.WaitAsync(s_patience);
+        var grain = fixture.Grains.GetGrain<ISweepGrain>(sweep);
+
+        // The cancel is pushed to the experiment while its measurement is on the agent; the measurement then ends.
+        await grain.CancelAsync();
+        await Task.Delay(200);
+        gate.SetResult();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var experiment = fixture.Grains.GetGrain<IExperimentGrain>(timed.Experiment);
+        Assert.NotEqual(ExperimentStage.Done, await experiment.GetStageAsync());
+        Assert.Equal(0, (await grain.GetProgressAsync()).Recorded);
+        var jobsWhenStopped = FakeAgent.Jobs.Count(j => j.Experiment == timed.Experiment);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(jobsWhenStopped, FakeAgent.Jobs.Count(j => j.Experiment == timed.Experiment));
+
+        await grain.ResumeAsync();
+        var record = Assert.Single(await RecordsAsync(sweep));
+
+        Assert.Equal((Verdict.Correct, 2.0), (record.Verdict, record.Speedup));
+        // It went on from where it stopped: one model call, one build, and the measurement that was running not run again.
+        Assert.Single(ScriptedModel.Requests, r => r.Experiment.ExperimentId == timed.Experiment);
+        Assert.Single(FakeAgent.Jobs, j => j.JobId == $"{timed.Experiment}/r0/build");
+        Assert.Single(FakeAgent.Jobs, j => j.JobId == timed.JobId);
+    }
+
     private async Task<IReadOnlyList<ExperimentRecord>> RunSweepAsync(string sweep, int rounds, params string[] answers)
     {
         await StartSweepAsync(sweep, rounds, answers);

@@ -87,6 +87,7 @@ public sealed class SweepSpecLoaderTests
     [InlineData("  threads: [1, 2, 4]", "  threads: [1]\n  ranks: [2, 2]", 20, "run.ranks", "2 is listed twice")]
     [InlineData("  repetitions: 5", "  repetitions: 5\n  precision: 0", 21, "run.precision", "expected a number >= 0.001")]
     [InlineData("  repetitions: 5", "  repetitions: 5\n  max_pairs: 0", 21, "run.max_pairs", "expected an integer in [1, 1000]")]
+    [InlineData("  - id: gpt", "  - id: openai/gpt-4o", 8, "models[1].id", "may not contain '/' ('openai/gpt-4o'): it is part of every experiment's id and results folder; write it as 'openai-gpt-4o'")]
     public void Parse_InvalidSpec_NamesFileLineAndField(string original, string replacement, int line, string field, string problem)
     {
         var text = Valid.Replace(original, replacement, StringComparison.Ordinal);
