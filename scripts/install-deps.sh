@@ -13,7 +13,8 @@ set -euo pipefail
 packages=(gcc g++ make bubblewrap util-linux time clang libomp-dev libclang-rt-14-dev openmpi-bin libopenmpi-dev mpich libmpich-dev redis-server fonts-dejavu-core)
 if [ "${1:-}" = "--tests" ]; then
   # slurmd and slurm-client bring slurm-wlm-basic-plugins: srun's pmi2 and pmix MPI plugins.
-  packages+=(chromium slurmctld slurmd slurm-client munge)
+  # zsh: the completion test loads `kernelsmith completion zsh` in a real zsh.
+  packages+=(chromium slurmctld slurmd slurm-client munge zsh)
 elif [ "${1:-}" = "--images" ]; then
   # scripts/build-images.sh and scripts/test-images.sh: root filesystems from Debian's packages, OCI images, and
   # podman with runc (crun fails here on the hybrid cgroup layout); curl for the probes.

@@ -22,6 +22,7 @@ var root = new RootCommand("Kernelsmith: measure whether language models can por
     HostCommands.Agent(),
     BenchCommand.Create(),
     CalibrateCommand.Create(kernels),
+    CompletionCommand.Create(),
 };
 foreach (var command in ClusterCommands.Create(kernels))
 {

@@ -47,6 +47,12 @@ public sealed class ResultRow
     [JsonPropertyName("noisy")] public bool Noisy { get; init; }
     [JsonPropertyName("superlinear")] public bool Superlinear { get; init; }
     [JsonPropertyName("output_correct")] public bool? OutputCorrect { get; init; }
+    [JsonPropertyName("served_model")] public string? ServedModel { get; init; }
+    [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; init; }
+    [JsonPropertyName("kernelsmith_version")] public string? KernelsmithVersion { get; init; }
+    [JsonPropertyName("spec_hash")] public string? SpecHash { get; init; }
+    [JsonPropertyName("compiler")] public string? Compiler { get; init; }
+    [JsonPropertyName("mpi")] public string? Mpi { get; init; }
 
     public static IReadOnlyList<string> Columns => TableColumns<ResultRow>.Names;
 
@@ -90,6 +96,12 @@ public sealed class ResultRow
         Noisy = r.Noisy,
         Superlinear = r.Superlinear,
         OutputCorrect = r.OutputCorrect,
+        ServedModel = r.Provenance.ServedModel,
+        SystemFingerprint = r.Provenance.SystemFingerprint,
+        KernelsmithVersion = r.Provenance.KernelsmithVersion,
+        SpecHash = r.Provenance.SpecHash,
+        Compiler = Tables.ToolchainColumns.Compiler(r.Provenance.Toolchain),
+        Mpi = Tables.ToolchainColumns.Mpi(r.Provenance.Toolchain),
     };
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -131,6 +131,9 @@ public sealed class ResultsDirectory
     public Task WriteParquetAsync(IReadOnlyList<ExperimentRecord> records, CancellationToken cancellationToken) =>
         TableFiles.WriteParquetAsync(System.IO.Path.Combine(Path, Parquet), records.Select(ResultRow.From), cancellationToken);
 
+    /// <summary>A round's system turn, beside its <c>prompt.md</c> (the first round's only: later rounds add feedback to the same conversation).</summary>
+    public const string SystemFile = "system.md";
+
     /// <summary>Where an experiment's attempts are written, relative to the results directory.</summary>
     public static string AttemptsFolder(ExperimentRecord record) =>
         ExperimentId.TryParse(record.Experiment, out var id)
@@ -144,6 +147,11 @@ public sealed class ResultsDirectory
         {
             var folder = System.IO.Path.Combine(Path, AttemptsFolder(record), $"round-{attempt.Round}");
             Directory.CreateDirectory(System.IO.Path.Combine(folder, "files"));
+            if (attempt.System.Length > 0)
+            {
+                File.WriteAllText(System.IO.Path.Combine(folder, SystemFile), attempt.System);
+            }
+
             File.WriteAllText(System.IO.Path.Combine(folder, "prompt.md"), attempt.Prompt);
             File.WriteAllText(System.IO.Path.Combine(folder, "answer.md"), attempt.Answer);
             File.WriteAllText(System.IO.Path.Combine(folder, "extract.log"), attempt.ExtractLog);

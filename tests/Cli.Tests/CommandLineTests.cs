@@ -37,6 +37,19 @@ public sealed class CommandLineTests
         Assert.Contains("heat2d", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("submit")]
+    [InlineData("watch")]
+    [InlineData("status")]
+    public async Task ClusterAddress_IsCalledClusterByEveryCommandThatTakesOne(string verb)
+    {
+        var (exit, stdout, _) = await KernelsmithAsync(verb, "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"(?m)^\s+--cluster\b", stdout);
+    }
+
     internal static Task<(int Exit, string Stdout, string Stderr)> KernelsmithAsync(params string[] args) =>
         KernelsmithAsync(TimeSpan.FromMinutes(2), args);
 

@@ -28,12 +28,13 @@ internal static class CalibrateCommand
             Description = "Where to keep the result for this node's agents, which report it and put it in every record's provenance",
             DefaultValueFactory = _ => CalibrationFile.DefaultPath,
         };
+        var json = CliOutput.JsonOption();
         var command = new Command("calibrate", "Time the sequential reference against itself on the local node: its bias and noise")
         {
-            kernels, kernel, input, threads, precision, maxPairs, maxSeconds, save,
+            kernels, kernel, input, threads, precision, maxPairs, maxSeconds, save, json,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(kernels), parse.GetValue(kernel)!, parse.GetValue(input)!, parse.GetValue(threads) ?? [], parse.GetValue(save)!,
+            parse.GetValue(kernels), parse.GetValue(kernel)!, parse.GetValue(input)!, parse.GetValue(threads) ?? [], parse.GetValue(save)!, parse.GetValue(json),
             new RunSettings(parse.GetValue(input)!, [], [1], 6, 600, 120)
             {
                 Precision = parse.GetValue(precision), MaxPairs = parse.GetValue(maxPairs), MaxSeconds = parse.GetValue(maxSeconds),
@@ -76,11 +77,21 @@ internal static class CalibrateCommand
     }
 
     private static async Task<int> RunAsync(
-        string[]? kernelDirectories, string kernel, string input, int[] counts, string savePath, RunSettings run, CancellationToken cancellationToken)
+        string[]? kernelDirectories, string kernel, string input, int[] counts, string savePath, bool json, RunSettings run, CancellationToken cancellationToken)
     {
         var calibrations = await CalibrateAsync(kernelDirectories, kernel, counts.Distinct().Order().ToList(), run, savePath, cancellationToken);
         string Verdict(PairedTiming t) => t.Noisy ? $"noisy: cannot tell {run.Precision * 100:0.#} % apart" : t.SpeedupCi[0] <= 1 && 1 <= t.SpeedupCi[1] ? "quiet" : "biased";
-        if (Console.IsOutputRedirected)
+        if (json)
+        {
+            foreach (var c in calibrations)
+            {
+                var t = c.Timing;
+                CliOutput.WriteJson(new CalibrationLine(
+                    c.AgentId, c.Kernel, c.Input, c.Threads, t.Speedup, t.SpeedupCi, double.IsFinite(c.HalfWidth) ? c.HalfWidth : null, t.Pairs, t.Cv, t.Noisy, t.Stopped,
+                    t.Noisy ? "noisy" : Verdict(t), savePath));
+            }
+        }
+        else if (Console.IsOutputRedirected)
         {
             // Into a pipe or a file, a line per agent and count: a table there would wrap its cells.
             foreach (var c in calibrations)
@@ -110,7 +121,16 @@ internal static class CalibrateCommand
             AnsiConsole.Write(table);
         }
 
-        Console.WriteLine($"Saved to {savePath}: agents started on this node report it (kernelsmith agents), and records they time carry it in their provenance.");
+        CliOutput.Progress.WriteLine($"Saved to {savePath}: agents started on this node report it (kernelsmith agents), and records they time carry it in their provenance.");
         return 0;
     }
 }
+
+/// <summary>
+/// One line of <c>calibrate --json</c>: an agent at one count. <c>bias</c> is the reference's speedup over itself (1 on a
+/// quiet node), <c>half_width</c> the interval's larger side relative to it (0.03: the node tells 3 % apart; null when
+/// unbounded), <c>verdict</c> <c>quiet</c>, <c>biased</c> or <c>noisy</c>, <c>saved</c> where the result was kept.
+/// </summary>
+internal sealed record CalibrationLine(
+    string Agent, string Kernel, string Input, int Threads, double Bias, IReadOnlyList<double> SpeedupCi, double? HalfWidth, int Pairs, double Cv, bool Noisy,
+    string Stopped, string Verdict, string Saved);

@@ -17,7 +17,8 @@ internal static class ExportCommand
         var format = new Option<string>("--format")
         {
             Description = "jsonl: dataset.jsonl and preferences.jsonl with full provenance; openai-chat: OpenAI chat fine-tuning (correct answers, "
-                + "repair conversations with failed turns weighted 0); trl-dpo: TRL preference pairs (prompt, chosen, rejected)",
+                + "repair conversations with failed turns weighted 0); trl-dpo: TRL preference pairs (prompt, chosen, rejected); trl-kto: TRL unpaired "
+                + "preferences (prompt, completion, label: every round's answer); trajectories: multi-turn repair trajectories with the final verdict, speedup and reward",
             DefaultValueFactory = _ => TrainerFormats.Jsonl,
         };
         format.AcceptOnlyFromAmong([.. TrainerFormats.All]);

@@ -55,7 +55,8 @@ internal static class HostCommands
 
     public static Command Agent()
     {
-        var silo = new Option<string?>("--silo") { Description = "The silo's gRPC URL, or several separated by commas: the next is used while one is down (or Agent__Silo)" };
+        // --cluster is the word every client command uses for the same address; --silo stays for existing deployments.
+        var silo = new Option<string?>("--silo", "--cluster") { Description = "The silo's gRPC URL, or several separated by commas: the next is used while one is down (or Agent__Silo)" };
         var pool = new Option<string?>("--pool") { Description = "The pool this agent serves (or Agent__Pool; default: default)" };
         var listen = new Option<string?>("--listen") { Description = $"gRPC address the agent listens on (or ASPNETCORE_URLS; default {DefaultAgentListen})" };
         var id = new Option<string?>("--id") { Description = "Agent id (or Agent__Id; default: host name and a random suffix)" };

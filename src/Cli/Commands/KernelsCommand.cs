@@ -35,9 +35,9 @@ internal static class KernelsCommand
         show.SetAction(parse => Show(Load(parse.GetValue(kernels)), parse.GetValue(id)!, parse.GetValue(json)));
         var run = new Option<bool>("--run") { Description = "Also build and run every expert solution on 'tiny' at 1, 2 and 3 threads/ranks against the reference; a kernel without expert solutions has its sequential program run twice on every input; every kernel's verification strength is measured" };
         var ids = new Argument<string[]>("ids") { Description = "Kernels to validate (default: all)", Arity = ArgumentArity.ZeroOrMore };
-        var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels };
+        var validate = new Command("validate", "Check kernel folders; with --run, prove every expert solution correct") { ids, run, kernels, json };
         validate.SetAction((parse, cancellationToken) =>
-            ValidateAsync(Load(parse.GetValue(kernels)), parse.GetValue(ids) ?? [], parse.GetValue(run), cancellationToken));
+            ValidateAsync(Load(parse.GetValue(kernels)), parse.GetValue(ids) ?? [], parse.GetValue(run), parse.GetValue(json), cancellationToken));
         return new Command("kernels", "The kernel catalog") { list, show, validate };
     }
 
@@ -64,15 +64,33 @@ internal static class KernelsCommand
         }
     }
 
-    private static async Task<int> ValidateAsync(KernelCatalog catalog, string[] ids, bool run, CancellationToken cancellationToken)
+    private static async Task<int> ValidateAsync(KernelCatalog catalog, string[] ids, bool run, bool json, CancellationToken cancellationToken)
     {
+        if (json)
+        {
+            // What validation says along the way is progress; stdout carries only the summary object.
+            AnsiConsole.Console = CliOutput.Progress;
+        }
+
         var kernels = ids.Length == 0
             ? catalog.Kernels.OrderBy(k => k.Id, StringComparer.Ordinal).ToList()
             : ids.Select(id => catalog.TryGet(id, out var k) ? k : throw new UserException($"unknown kernel '{id}'")).ToList();
         AnsiConsole.MarkupLine($"[green]{kernels.Count} kernel folder(s) valid:[/] {Markup.Escape(string.Join(", ", kernels.Select(k => k.Id)))}");
+        int Done(int exit, IReadOnlyList<ExperimentRecord> solutions, int referenceFailures, string? details)
+        {
+            if (json)
+            {
+                CliOutput.WriteJson(new ValidationSummary(
+                    [.. kernels.Select(k => k.Id)], run, [.. solutions.Select(r => new SolutionCheck(r.Kernel, r.Technology, r.Verdict.ToWireName(), r.Reason))],
+                    referenceFailures, exit == 0, details));
+            }
+
+            return exit;
+        }
+
         if (!run)
         {
-            return 0;
+            return Done(0, [], 0, null);
         }
 
         var local = await LocalTechnologiesAsync(cancellationToken);
@@ -81,7 +99,7 @@ internal static class KernelsCommand
         var referenceFailures = await ReferenceValidation.RunAsync(kernels, k => local.Any(k.Solutions.ContainsKey), cancellationToken);
         if (withoutSolutions.Count == kernels.Count)
         {
-            return referenceFailures == 0 ? 0 : 1;
+            return Done(referenceFailures == 0 ? 0 : 1, [], referenceFailures, null);
         }
 
         var results = new ResultsDirectory(Directory.CreateTempSubdirectory("kernelsmith-validate-").FullName);
@@ -108,7 +126,11 @@ internal static class KernelsCommand
             records.AddRange(await SweepRunner.RunAsync(spec, withSolution, results, cancellationToken));
         }
 
-        RunCommand.WriteResults(records, json: false);
+        if (!json)
+        {
+            RunCommand.WriteResults(records, json: false);
+        }
+
         var failures = records.Where(r => r.Verdict != Verdict.Correct).ToList();
         foreach (var failure in failures)
         {
@@ -117,7 +139,7 @@ internal static class KernelsCommand
 
         AnsiConsole.MarkupLine($"{records.Count - failures.Count} of {records.Count} expert solutions correct at 1, 2 and 3 threads/ranks, on the amplified inputs "
             + $"and under the sanitizers; details in {Markup.Escape(results.Path)}");
-        return failures.Count == 0 && referenceFailures == 0 ? 0 : 1;
+        return Done(failures.Count == 0 && referenceFailures == 0 ? 0 : 1, records, referenceFailures, results.Path);
     }
 
     private static KernelCatalog Load(string[]? directories) => KernelCatalog.Load(CatalogDirectories.Resolve(directories, null));
@@ -191,6 +213,16 @@ internal static class KernelsCommand
         return 0;
     }
 }
+
+/// <summary>
+/// What <c>kernels validate --json</c> prints: the kernel folders found valid, whether they were run, each expert
+/// solution's verdict (<c>correct</c> or why not), how many inputs of kernels without solutions failed, and where the details are.
+/// </summary>
+internal sealed record ValidationSummary(
+    IReadOnlyList<string> Kernels, bool Run, IReadOnlyList<SolutionCheck> Solutions, int ReferenceFailures, bool Passed, string? Details);
+
+/// <summary>One expert solution checked by <c>kernels validate --run</c>.</summary>
+internal sealed record SolutionCheck(string Kernel, string Technology, string Verdict, string Reason);
 
 /// <summary>One line of <c>kernels list --json</c>.</summary>
 internal sealed record KernelSummary(

@@ -66,7 +66,7 @@ internal static class Preflight
         var cores = agents.Count == 0 ? 0 : agents.Max(a => a.Cores);
         if (technologies.Contains(Technologies.OpenMp) && cores > 0 && spec.Run.Threads.Where(c => c > cores).ToList() is { Count: > 0 } oversubscribed)
         {
-            AnsiConsole.MarkupLine($"[yellow]warning:[/] run.threads: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
+            CliOutput.Progress.MarkupLine($"[yellow]warning:[/] run.threads: {string.Join(", ", oversubscribed)} exceed the agent's {cores} cores: those runs share cores, and their timings say little");
         }
     }
 
@@ -103,7 +103,7 @@ internal static class Preflight
         var access = await ModelEndpointCheck.CheckAsync(model, key, s_connectTimeout, cancellationToken);
         if (access.Doubt is { } doubt)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] models.{model.Id}: {doubt}");
+            CliOutput.Progress.MarkupLineInterpolated($"[yellow]warning:[/] models.{model.Id}: {doubt}");
         }
 
         return access.Refusal is { } refusal ? [$"models.{model.Id}: {refusal}"] : [];

@@ -56,7 +56,7 @@ internal static class SweepRunner
         var held = kept ?? [];
         if (held.Count > 0)
         {
-            AnsiConsole.WriteLine($"Resuming: {held.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
+            CliOutput.Progress.WriteLine($"Resuming: {held.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
         }
 
         var submitted = await client.CallAsync(

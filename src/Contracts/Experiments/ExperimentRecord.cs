@@ -20,7 +20,8 @@ public sealed record ExperimentSpec(
     bool UseCache = true,
     Llm.PromptTemplate? Template = null,
     VerifySettings? Verify = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null,
+    string? SpecHash = null);
 
 /// <summary>
 /// The timing of one configuration (thread or rank count): the candidate's median wall time over its timed runs
@@ -137,6 +138,22 @@ public sealed record Provenance(
     /// </summary>
     [Id(101), JsonPropertyName("input_build"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? InputBuild { get; init; }
+
+    /// <summary>The model the endpoint says answered (the chat response's <c>model</c>), for the call that gave the final answer; null for simulated and replayed answers that do not say.</summary>
+    [Id(110), JsonPropertyName("served_model")]
+    public string? ServedModel { get; init; }
+
+    /// <summary>The endpoint's <c>system_fingerprint</c> for that call: its backend configuration; null when it sent none.</summary>
+    [Id(111), JsonPropertyName("system_fingerprint")]
+    public string? SystemFingerprint { get; init; }
+
+    /// <summary>The Kernelsmith that ran the experiment, with its git commit (<see cref="global::Kernelsmith.KernelsmithVersion"/>); null in older records.</summary>
+    [Id(112), JsonPropertyName("kernelsmith_version")]
+    public string? KernelsmithVersion { get; init; }
+
+    /// <summary>Hash of the sweep spec as parsed: equal hashes, same spec (comments and layout aside); null in older records.</summary>
+    [Id(113), JsonPropertyName("spec_hash")]
+    public string? SpecHash { get; init; }
 }
 
 /// <summary>
@@ -171,6 +188,10 @@ public sealed record Attempt(
     /// <summary>Where each built file came from (the answer or the kernel's sources), and the answer's blocks not taken and why.</summary>
     [Id(8)]
     public string ExtractLog { get; init; } = "";
+
+    /// <summary>The system turn the model was given with this round's prompt (the first round's; empty in later rounds and when the template has none).</summary>
+    [Id(9)]
+    public string System { get; init; } = "";
 }
 
 /// <summary>The final record of one experiment: one line of results.jsonl.</summary>

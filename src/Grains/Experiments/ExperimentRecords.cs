@@ -45,6 +45,10 @@ public static class ExperimentRecords
                 experiment.Last(r => r.Hardware) ?? "")
             {
                 Calibration = experiment.Last(r => r.Calibration) is { Length: > 0 } calibration ? calibration : null,
+                ServedModel = experiment.Last(r => r.ServedModel),
+                SystemFingerprint = experiment.Last(r => r.SystemFingerprint),
+                KernelsmithVersion = KernelsmithVersion.Current,
+                SpecHash = spec.SpecHash,
             },
             experiment.Attempts)
         {

@@ -21,6 +21,11 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
 
     [Id(4)] public double? CostUsd { get; init; }
 
+    /// <summary>The model the endpoint said answered this round, and its system fingerprint; null when it said nothing.</summary>
+    [Id(28)] public string? ServedModel { get; init; }
+
+    [Id(29)] public string? SystemFingerprint { get; init; }
+
     /// <summary>The technology in effect once the answer was extracted: the spec's, or the model's choice for <c>auto</c>.</summary>
     [Id(5)] public string? Technology { get; init; }
 
@@ -84,7 +89,7 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
     [Id(26)] public IReadOnlyList<ConfigurationOutcome> Configurations { get; init; } = [];
 
     /// <summary>Whether the reference printed something else on an amplified input than on the run input; null until they ran.</summary>
-    [Id(28)] public bool? ReferenceVaries { get; init; }
+    [Id(30)] public bool? ReferenceVaries { get; init; }
 
     /// <summary>
     /// Ends the round with a verdict. Classified findings are kept with their raw messages and summarised at the top
@@ -120,5 +125,6 @@ public sealed record Round(int Number, IReadOnlyList<ChatTurn> Asked)
         Feedback)
     {
         ExtractLog = ExtractLog,
+        System = string.Join("\n\n", Asked.Where(t => t.Role == "system").Select(t => t.Content)),
     };
 }

@@ -13,8 +13,13 @@ namespace Kernelsmith.Grains.Llm;
 /// </summary>
 public sealed record ModelRequest(ExperimentSpec Experiment, ModelSpec Model, KernelDefinition Kernel, IReadOnlyList<ChatTurn> Conversation, int Round);
 
-/// <summary>What a model answered, with its token usage and, when prices are known, its cost.</summary>
-public sealed record ModelAnswer(string Text, TokenUsage Tokens, string FinishReason, double? CostUsd = null, bool Cached = false);
+/// <summary>
+/// What a model answered, with its token usage and, when prices are known, its cost; <see cref="ServedModel"/> and
+/// <see cref="SystemFingerprint"/> are what the endpoint said about itself (the response's <c>model</c> and
+/// <c>system_fingerprint</c>), null when it said nothing.
+/// </summary>
+public sealed record ModelAnswer(
+    string Text, TokenUsage Tokens, string FinishReason, double? CostUsd = null, bool Cached = false, string? ServedModel = null, string? SystemFingerprint = null);
 
 /// <summary>A model endpoint or simulation. Failures of the endpoint itself throw <see cref="ModelUnavailableException"/>.</summary>
 public interface IModelProvider

@@ -62,12 +62,14 @@ public sealed class OpenAiModel(TimeProvider clock, IOptions<ModelCredentials> c
         {
             ChatCompletion completion = await client.CompleteChatAsync(messages, options, cancellationToken);
             var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
-            return new ModelAnswer(text, Usage(completion.Usage), completion.FinishReason.ToString());
+            return new ModelAnswer(text, Usage(completion.Usage), completion.FinishReason.ToString(), ServedModel: Said(completion.Model), SystemFingerprint: Said(completion.SystemFingerprint));
         }
 
         var answer = new StringBuilder();
         ChatTokenUsage? usage = null;
         ChatFinishReason? finish = null;
+        string? served = null;
+        string? fingerprint = null;
         await foreach (var update in client.CompleteChatStreamingAsync(messages, options, cancellationToken))
         {
             foreach (var part in update.ContentUpdate)
@@ -77,9 +79,11 @@ public sealed class OpenAiModel(TimeProvider clock, IOptions<ModelCredentials> c
 
             usage ??= update.Usage;
             finish ??= update.FinishReason;
+            served ??= Said(update.Model);
+            fingerprint ??= Said(update.SystemFingerprint);
         }
 
-        return new ModelAnswer(answer.ToString(), Usage(usage), finish?.ToString() ?? "unknown");
+        return new ModelAnswer(answer.ToString(), Usage(usage), finish?.ToString() ?? "unknown", ServedModel: served, SystemFingerprint: fingerprint);
     }
 
     private static ChatCompletionOptions Options(ModelSpec spec)
@@ -115,6 +119,9 @@ public sealed class OpenAiModel(TimeProvider clock, IOptions<ModelCredentials> c
         "assistant" => new AssistantChatMessage(turn.Content),
         _ => new UserChatMessage(turn.Content),
     };
+
+    /// <summary>What the endpoint said about itself; servers that leave a field out (or send it empty) said nothing.</summary>
+    private static string? Said(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static TokenUsage Usage(ChatTokenUsage? usage) =>
         usage is null ? TokenUsage.None : new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount);

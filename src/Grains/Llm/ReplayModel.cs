@@ -88,8 +88,14 @@ public sealed class ReplayModel : IModelProvider
         return new ModelAnswer(
             choice.GetProperty("message").GetProperty("content").GetString() ?? "",
             usage,
-            choice.TryGetProperty("finish_reason", out var finish) ? finish.GetString() ?? "unknown" : "unknown");
+            choice.TryGetProperty("finish_reason", out var finish) ? finish.GetString() ?? "unknown" : "unknown",
+            ServedModel: Said(completion, "model"),
+            SystemFingerprint: Said(completion, "system_fingerprint"));
     }
+
+    /// <summary>What the recorded endpoint said about itself, when the recording kept it.</summary>
+    private static string? Said(JsonElement completion, string field) =>
+        completion.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     private static string Key(string kernel, string technology, int sample, int round) => $"{kernel}/{technology}/{sample}/r{round}";
 }

@@ -366,8 +366,10 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>The cross-product of the spec's lists, minus technologies a kernel does not support.</summary>
-    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels) =>
-        (from kernel in spec.Kernels
+    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels)
+    {
+        var specHash = SweepIds.SpecHash(spec);
+        return (from kernel in spec.Kernels
          from technology in spec.Technologies
          where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
          where spec.Runs(kernel, technology)
@@ -378,7 +380,8 @@ public sealed partial class SweepGrain(
              new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
-             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools)).ToList();
+             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash)).ToList();
+    }
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
         a.Name == b.Name && a.Kernels.SequenceEqual(b.Kernels) && a.Technologies.SequenceEqual(b.Technologies)

@@ -14,4 +14,8 @@ public static class SweepIds
         var text = JsonSerializer.Serialize(spec) + string.Join(",", kernels.Select(k => k.ContentHash));
         return $"{spec.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8]}";
     }
+
+    /// <summary>The spec alone, as parsed (comments and layout aside), as 16 hex digits: what every record's provenance cites.</summary>
+    public static string SpecHash(SweepSpec spec) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(spec))))[..16];
 }

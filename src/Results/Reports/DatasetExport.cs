@@ -28,6 +28,9 @@ public sealed record DatasetExample(
 {
     /// <summary>[low, high]: the 95 % interval of <see cref="Speedup"/>; null for records from before paired timing.</summary>
     public IReadOnlyList<double>? SpeedupCi { get; init; }
+
+    /// <summary>The system turn the model was given before <see cref="Prompt"/>; empty when its prompt had none (or the attempts predate recording it).</summary>
+    public string System { get; init; } = "";
 }
 
 /// <summary>Where an example came from, enough to trace it back to its run (and to leave out simulated answers).</summary>
@@ -44,7 +47,11 @@ public sealed record DatasetProvenance(
     string TraceId);
 
 /// <summary>Two answers to the same prompt on the same hardware: the chosen one is correct and better than the rejected one.</summary>
-public sealed record PreferencePair(string Prompt, string Kernel, string Target, string Hardware, string PromptHash, string Reason, PreferenceAnswer Chosen, PreferenceAnswer Rejected);
+public sealed record PreferencePair(string Prompt, string Kernel, string Target, string Hardware, string PromptHash, string Reason, PreferenceAnswer Chosen, PreferenceAnswer Rejected)
+{
+    /// <summary>The system turn given before <see cref="Prompt"/> (the same for both answers: their prompt hashes are equal).</summary>
+    public string System { get; init; } = "";
+}
 
 /// <summary>One side of a preference pair.</summary>
 public sealed record PreferenceAnswer(string Id, string Model, bool Simulated, string Answer, IReadOnlyList<CodeFile> Code, string Verdict, double? Speedup)
@@ -82,10 +89,15 @@ public static partial class DatasetExport
         var kernels = (catalog ?? []).ToDictionary(k => k.Id, StringComparer.Ordinal);
         var examples = kept.Select(r => Example(results, r, kernels)).ToList();
         var pairs = examples.GroupBy(e => (e.Provenance.PromptHash, e.Hardware, e.Target, e.Kernel)).SelectMany(Pairs).ToList();
+        var folders = kept.Select(r => Path.Combine(results.Path, ResultsDirectory.AttemptsFolder(r))).Zip(examples).ToList();
         switch (format)
         {
             case TrainerFormats.OpenAiChat:
-                return (TrainerFormats.WriteOpenAiChat(kept.Select(r => Path.Combine(results.Path, ResultsDirectory.AttemptsFolder(r))).Zip(examples), output), 0);
+                return (TrainerFormats.WriteOpenAiChat(folders, output), 0);
+            case TrainerFormats.TrlKto:
+                return (TrainerFormats.WriteTrlKto(folders, output), 0);
+            case TrainerFormats.Trajectories:
+                return (TrainerFormats.WriteTrajectories(folders, output), 0);
             case TrainerFormats.TrlDpo:
                 return (0, TrainerFormats.WriteTrlDpo(pairs, output));
             default:
@@ -107,7 +119,10 @@ public static partial class DatasetExport
                     : null;
                 if (reason is not null)
                 {
-                    yield return new PreferencePair(chosen.Prompt, chosen.Kernel, chosen.Target, chosen.Hardware, chosen.Provenance.PromptHash, reason, Side(chosen), Side(rejected));
+                    yield return new PreferencePair(chosen.Prompt, chosen.Kernel, chosen.Target, chosen.Hardware, chosen.Provenance.PromptHash, reason, Side(chosen), Side(rejected))
+                    {
+                        System = chosen.System,
+                    };
                 }
             }
         }
@@ -144,6 +159,7 @@ public static partial class DatasetExport
             new DatasetProvenance(r.Sweep, r.ModelLabel(), p.Provider, p.Simulated, p.ModelParameters, p.PromptHash, p.KernelHash, p.Input, p.Agent, r.TraceId))
         {
             SpeedupCi = r.Passed() ? r.SpeedupCi : null,
+            System = rounds.Count > 0 ? ReadOrEmpty(Path.Combine(rounds[0], ResultsDirectory.SystemFile)) : "",
         };
     }
 

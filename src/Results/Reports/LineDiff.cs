@@ -1,18 +1,16 @@
 using System.Globalization;
 using System.Text;
+using DiffPlex;
 
 namespace Kernelsmith.Results.Reports;
 
 /// <summary>A unified diff of two texts, line by line: how a program changed between two repair rounds.</summary>
 public static class LineDiff
 {
-    // Beyond this many cells the changed middle is shown as a whole replacement: an exact diff would cost too much memory.
-    private const long MaxTableCells = 4_000_000;
-
     /// <summary>The unified diff (with <paramref name="context"/> lines around each change), or "" when the texts are equal.</summary>
     public static string Unified(string oldText, string newText, string oldName, string newName, int context = 3)
     {
-        var ops = Edits(Lines(oldText), Lines(newText));
+        var ops = Edits(oldText, newText);
         var changes = ops.Select((op, i) => (op, i)).Where(x => x.op.Kind != ' ').Select(x => x.i).ToList();
         if (changes.Count == 0)
         {
@@ -50,6 +48,7 @@ public static class LineDiff
         return diff.ToString();
     }
 
+    /// <summary>The text's lines, a final line break ending the last one; DiffPlex cuts the texts the same way, so its block indexes are indexes into these.</summary>
     private static string[] Lines(string text)
     {
         if (text.Length == 0)
@@ -61,65 +60,28 @@ public static class LineDiff
         return text.EndsWith('\n') ? lines[..^1] : lines;
     }
 
-    private static List<(char Kind, string Line)> Edits(string[] a, string[] b)
+    /// <summary>
+    /// The line edits from the old text to the new: DiffPlex's Myers diff, linear in memory, so two long
+    /// programs get an exact diff (the LCS table this replaced gave up beyond 4 million cells and showed a whole replacement).
+    /// </summary>
+    private static List<(char Kind, string Line)> Edits(string oldText, string newText)
     {
-        var prefix = 0;
-        while (prefix < a.Length && prefix < b.Length && a[prefix] == b[prefix])
+        var (a, b) = (Lines(oldText), Lines(newText));
+        var ops = new List<(char Kind, string Line)>();
+        var x = 0;
+        foreach (var block in Differ.Instance.CreateCustomDiffs(oldText, newText, false, false, Lines).DiffBlocks)
         {
-            prefix++;
-        }
-
-        var suffix = 0;
-        while (suffix < a.Length - prefix && suffix < b.Length - prefix && a[^(suffix + 1)] == b[^(suffix + 1)])
-        {
-            suffix++;
-        }
-
-        var ops = a.Take(prefix).Select(l => (' ', l)).ToList();
-        ops.AddRange(Middle(a[prefix..^suffix], b[prefix..^suffix]));
-        ops.AddRange(a.Skip(a.Length - suffix).Select(l => (' ', l)));
-        return ops;
-    }
-
-    /// <summary>The classic longest-common-subsequence table, walked forwards.</summary>
-    private static IEnumerable<(char, string)> Middle(string[] a, string[] b)
-    {
-        if ((long)a.Length * b.Length > MaxTableCells)
-        {
-            return a.Select(l => ('-', l)).Concat(b.Select(l => ('+', l)));
-        }
-
-        // lcs[i, j] = length of the LCS of a[i..] and b[j..]
-        var lcs = new int[a.Length + 1, b.Length + 1];
-        for (var i = a.Length - 1; i >= 0; i--)
-        {
-            for (var j = b.Length - 1; j >= 0; j--)
-            {
-                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-            }
-        }
-
-        var ops = new List<(char, string)>();
-        int x = 0, y = 0;
-        while (x < a.Length && y < b.Length)
-        {
-            if (a[x] == b[y])
+            while (x < block.DeleteStartA)
             {
                 ops.Add((' ', a[x++]));
-                y++;
             }
-            else if (lcs[x + 1, y] >= lcs[x, y + 1])
-            {
-                ops.Add(('-', a[x++]));
-            }
-            else
-            {
-                ops.Add(('+', b[y++]));
-            }
+
+            ops.AddRange(a.Skip(block.DeleteStartA).Take(block.DeleteCountA).Select(l => ('-', l)));
+            ops.AddRange(b.Skip(block.InsertStartB).Take(block.InsertCountB).Select(l => ('+', l)));
+            x = block.DeleteStartA + block.DeleteCountA;
         }
 
-        ops.AddRange(a.Skip(x).Select(l => ('-', l)));
-        ops.AddRange(b.Skip(y).Select(l => ('+', l)));
+        ops.AddRange(a.Skip(x).Select(l => (' ', l)));
         return ops;
     }
 }

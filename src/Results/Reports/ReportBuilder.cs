@@ -78,10 +78,12 @@ public sealed class ReportBuilder
 
     private ReportSection Setup(IReadOnlyList<string> sweeps)
     {
-        var models = new ReportTable("Models", ["model", "provider", "simulated", "parameters", "experiments"],
+        var models = new ReportTable("Models", ["model", "provider", "simulated", "parameters", "served as (system fingerprint)", "experiments"],
             _records.GroupBy(r => r.ModelLabel()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(
                 g.Key, g.First().Provenance.Provider, g.First().Provenance.Simulated ? "yes" : "no",
                 string.Join(", ", g.First().Provenance.ModelParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+                Distinct(g.Where(r => r.Provenance.ServedModel is not null)
+                    .Select(r => r.Provenance.SystemFingerprint is { } fingerprint ? $"{r.Provenance.ServedModel} ({fingerprint})" : r.Provenance.ServedModel!)),
                 Number(g.Count()))).ToList());
         var kernels = new ReportTable("Kernels and inputs", ["kernel", "technologies", "input", "kernel hash"],
             _records.GroupBy(r => r.Kernel).Select(g => Row(
@@ -102,7 +104,8 @@ public sealed class ReportBuilder
                 Number(g.GroupBy(r => (r.Kernel, r.Model, r.Prompt)).Select(p => p.Count()).DefaultIfEmpty(0).Max()),
                 Number(g.Select(r => r.Rounds).DefaultIfEmpty(0).Max()))).ToList());
         return new ReportSection("Setup",
-            [$"Sweep {string.Join(", ", sweeps.Select(s => $"`{s}`"))}: {_records.Count} experiments, {_models.Count} models, {_records.Select(r => r.Kernel).Distinct().Count()} kernels. Every figure below is computed from `results.jsonl`."],
+            [$"Sweep {string.Join(", ", sweeps.Select(s => $"`{s}`"))}: {_records.Count} experiments, {_models.Count} models, {_records.Select(r => r.Kernel).Distinct().Count()} kernels. Every figure below is computed from `results.jsonl`.",
+             $"Run by Kernelsmith {Distinct(_records.Select(r => r.Provenance.KernelsmithVersion ?? "(not recorded)"))}, spec hash {Distinct(_records.Select(r => r.Provenance.SpecHash ?? "(not recorded)"))}; report written by Kernelsmith {KernelsmithVersion.Current}."],
             models, kernels, prompts, agents, runs);
     }
 
@@ -371,6 +374,9 @@ public sealed class ReportBuilder
     private static IReadOnlyList<ReportCell> Row(params ReportCell[] cells) => cells;
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The distinct values, in order, comma-separated: one value when all records agree.</summary>
+    private static string Distinct(IEnumerable<string> values) => string.Join(", ", values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private static string Seconds(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture) ?? "";
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kernelsmith.Contracts.Experiments;
 
 namespace Kernelsmith.Results.Reports;
 
@@ -21,65 +22,76 @@ public sealed record TrlPreference(
     [property: JsonPropertyName("chosen")] IReadOnlyList<ChatMessage> Chosen,
     [property: JsonPropertyName("rejected")] IReadOnlyList<ChatMessage> Rejected);
 
+/// <summary>One line of <c>trl-kto.jsonl</c>: TRL's conversational unpaired preference format (KTOTrainer).</summary>
+public sealed record TrlUnpaired(
+    [property: JsonPropertyName("prompt")] IReadOnlyList<ChatMessage> Prompt,
+    [property: JsonPropertyName("completion")] IReadOnlyList<ChatMessage> Completion,
+    [property: JsonPropertyName("label")] bool Label);
+
 /// <summary>
-/// <c>export --format openai-chat|trl-dpo</c>: the examples and pairs of <see cref="DatasetExport"/> in the formats trainers
-/// take as they are (docs/results.md). Only correct answers are trained on; a repaired answer keeps its whole
-/// conversation, the failed answers in it weighted 0.
+/// <c>export --format openai-chat|trl-dpo|trl-kto|trajectories</c>: the examples and pairs of <see cref="DatasetExport"/> in
+/// the formats trainers take as they are (docs/results.md). Every conversation starts with the system turn the model was
+/// given, when its prompt had one.
 /// </summary>
 public static class TrainerFormats
 {
     public const string OpenAiChat = "openai-chat";
     public const string TrlDpo = "trl-dpo";
+    public const string TrlKto = "trl-kto";
+    public const string Trajectories = "trajectories";
     public const string Jsonl = "jsonl";
-    public static readonly IReadOnlyList<string> All = [Jsonl, OpenAiChat, TrlDpo];
+    public static readonly IReadOnlyList<string> All = [Jsonl, OpenAiChat, TrlDpo, TrlKto, Trajectories];
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
 
-    /// <summary>Writes <c>openai-chat.jsonl</c>: one conversation per correct example; its count.</summary>
-    public static int WriteOpenAiChat(IEnumerable<(string AttemptsFolder, DatasetExample Example)> examples, string output)
-    {
-        var lines = examples.Where(e => e.Example.Correct && e.Example.Answer.Length > 0)
-            .Select(e => new OpenAiChatExample(Conversation(e.AttemptsFolder, e.Example)))
-            .Where(c => c.Messages.Count >= 2)
-            .Select(c => JsonSerializer.Serialize(c, s_json)).ToList();
-        File.WriteAllLines(Path.Combine(output, OpenAiChat + ".jsonl"), lines);
-        return lines.Count;
-    }
-
-    /// <summary>Writes <c>trl-dpo.jsonl</c>: one line per preference pair, the prompt as the user turn, each answer as an assistant turn; its count.</summary>
-    public static int WriteTrlDpo(IEnumerable<PreferencePair> pairs, string output)
-    {
-        var lines = pairs.Select(p => new TrlPreference(
-                [new ChatMessage("user", p.Prompt)],
-                [new ChatMessage("assistant", p.Chosen.Answer)],
-                [new ChatMessage("assistant", p.Rejected.Answer)]))
-            .Select(p => JsonSerializer.Serialize(p, s_json)).ToList();
-        File.WriteAllLines(Path.Combine(output, TrlDpo + ".jsonl"), lines);
-        return lines.Count;
-    }
-
-    /// <summary>Every round's prompt and answer, from the attempts folder: the first prompt, then each repair's feedback.</summary>
-    private static List<ChatMessage> Conversation(string folder, DatasetExample example)
-    {
-        var rounds = Directory.Exists(folder)
-            ? Directory.GetDirectories(folder, "round-*").OrderBy(d => int.TryParse(Path.GetFileName(d)["round-".Length..], out var n) ? n : -1).ToList()
-            : [];
-        var messages = new List<ChatMessage>();
-        for (var i = 0; i < rounds.Count; i++)
+    /// <summary>Writes <c>openai-chat.jsonl</c>: one conversation per correct example, the failed answers of a repair weighted 0; its count.</summary>
+    public static int WriteOpenAiChat(IEnumerable<(string AttemptsFolder, DatasetExample Example)> examples, string output) =>
+        Write(output, OpenAiChat, examples.Where(e => e.Example.Correct && e.Example.Answer.Length > 0).Select(e =>
         {
-            var prompt = Read(Path.Combine(rounds[i], "prompt.md"));
-            var answer = Read(Path.Combine(rounds[i], "answer.md"));
-            if (prompt.Length == 0 || answer.Length == 0)
-            {
-                return messages.Count == 0 ? [new ChatMessage("user", example.Prompt), new ChatMessage("assistant", example.Answer)] : messages;
-            }
+            var conversation = AttemptConversation.Read(e.AttemptsFolder);
+            var messages = conversation.Rounds.Count > 0
+                ? conversation.Messages(conversation.Rounds.Count - 1, i => i == conversation.Rounds.Count - 1 ? null : 0)
+                : [new ChatMessage("user", e.Example.Prompt), new ChatMessage("assistant", e.Example.Answer)];
+            return new OpenAiChatExample(messages);
+        }).Where(c => c.Messages.Count >= 2));
 
-            messages.Add(new ChatMessage("user", prompt));
-            messages.Add(new ChatMessage("assistant", answer) { Weight = i == rounds.Count - 1 ? null : 0 });
-        }
+    /// <summary>Writes <c>trl-dpo.jsonl</c>: one line per preference pair, the system and user turns as the prompt, each answer as an assistant turn; its count.</summary>
+    public static int WriteTrlDpo(IEnumerable<PreferencePair> pairs, string output) =>
+        Write(output, TrlDpo, pairs.Select(p => new TrlPreference(
+            Opening(p.System, p.Prompt),
+            [new ChatMessage("assistant", p.Chosen.Answer)],
+            [new ChatMessage("assistant", p.Rejected.Answer)])));
 
-        return messages.Count > 0 ? messages : [new ChatMessage("user", example.Prompt), new ChatMessage("assistant", example.Answer)];
+    /// <summary>
+    /// Writes <c>trl-kto.jsonl</c>: every round's answer labelled by that round's verdict (true only for <c>correct</c>), its
+    /// prompt the conversation that led to it, so a failed first answer and its repair are both learnt from; its count.
+    /// </summary>
+    public static int WriteTrlKto(IEnumerable<(string AttemptsFolder, DatasetExample Example)> examples, string output) =>
+        Write(output, TrlKto, examples.SelectMany(e =>
+        {
+            var conversation = AttemptConversation.Read(e.AttemptsFolder);
+            return conversation.Rounds.Select((round, i) => (round, i))
+                .Where(r => r.round.Verdict != Verdict.InfraError.ToWireName())
+                .Select(r => new TrlUnpaired(
+                    conversation.Messages(r.i)[..^1],
+                    [new ChatMessage("assistant", r.round.Answer)],
+                    r.round.Verdict == Verdict.Correct.ToWireName()));
+        }));
+
+    /// <summary>Writes <c>trajectories.jsonl</c>: one repair trajectory per experiment with its final verdict, speedup and reward; its count.</summary>
+    public static int WriteTrajectories(IEnumerable<(string AttemptsFolder, DatasetExample Example)> examples, string output) =>
+        Write(output, Trajectories, examples.Select(e => (Conversation: AttemptConversation.Read(e.AttemptsFolder), e.Example))
+            .Where(e => e.Conversation.Rounds.Count > 0)
+            .Select(e => RepairTrajectory.From(e.Example, e.Conversation)));
+
+    /// <summary>The opening a prompt-only format gives: the system turn when there is one, then the user's prompt.</summary>
+    private static List<ChatMessage> Opening(string system, string prompt) =>
+        system.Length > 0 ? [new ChatMessage("system", system), new ChatMessage("user", prompt)] : [new ChatMessage("user", prompt)];
+
+    private static int Write<T>(string output, string format, IEnumerable<T> lines)
+    {
+        var text = lines.Select(l => JsonSerializer.Serialize(l, s_json)).ToList();
+        File.WriteAllLines(Path.Combine(output, format + ".jsonl"), text);
+        return text.Count;
     }
-
-    private static string Read(string path) => File.Exists(path) ? File.ReadAllText(path) : "";
 }

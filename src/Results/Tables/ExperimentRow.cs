@@ -50,6 +50,12 @@ public sealed class ExperimentRow
     [JsonPropertyName("kernel_hash")] public string KernelHash { get; init; } = "";
     [JsonPropertyName("trace_id")] public string TraceId { get; init; } = "";
     [JsonPropertyName("attempts")] public string Attempts { get; init; } = "";
+    [JsonPropertyName("served_model")] public string? ServedModel { get; init; }
+    [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; init; }
+    [JsonPropertyName("kernelsmith_version")] public string? KernelsmithVersion { get; init; }
+    [JsonPropertyName("spec_hash")] public string? SpecHash { get; init; }
+    [JsonPropertyName("compiler")] public string? Compiler { get; init; }
+    [JsonPropertyName("mpi")] public string? Mpi { get; init; }
 
     public static ExperimentRow From(ExperimentRecord r)
     {
@@ -98,6 +104,12 @@ public sealed class ExperimentRow
             KernelHash = r.Provenance.KernelHash,
             TraceId = r.TraceId,
             Attempts = ResultsDirectory.AttemptsFolder(r),
+            ServedModel = r.Provenance.ServedModel,
+            SystemFingerprint = r.Provenance.SystemFingerprint,
+            KernelsmithVersion = r.Provenance.KernelsmithVersion,
+            SpecHash = r.Provenance.SpecHash,
+            Compiler = ToolchainColumns.Compiler(r.Provenance.Toolchain),
+            Mpi = ToolchainColumns.Mpi(r.Provenance.Toolchain),
         };
     }
 

@@ -105,11 +105,13 @@ public sealed class PreflightTests
             models:
               - { id: gpt, provider: openai, endpoint: "{{endpoint.Endpoint}}", model: qwen-coder-typo }
             run: { input: tiny, threads: [1], max_pairs: 1, warmups: 0, expert: false }
-            """);
+            """, "--json");
 
         Assert.Equal(1, endpoint.ModelListings);
+        // A warning is progress, on stderr: stdout holds only the records, one JSON object per line.
         Assert.Contains($"warning: models.gpt: endpoint {endpoint.Endpoint} does not list model 'qwen-coder-typo' (it lists qwen-coder)",
-            System.Text.RegularExpressions.Regex.Replace(_stdout, @"\s+", " "), StringComparison.Ordinal);
+            System.Text.RegularExpressions.Regex.Replace(stderr, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(2, _stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => System.Text.Json.JsonDocument.Parse(line).RootElement.TryGetProperty("verdict", out _)));
         Assert.Equal(2, new ResultsDirectory(output).ReadRecords().Count);
         Assert.NotEqual(2, exit);
     }

@@ -33,7 +33,7 @@ public sealed class ResumeTests
         var (exit, stdout, stderr) = await CommandLineTests.KernelsmithAsync(TimeSpan.FromMinutes(5), Args(spec, output, "--resume"));
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}\n{stdout}");
-        Assert.Contains($"Resuming: {kept.Count} experiment(s) already recorded", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Resuming: {kept.Count} experiment(s) already recorded", stderr, StringComparison.Ordinal);
         var lines = CompleteLines(output);
         Assert.Equal(kept, lines.Take(kept.Count));
         var records = lines.Select(l => JsonSerializer.Deserialize<ExperimentRecord>(l, ResultsDirectory.Json)!).ToList();

@@ -42,6 +42,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>The model a response says answered, from the one asked for; by default the one asked for, as most servers say.</summary>
+    public Func<string?, string?> ServedAs { get; set; } = asked => asked;
+
+    /// <summary>The <c>system_fingerprint</c> every response carries; none by default (many OpenAI-compatible servers send none).</summary>
+    public string? SystemFingerprint { get; set; }
+
     /// <summary>When set, the only key the endpoint accepts: any other gets 401 with OpenAI's error body, as OpenAI answers.</summary>
     public string? RequiredKey { get; set; }
 
@@ -171,11 +177,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             var answer = DefaultAnswer(body);
             if (body["stream"]?.GetValue<bool>() == true)
             {
-                await StreamAsync(context, body, answer);
+                await StreamAsync(context, body, answer, ServedAs(body["model"]?.GetValue<string>()), SystemFingerprint);
             }
             else
             {
-                await context.Response.WriteAsJsonAsync(Completion(body, answer));
+                await context.Response.WriteAsJsonAsync(Completion(body, answer, ServedAs(body["model"]?.GetValue<string>()), SystemFingerprint));
             }
         }
         finally
@@ -184,35 +190,35 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
-    private static object Completion(JsonObject body, string answer) => new
+    private static object Completion(JsonObject body, string answer, string? model, string? fingerprint) => new
     {
         id = "chatcmpl-" + Guid.NewGuid().ToString("n")[..12],
         @object = "chat.completion",
         created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        model = body["model"]?.GetValue<string>(),
+        model,
+        system_fingerprint = fingerprint,
         choices = new[] { new { index = 0, message = new { role = "assistant", content = answer }, finish_reason = "stop" } },
         usage = new { prompt_tokens = PromptTokens(body), completion_tokens = answer.Length / 4, total_tokens = PromptTokens(body) + answer.Length / 4 },
     };
 
-    private static async Task StreamAsync(HttpContext context, JsonObject body, string answer)
+    private static async Task StreamAsync(HttpContext context, JsonObject body, string answer, string? model, string? fingerprint)
     {
         context.Response.ContentType = "text/event-stream";
         var id = "chatcmpl-" + Guid.NewGuid().ToString("n")[..12];
-        var model = body["model"]?.GetValue<string>();
         async Task Send(object chunk)
         {
             await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n");
             await context.Response.Body.FlushAsync();
         }
 
-        await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = "assistant", content = "" }, finish_reason = (string?)null } } });
+        await Send(new { id, @object = "chat.completion.chunk", model, system_fingerprint = fingerprint, choices = new[] { new { index = 0, delta = new { role = "assistant", content = "" }, finish_reason = (string?)null } } });
         foreach (var piece in answer.Chunk(40).Select(c => new string(c)))
         {
-            await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = piece }, finish_reason = (string?)null } } });
+            await Send(new { id, @object = "chat.completion.chunk", model, system_fingerprint = fingerprint, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = piece }, finish_reason = (string?)null } } });
         }
 
-        await Send(new { id, @object = "chat.completion.chunk", model, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = (string?)null }, finish_reason = "stop" } } });
-        await Send(new { id, @object = "chat.completion.chunk", model, choices = Array.Empty<object>(), usage = new { prompt_tokens = PromptTokens(body), completion_tokens = answer.Length / 4, total_tokens = PromptTokens(body) + answer.Length / 4 } });
+        await Send(new { id, @object = "chat.completion.chunk", model, system_fingerprint = fingerprint, choices = new[] { new { index = 0, delta = new { role = (string?)null, content = (string?)null }, finish_reason = "stop" } } });
+        await Send(new { id, @object = "chat.completion.chunk", model, system_fingerprint = fingerprint, choices = Array.Empty<object>(), usage = new { prompt_tokens = PromptTokens(body), completion_tokens = answer.Length / 4, total_tokens = PromptTokens(body) + answer.Length / 4 } });
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 

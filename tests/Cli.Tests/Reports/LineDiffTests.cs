@@ -31,6 +31,23 @@ public sealed class LineDiffTests
     }
 
     [Fact]
+    public void Unified_LongPrograms_OneChangedLineIsOneSmallHunk()
+    {
+        // 3,000 lines each, changed near both ends: an LCS table of what lies between would need 9 million cells; the diff
+        // still shows only what changed.
+        var before = string.Join('\n', Enumerable.Range(1, 3000).Select(i => $"  a[{i}] = b[{i}] + c[{i}];")) + "\n";
+        var after = before.Replace("  a[10] = b[10] + c[10];\n", "  a[10] = b[10] * c[10];\n", StringComparison.Ordinal)
+            .Replace("  a[2990] =", "  #pragma omp simd\n  a[2990] =", StringComparison.Ordinal);
+
+        var diff = LineDiff.Unified(before, after, "a", "b");
+
+        Assert.Equal(2, diff.Split('\n').Count(l => l.StartsWith("@@", StringComparison.Ordinal)));
+        Assert.Contains("@@ -7,7 +7,7 @@", diff, StringComparison.Ordinal);
+        Assert.Equal(["-  a[10] = b[10] + c[10];", "+  a[10] = b[10] * c[10];", "+  #pragma omp simd"],
+            diff.Split('\n').Where(l => l.Length > 0 && l[0] is '-' or '+' && !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("+++", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Unified_InsertionIntoEmptyAndEqualTexts()
     {
         Assert.Equal("", LineDiff.Unified("same\n", "same\n", "a", "b"));

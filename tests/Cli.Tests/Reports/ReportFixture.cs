@@ -18,6 +18,9 @@ public sealed class ReportFixture : IAsyncLifetime
     public const string Expert = "expert (simulated: sim expert)";
     public const string Mutant = "mutant (simulated: sim mutant)";
 
+    /// <summary>The system turn every experiment's first round was given, as prompts/plain.md gives one.</summary>
+    public const string SystemTurn = "You are an expert in high-performance computing.";
+
     /// <summary>The catalog's gemm version: the fixture's gemm records claim it, its heat2d records an older one.</summary>
     public static string GemmHash { get; } = KernelCatalog.Load([Repository.Kernels]).TryGet("gemm", out var gemm) ? gemm.ContentHash : throw new InvalidOperationException("no gemm");
 
@@ -96,7 +99,7 @@ public sealed class ReportFixture : IAsyncLifetime
             $"build log {round}",
             $"run log {round}",
             round == rounds - 1 ? verdict : Verdict.BuildError,
-            round == rounds - 1 ? "" : $"feedback after round {round}")).ToList();
+            round == rounds - 1 ? "" : $"feedback after round {round}") { System = round == 0 ? SystemTurn : "" }).ToList();
         return new ExperimentRecord(
             $"sweep-1/{kernel}/{technology}/{id}/plain/{sample}", "sweep-1", kernel, model, technology, "plain", sample, verdict,
             verdict == Verdict.Correct ? "" : $"{verdict.ToWireName()} in {kernel}",

@@ -47,7 +47,14 @@ public sealed class GenerateStage(ModelGateway models, AgentDirectory agents) : 
 
         activity?.SetTag("kernelsmith.cached", answer.Cached);
         var text = Text.Clip(answer.Text, MaxAnswer, $"\n[answer clipped by Kernelsmith: {answer.Text.Length} characters in all, the first ones kept]");
-        return new StepResult(round with { Answer = text, Tokens = round.Tokens.Add(answer.Tokens), CostUsd = answer.CostUsd is { } cost ? (round.CostUsd ?? 0) + cost : round.CostUsd });
+        return new StepResult(round with
+        {
+            Answer = text,
+            Tokens = round.Tokens.Add(answer.Tokens),
+            CostUsd = answer.CostUsd is { } cost ? (round.CostUsd ?? 0) + cost : round.CostUsd,
+            ServedModel = answer.ServedModel,
+            SystemFingerprint = answer.SystemFingerprint,
+        });
     }
 
     /// <summary>What templates may mention about the target: a live agent's hardware and the technologies it offers.</summary>
