@@ -76,12 +76,17 @@ probe "agent /health " http://127.0.0.1:18182/health
 
 id=$(./kernelsmith submit examples/quickstart.yaml --cluster "${silo_url[0]}" | tail -n 1)
 echo "submitted $id"
+# Mid-sweep: once experiments are running and before all have recorded (they tend to finish together, so waiting
+# for the first record would kill the silo after the last).
 for _ in $(seq 600); do
-  recorded=$(./kernelsmith status "$id" --cluster "${silo_url[1]}" 2>/dev/null | sed -n 's/.*: done \([0-9]*\)\/.*/\1/p' || true)
-  [ "${recorded:-0}" -ge 1 ] && break
+  line=$(./kernelsmith status "$id" --cluster "${silo_url[1]}" 2>/dev/null || true)
+  recorded=$(sed -n 's/.*: done \([0-9]*\)\/.*/\1/p' <<<"$line")
+  running=$(sed -n 's/.*| running \([0-9]*\) .*/\1/p' <<<"$line")
+  [ "${running:-0}" -ge 1 ] && break
   sleep 1
 done
-echo "killing silo 0 with $recorded record(s) written"
+[ "${recorded:-0}" -lt 6 ] || { echo "error: the sweep finished before silo 0 could be killed mid-sweep" >&2; exit 1; }
+echo "killing silo 0 with $recorded of 6 records written and $running experiment(s) running"
 "${podman[@]}" kill "$run_id-silo0" >/dev/null
 sweep_started=$(date +%s)
 ./kernelsmith watch "$id" --cluster "${silo_url[1]}" --out "$out" >"$out/watch.log" 2>&1
@@ -89,8 +94,9 @@ echo "sweep finished $(( $(date +%s) - sweep_started )) s after the kill"
 
 records=$(wc -l <"$out/results.jsonl")
 echo "records: $records; verdicts:"
-grep -o '"verdict":"[a-z_]*"' "$out/results.jsonl" | sort | uniq -c
+python3 -c 'import collections, json, sys; [print(f"  {n} {v}") for v, n in sorted(collections.Counter(json.loads(l)["verdict"] for l in open(sys.argv[1])).items())]' "$out/results.jsonl"
 [ "$records" -eq 6 ] || { echo "error: expected 6 records (2 kernels x 3 models), got $records" >&2; exit 1; }
+! grep -q '^{[^{]*"verdict":"infra_error"' "$out/results.jsonl" || { echo "error: the silo's death was recorded as infra_error" >&2; exit 1; }
 
 echo "stopping Redis; readiness:"
 "${podman[@]}" stop -t 2 "$run_id-redis" >/dev/null
