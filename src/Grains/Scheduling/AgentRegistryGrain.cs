@@ -19,22 +19,31 @@ public sealed class AgentRegistryGrain(TimeProvider clock, ILogger<AgentRegistry
     public Task RegisterAsync(AgentInfo agent)
     {
         _agents[agent.AgentId] = agent with { LastHeartbeat = clock.GetUtcNow() };
-        return ChangedAsync();
+        Changed();
+        return Task.CompletedTask;
     }
 
-    public async Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs)
+    public Task<bool> HeartbeatAsync(string agentId, int busyCores, int queuedJobs)
     {
         if (!_agents.TryGetValue(agentId, out var agent))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
         _agents[agentId] = agent with { LastHeartbeat = clock.GetUtcNow(), BusyCores = busyCores, QueuedJobs = queuedJobs };
-        await ChangedAsync();
-        return true;
+        Changed();
+        return Task.FromResult(true);
     }
 
-    public Task ReportUnreachableAsync(string agentId) => _agents.Remove(agentId) ? ChangedAsync() : Task.CompletedTask;
+    public Task ReportUnreachableAsync(string agentId)
+    {
+        if (_agents.Remove(agentId))
+        {
+            Changed();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<AgentInfo>> GetLiveAgentsAsync() => Task.FromResult(Live());
 
@@ -50,10 +59,10 @@ public sealed class AgentRegistryGrain(TimeProvider clock, ILogger<AgentRegistry
         return _agents.Values.Where(a => now - a.LastHeartbeat < Liveness).ToList();
     }
 
-    private Task ChangedAsync()
+    /// <summary>Tells every subscribed directory the live agents now (one-way: no directory is waited for).</summary>
+    private void Changed()
     {
         var live = Live();
         _directories.Notify(directory => directory.AgentsChanged(live));
-        return Task.CompletedTask;
     }
 }

@@ -127,9 +127,9 @@ public sealed partial class SweepGrain(
         await state.WriteStateAsync();
         // Pushed, not polled: each active experiment stops before its next step (one that misses this, its silo gone,
         // asks the sweep when its reminder starts it again).
-        foreach (var index in Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Where(i => !IsRecorded(i)))
+        foreach (var experiment in Active())
         {
-            _ = GrainFactory.GetGrain<IExperimentGrain>(_experiments[index].ExperimentId).StopAsync();
+            _ = GrainFactory.GetGrain<IExperimentGrain>(experiment.ExperimentId).StopAsync();
         }
     }
 
@@ -252,8 +252,7 @@ public sealed partial class SweepGrain(
     private async Task RestartAndFillAsync()
     {
         using var activity = GrainsInstrumentation.StartSweep(Id, _experiments.Count);
-        var admitted = Enumerable.Range(0, S.Started).Where(i => !IsRecorded(i)).Select(i => _experiments[i]).ToList();
-        await StartExperimentsAsync(admitted);
+        await StartExperimentsAsync([.. Active()]);
         await FillAsync();
     }
 
@@ -349,8 +348,12 @@ public sealed partial class SweepGrain(
 
         _index = _experiments.Select((e, i) => (e.ExperimentId, i)).ToDictionary(p => p.ExperimentId, p => p.i, StringComparer.Ordinal);
         _technologies = [.. _experiments.Select(e => e.Technology).Distinct()];
-        _active = Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Count(i => !IsRecorded(i));
+        _active = Active().Count();
     }
+
+    /// <summary>The experiments admitted and not yet recorded: those running, or to be started again.</summary>
+    private IEnumerable<ExperimentSpec> Active() =>
+        Enumerable.Range(0, Math.Min(S.Started, _experiments.Count)).Where(i => !IsRecorded(i)).Select(i => _experiments[i]);
 
     private bool IsRecorded(int index) => (S.RecordedBits[index / 8] & (1 << (index % 8))) != 0;
 
