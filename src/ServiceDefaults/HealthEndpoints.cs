@@ -29,9 +29,10 @@ public static class HealthEndpoints
 
     /// <summary>
     /// Serves the host's URLs as HTTP/2 only (gRPC without TLS) and, when <see cref="PortKey"/> is set, adds an
-    /// HTTP/1.1 listener on that port on every interface, for probes. Call after the URLs are set.
+    /// HTTP/1.1 listener on that port on every interface, for probes. Call after the URLs are set. The URLs on
+    /// <paramref name="http1Ports"/> (a web page's, e.g. the silo's dashboard) are served as HTTP/1.1 too.
     /// </summary>
-    public static TBuilder AddGrpcAndHealthEndpoints<TBuilder>(this TBuilder builder)
+    public static TBuilder AddGrpcAndHealthEndpoints<TBuilder>(this TBuilder builder, params int[] http1Ports)
         where TBuilder : IHostApplicationBuilder
     {
         var healthPort = HealthPort(builder.Configuration);
@@ -41,7 +42,9 @@ public static class HealthEndpoints
         }
 
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
-            endpoint.Protocols = healthPort is not null && endpoint.IPEndPoint?.Port == healthPort ? HttpProtocols.Http1 : HttpProtocols.Http2));
+            endpoint.Protocols = endpoint.IPEndPoint?.Port is { } listening && (listening == healthPort || http1Ports.Contains(listening))
+                ? HttpProtocols.Http1
+                : HttpProtocols.Http2));
         builder.Services.AddGrpc();
         return builder;
     }

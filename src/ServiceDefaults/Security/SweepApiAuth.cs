@@ -30,15 +30,15 @@ public sealed record ApiCaller(string Name, bool Admin)
 }
 
 /// <summary>
-/// Authenticates every call of the public sweep API: the cluster token makes the caller the operator (an admin), a user's
-/// token makes them that user; anything else is <c>Unauthenticated</c>. With no token and no user configured the cluster
-/// is open (a single trusted machine). Tokens are compared in constant time.
+/// The sweep API's tokens: the cluster token makes its holder the operator (an admin), a user's token makes them that
+/// user. With no token and no user configured the cluster is open (a single trusted machine). Tokens are compared in
+/// constant time. The gRPC interceptor and the dashboard's login both ask here.
 /// </summary>
-public sealed class SweepApiAuthInterceptor : AuthenticatingInterceptor
+public sealed class ApiTokens
 {
     private readonly List<(byte[] Token, ApiCaller Caller)> _known = [];
 
-    public SweepApiAuthInterceptor(IOptions<ClusterTokenOptions> options)
+    public ApiTokens(IOptions<ClusterTokenOptions> options)
     {
         if (options.Value.Resolve() is { } cluster)
         {
@@ -57,17 +57,12 @@ public sealed class SweepApiAuthInterceptor : AuthenticatingInterceptor
         }
     }
 
-    protected override void Authenticate(ServerCallContext context)
-    {
-        if (_known.Count == 0)
-        {
-            ApiCaller.Anonymous.Attach(context);
-            return;
-        }
+    /// <summary>True when no token and no user is configured: every caller is <see cref="ApiCaller.Anonymous"/>.</summary>
+    public bool Open => _known.Count == 0;
 
-        var presented = context.RequestHeaders.GetValue(ClusterTokenOptions.Header) is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? Encoding.UTF8.GetBytes(header["Bearer ".Length..])
-            : [];
+    /// <summary>The caller <paramref name="presented"/> belongs to, or null when it is no known token.</summary>
+    public ApiCaller? Find(ReadOnlySpan<byte> presented)
+    {
         // Every known token is compared, so the time taken says nothing about which one came close.
         ApiCaller? caller = null;
         foreach (var (token, known) in _known)
@@ -78,7 +73,25 @@ public sealed class SweepApiAuthInterceptor : AuthenticatingInterceptor
             }
         }
 
-        (caller ?? throw new RpcException(new Status(StatusCode.Unauthenticated,
+        return caller;
+    }
+}
+
+/// <summary>Authenticates every call of the public sweep API with <see cref="ApiTokens"/>; anything else is <c>Unauthenticated</c>.</summary>
+public sealed class SweepApiAuthInterceptor(ApiTokens tokens) : AuthenticatingInterceptor
+{
+    protected override void Authenticate(ServerCallContext context)
+    {
+        if (tokens.Open)
+        {
+            ApiCaller.Anonymous.Attach(context);
+            return;
+        }
+
+        var presented = context.RequestHeaders.GetValue(ClusterTokenOptions.Header) is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? Encoding.UTF8.GetBytes(header["Bearer ".Length..])
+            : [];
+        (tokens.Find(presented) ?? throw new RpcException(new Status(StatusCode.Unauthenticated,
             "the cluster requires a token: give --token-file or set KERNELSMITH_TOKEN (the token is missing or wrong)"))).Attach(context);
     }
 }

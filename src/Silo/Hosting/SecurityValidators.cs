@@ -11,7 +11,7 @@ internal sealed class ApiUsersValidator : IValidateOptions<ClusterTokenOptions>
     {
         try
         {
-            _ = new SweepApiAuthInterceptor(Options.Create(options));
+            _ = new ApiTokens(Options.Create(options));
             return ValidateOptionsResult.Success;
         }
         catch (InvalidOperationException e)

@@ -6,10 +6,12 @@ using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.ServiceDefaults;
 using Kernelsmith.ServiceDefaults.Security;
+using Kernelsmith.Silo.Dashboard;
 using Kernelsmith.Silo.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Storage;
 using StackExchange.Redis;
 
@@ -33,6 +35,7 @@ public static class SiloHostingExtensions
             builder.Services.AddSingleton(new RedisPing(redisToWaitFor));
         }
 
+        var dashboardPort = builder.AddKernelsmithDashboard();
         builder.Services.AddSingleton(sp => new SiloReadinessCheck(sp.GetRequiredService<Orleans.Runtime.ISiloStatusOracle>(), sp.GetService<RedisPing>()));
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
 
@@ -72,6 +75,12 @@ public static class SiloHostingExtensions
             }
 
             silo.AddActivityPropagation();
+            if (dashboardPort is not null)
+            {
+                // Grain statistics for the Orleans Dashboard mounted in the web dashboard (it profiles every grain call).
+                silo.AddDashboard();
+            }
+
             // Unfinished experiments are woken by a reminder after a silo dies; a minute would be a long wait.
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(10));
             // Grain calls that wait on a reference run (builds plus timed repetitions) outlast Orleans' 30 s default.
@@ -94,7 +103,9 @@ public static class SiloHostingExtensions
         builder.AddPrometheusScrapeEndpoint();
         // Agents prove themselves with the cluster token alone; sweep API callers with it or a user's own token. The
         // health service stays open: probes carry no token.
+        builder.Services.AddSingleton<ApiTokens>();
         builder.Services.AddSingleton<SweepApiAuthInterceptor>();
+        builder.Services.AddSingleton<SweepReads>();
         builder.Services.AddSingleton<IValidateOptions<ClusterTokenOptions>, ApiUsersValidator>();
         builder.Services.AddOptions<ClusterTokenOptions>().ValidateOnStart();
         builder.Services.AddGrpc()
@@ -105,7 +116,7 @@ public static class SiloHostingExtensions
                 // A submission carries its kernels (sources and input files), beyond gRPC's default 4 MB.
                 grpc.MaxReceiveMessageSize = SweepApiLimits.MaxMessageBytes;
             });
-        builder.AddGrpcAndHealthEndpoints();
+        builder.AddGrpcAndHealthEndpoints(dashboardPort is { } port ? [port] : []);
         return builder;
     }
 
@@ -114,6 +125,7 @@ public static class SiloHostingExtensions
         app.MapGrpcService<AgentRegistryService>();
         app.MapGrpcService<SweepApiService>();
         app.MapKernelsmithHealth();
+        app.MapKernelsmithDashboard();
         return app;
     }
 }

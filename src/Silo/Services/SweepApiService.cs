@@ -20,7 +20,7 @@ namespace Kernelsmith.Silo.Services;
 
 /// <summary>The public sweep API: the gRPC edge that maps requests to sweep grains.</summary>
 public sealed partial class SweepApiService(
-    IGrainFactory grains, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, Serializer serializer, ILogger<SweepApiService> logger)
+    IGrainFactory grains, SweepReads reads, IOptions<SiloOptions> options, IOptions<ModelCredentials> credentials, Serializer serializer, ILogger<SweepApiService> logger)
     : SweepService.SweepServiceBase
 {
     // The cadence kernelsmith run polled at before it became a client of this API: records reach the results directory as soon.
@@ -67,7 +67,8 @@ public sealed partial class SweepApiService(
 
             var sweepId = SweepIds.For(spec, kernels);
             // Claimed before the sweep starts: a sweep never runs without a submitter who may stop it.
-            await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
+            var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
+            await reads.ListAsync(new SweepEntry(sweepId, spec.Name, owner, DateTimeOffset.UtcNow, spec.Models, spec.Budget));
             await grains.GetGrain<ISweepGrain>(sweepId).StartAsync(spec, kernels);
             var progress = await grains.GetGrain<ISweepGrain>(sweepId).GetProgressAsync();
             LogSubmitted(sweepId, progress.Total, ApiCaller.Of(context).Name);
@@ -85,13 +86,13 @@ public sealed partial class SweepApiService(
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<SweepUpdate> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId, context);
+        await FindAsync(request.SweepId, context);
         var sent = Math.Max(0, request.From);
         while (!context.CancellationToken.IsCancellationRequested)
         {
             // Records first, then the status counted after them: a progress line never counts a record not yet sent.
-            var page = await RideOutAsync(() => sweep.GetRecordsAsync(sent, 100), context);
-            var progress = await RideOutAsync(sweep.GetProgressAsync, context);
+            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, sent, 100), context);
+            var progress = await RideOutAsync(() => reads.ProgressAsync(request.SweepId), context);
             foreach (var record in page)
             {
                 await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record, context) });
@@ -128,10 +129,10 @@ public sealed partial class SweepApiService(
 
     public override async Task Results(WatchRequest request, IServerStreamWriter<ResultRecord> responseStream, ServerCallContext context)
     {
-        var sweep = await FindAsync(request.SweepId, context);
+        await FindAsync(request.SweepId, context);
         for (var from = Math.Max(0, request.From); ; )
         {
-            var page = await RideOutAsync(() => sweep.GetRecordsAsync(from, 100), context);
+            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, from, 100), context);
             if (page.Count == 0)
             {
                 return;
@@ -149,7 +150,7 @@ public sealed partial class SweepApiService(
     public override async Task<AgentList> ListAgents(ListAgentsRequest request, ServerCallContext context)
     {
         var list = new AgentList();
-        foreach (var agent in await grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync())
+        foreach (var agent in await reads.AgentsAsync())
         {
             var summary = new AgentSummary
             {
@@ -225,7 +226,8 @@ public sealed partial class SweepApiService(
     private async Task<SubmitReply> SubmitPreparedAsync(PreparedSweep prepared, ServerCallContext context)
     {
         var sweepId = SweepIds.For(prepared.Spec, prepared.Kernels);
-        await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
+        var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
+        await reads.ListAsync(new SweepEntry(sweepId, prepared.Spec.Name, owner, DateTimeOffset.UtcNow, prepared.Spec.Models, prepared.Spec.Budget));
         var sweep = grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.StartWithRecordsAsync(prepared.Spec, prepared.Kernels, prepared.Kept);
         var progress = await sweep.GetProgressAsync();
@@ -267,7 +269,7 @@ public sealed partial class SweepApiService(
     {
         var sweep = await FindAsync(sweepId, context);
         var caller = ApiCaller.Of(context);
-        var owner = await RideOutAsync(grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync, context);
+        var owner = await RideOutAsync(() => reads.OwnerAsync(sweepId), context);
         if (!caller.MayControl(owner))
         {
             LogRefused(caller.Name, action, sweepId, owner ?? "an earlier version");
@@ -281,13 +283,13 @@ public sealed partial class SweepApiService(
     private async Task<SweepStatus> StatusOfAsync(ISweepGrain sweep, string sweepId, ServerCallContext context)
     {
         var status = ToStatus(await RideOutAsync(sweep.GetProgressAsync, context));
-        status.SubmittedBy = await RideOutAsync(grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync, context) ?? "";
+        status.SubmittedBy = await RideOutAsync(() => reads.OwnerAsync(sweepId), context) ?? "";
         return status;
     }
 
     private async Task<ResultRecord> ToResultAsync(ExperimentRecord record, ServerCallContext context)
     {
-        var attempts = await RideOutAsync(grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync, context);
+        var attempts = await RideOutAsync(() => reads.AttemptsAsync(record.Experiment), context);
         return new ResultRecord { Json = JsonSerializer.Serialize(record), AttemptsJson = JsonSerializer.Serialize(attempts) };
     }
 

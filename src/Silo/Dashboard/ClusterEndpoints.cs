@@ -1,0 +1,9 @@
+namespace Kernelsmith.Silo.Dashboard;
+
+/// <summary>The Cluster page.</summary>
+public static class ClusterEndpoints
+{
+    public static void Map(RouteGroupBuilder pages)
+    {
+    }
+}
