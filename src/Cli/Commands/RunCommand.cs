@@ -26,19 +26,31 @@ internal static class RunCommand
         {
             Description = "Continue an interrupted run in --out: its records are kept and only the missing experiments run (the same spec and kernels only)",
         };
+        var dashboard = new Option<bool>("--dashboard")
+        {
+            Description = "Serve the web dashboard on loopback while the sweep runs (its sign-in URL, with a token made for this run, is printed) and after it, until Ctrl-C",
+        };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "The dashboard's port (default: any free one)", DefaultValueFactory = _ => 0 };
+        dashboardPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--dashboard-port must be a port in 1..65535 (or 0 for any free one)");
+            }
+        });
         var command = new Command("run", "Run a sweep embedded: an in-process silo and a local agent over gRPC; progress on stderr, the results on stdout")
         {
-            spec, output, kernels, prompts, config, json, resume,
+            spec, output, kernels, prompts, config, json, resume, dashboard, dashboardPort,
         };
         command.SetAction((parse, cancellationToken) =>
             RunAsync(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(kernels), cancellationToken, parse.GetValue(prompts), parse.GetValue(config),
-                parse.GetValue(json), parse.GetValue(resume)));
+                parse.GetValue(json), parse.GetValue(resume), parse.GetValue(dashboard) ? new EmbeddedDashboard(parse.GetValue(dashboardPort)) : null));
         return command;
     }
 
     public static async Task<int> RunAsync(
         FileInfo specFile, DirectoryInfo? output, string[]? kernelDirectories, CancellationToken cancellationToken, string[]? promptDirectories = null,
-        FileInfo? config = null, bool json = false, bool resume = false)
+        FileInfo? config = null, bool json = false, bool resume = false, EmbeddedDashboard? dashboard = null)
     {
         var catalog = KernelCatalog.Load(CatalogDirectories.Resolve(kernelDirectories, specFile.FullName));
         var prompts = PromptLibrary.Load(CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts));
@@ -49,7 +61,7 @@ internal static class RunCommand
         // Ctrl-C (or SIGTERM) keeps every record written so far: say at once how to run only the rest.
         await using var interrupted = cancellationToken.Register(() => Console.Error.WriteLine(
             $"interrupted: the records so far are kept in {results.Path}; to run only the missing experiments: kernelsmith run {specFile.FullName} --out {results.Path} --resume"));
-        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials, kept);
+        var records = await SweepRunner.RunAsync(spec, kernels, results, cancellationToken, credentials, kept, dashboard: dashboard);
         WriteResults(records, json);
         CliOutput.Progress.MarkupLine($"Results: [bold]{Markup.Escape(results.Path)}[/] ({ResultsDirectory.JsonLines}, {ResultsDirectory.Csv}, {SweepReport.Markdown}, {SweepReport.Html})");
         if (records.Count > 0 && records.All(r => r.Verdict == Verdict.InfraError))

@@ -33,6 +33,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
     public string SiloUrl { get; private init; } = "";
 
+    /// <summary>The web dashboard's sign-in URL, carrying its one-time login token; null when it was not asked for.</summary>
+    public string? DashboardUrl { get; private init; }
+
     /// <summary>The cluster's token: an agent in another process joins with <c>Cluster__Token</c> set to it.</summary>
     public string Token { get; private init; } = "";
 
@@ -56,18 +59,31 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// </summary>
     public static async Task<EmbeddedCluster> StartAsync(
         string workRoot, CancellationToken cancellationToken, bool startAgent = true, IReadOnlyDictionary<string, string?>? settings = null,
-        ModelCredentials? credentials = null, Action<IServiceCollection>? siloServices = null)
+        ModelCredentials? credentials = null, Action<IServiceCollection>? siloServices = null, int? dashboardPort = null)
     {
         var siloUrl = $"http://127.0.0.1:{FreePort()}";
+        var dashboard = new Dictionary<string, string?>();
+        string? dashboardUrl = null;
+        if (dashboardPort is { } asked)
+        {
+            // On loopback only, with a login token of its own, printed once (as Jupyter does): never the cluster token.
+            var port = asked == 0 ? FreePort() : asked;
+            var login = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            dashboard["Dashboard:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            dashboard["Dashboard:Host"] = "127.0.0.1";
+            dashboard["Dashboard:LoginToken"] = login;
+            dashboardUrl = $"http://127.0.0.1:{port}/login?token={login}";
+        }
+
         // Even in one process the agent is reached over loopback, so it and the silo still prove themselves.
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var silo = Build("kernelsmith-silo", siloUrl, settings, new()
+        var silo = Build("kernelsmith-silo", siloUrl, settings, new Dictionary<string, string?>
         {
             [$"{ClusterTokenOptions.Section}:Token"] = token,
             [$"{SiloOptions.Section}:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{SiloOptions.Section}:ClusterId"] = $"embedded-{Guid.NewGuid():n}",
-        }, builder =>
+        }.Concat(dashboard).ToDictionary(), builder =>
         {
             siloServices?.Invoke(builder.Services);
             builder.AddKernelsmithSilo();
@@ -86,7 +102,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         await silo.StartAsync(cancellationToken);
         if (!startAgent)
         {
-            return new EmbeddedCluster(silo, null) { SiloUrl = siloUrl, Token = token };
+            return new EmbeddedCluster(silo, null) { SiloUrl = siloUrl, Token = token, DashboardUrl = dashboardUrl };
         }
 
         // A root agent runs jobs as an unprivileged user, who must pass through here to reach the job directories.
@@ -113,7 +129,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         agent.MapNodeAgent();
 
         await agent.StartAsync(cancellationToken);
-        var cluster = new EmbeddedCluster(silo, agent) { SiloUrl = siloUrl, Token = token };
+        var cluster = new EmbeddedCluster(silo, agent) { SiloUrl = siloUrl, Token = token, DashboardUrl = dashboardUrl };
         try
         {
             await agent.Services.GetRequiredService<AgentRegistrationService>().Registered.Task

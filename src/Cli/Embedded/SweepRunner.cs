@@ -16,13 +16,13 @@ internal static class SweepRunner
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
         Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null,
-        Action<IServiceCollection>? siloServices = null)
+        Action<IServiceCollection>? siloServices = null, EmbeddedDashboard? dashboard = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
         var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         try
         {
-            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, siloServices, cancellationToken);
+            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, siloServices, dashboard, cancellationToken);
         }
         finally
         {
@@ -34,7 +34,7 @@ internal static class SweepRunner
     private static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, string sweepId, string workRoot,
         Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, Action<IServiceCollection>? siloServices,
-        CancellationToken cancellationToken)
+        EmbeddedDashboard? dashboard, CancellationToken cancellationToken)
     {
         if (spec.Models.Any(m => m.IsSimulated))
         {
@@ -44,10 +44,15 @@ internal static class SweepRunner
         // Live displays need a terminal; logs, CI and tests (several sweeps in one process) get plain lines.
         var interactive = CliOutput.Progress.Profile.Capabilities.Interactive;
         const string starting = "Starting the embedded silo and agent...";
-        Task<EmbeddedCluster> Start() => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials, siloServices: siloServices);
+        Task<EmbeddedCluster> Start() => EmbeddedCluster.StartAsync(workRoot, cancellationToken, credentials: credentials, siloServices: siloServices, dashboardPort: dashboard?.Port);
         await using var cluster = interactive
             ? await CliOutput.Progress.Status().StartAsync(starting, _ => Start())
             : await Announce(starting, Start);
+        if (cluster.DashboardUrl is { } url)
+        {
+            dashboard!.Opened(url);
+        }
+
         // From here on the runner is a client of the sweep API like submit and watch, with the silo's one-time token.
         using var client = cluster.Connect();
         var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);
@@ -106,6 +111,11 @@ internal static class SweepRunner
         }
 
         await SweepReport.WriteAsync(results, records, cancellationToken);
+        if (dashboard is not null)
+        {
+            await dashboard.AfterSweepAsync(records, cancellationToken);
+        }
+
         return records;
     }
 
