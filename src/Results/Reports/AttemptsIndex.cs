@@ -76,7 +76,8 @@ public static class AttemptsIndex
         return $"{relative}/{FileName}";
     }
 
-    private static string Diff(Dictionary<string, string> before, Dictionary<string, string> after, string beforeName, string afterName)
+    /// <summary>The unified diff between two rounds' files (empty when nothing changed); the dashboard shows the same.</summary>
+    public static string Diff(Dictionary<string, string> before, Dictionary<string, string> after, string beforeName, string afterName)
     {
         // One file on each side is the same program, even when the model renamed it.
         if (before.Count == 1 && after.Count == 1)

@@ -34,6 +34,7 @@ public static partial class DashboardHosting
             ServiceDefaults.HealthEndpoints.HostUrls(builder.Configuration).Append($"http://{host}:{port}"));
         builder.Services.AddSingleton<DashboardLogin>();
         builder.Services.AddSingleton<SweepFeeds>();
+        builder.Services.AddSingleton<SweepPlots>();
         builder.Services.AddAuthentication(DashboardLogin.Scheme).AddCookie(DashboardLogin.Scheme, DashboardLogin.Configure);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(DashboardLogin.Scheme).RequireAuthenticatedUser());
         return port;

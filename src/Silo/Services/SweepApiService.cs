@@ -68,7 +68,7 @@ public sealed partial class SweepApiService(
             var sweepId = SweepIds.For(spec, kernels);
             // Claimed before the sweep starts: a sweep never runs without a submitter who may stop it.
             var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
-            await reads.ListAsync(new SweepEntry(sweepId, spec.Name, owner, DateTimeOffset.UtcNow, spec.Models, spec.Budget));
+            await reads.ListAsync(SweepEntry.Of(sweepId, spec, owner, DateTimeOffset.UtcNow));
             await grains.GetGrain<ISweepGrain>(sweepId).StartAsync(spec, kernels);
             var progress = await grains.GetGrain<ISweepGrain>(sweepId).GetProgressAsync();
             LogSubmitted(sweepId, progress.Total, ApiCaller.Of(context).Name);
@@ -227,7 +227,7 @@ public sealed partial class SweepApiService(
     {
         var sweepId = SweepIds.For(prepared.Spec, prepared.Kernels);
         var owner = await grains.GetGrain<ISweepOwnerGrain>(sweepId).ClaimAsync(ApiCaller.Of(context).Name);
-        await reads.ListAsync(new SweepEntry(sweepId, prepared.Spec.Name, owner, DateTimeOffset.UtcNow, prepared.Spec.Models, prepared.Spec.Budget));
+        await reads.ListAsync(SweepEntry.Of(sweepId, prepared.Spec, owner, DateTimeOffset.UtcNow));
         var sweep = grains.GetGrain<ISweepGrain>(sweepId);
         await sweep.StartWithRecordsAsync(prepared.Spec, prepared.Kernels, prepared.Kept);
         var progress = await sweep.GetProgressAsync();
