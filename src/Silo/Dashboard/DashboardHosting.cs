@@ -35,6 +35,7 @@ public static partial class DashboardHosting
         builder.Services.AddSingleton<DashboardLogin>();
         builder.Services.AddSingleton<SweepFeeds>();
         builder.Services.AddSingleton<SweepPlots>();
+        builder.Services.AddSingleton<ClusterPage>();
         builder.Services.AddAuthentication(DashboardLogin.Scheme).AddCookie(DashboardLogin.Scheme, DashboardLogin.Configure);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(DashboardLogin.Scheme).RequireAuthenticatedUser());
         return port;

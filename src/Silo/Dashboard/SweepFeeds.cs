@@ -21,8 +21,8 @@ public sealed class SweepFeeds(SweepReads reads, IOptions<DashboardOptions> opti
     private TimeSpan Interval => TimeSpan.FromSeconds(options.Value.RefreshSeconds);
 
     /// <summary>The feed of the submitted sweeps (oldest first).</summary>
-    public SharedPoll<IReadOnlyList<SweepEntry>> Index => _index ??= new SharedPoll<IReadOnlyList<SweepEntry>>(
-        "sweeps", _ => reads.SweepsAsync(), (before, now) => before is null || before.Count != now.Count, Interval, logger);
+    public SharedPoll<IReadOnlyList<SweepEntry>> Index => LazyInitializer.EnsureInitialized(ref _index, () => new SharedPoll<IReadOnlyList<SweepEntry>>(
+        "sweeps", _ => reads.SweepsAsync(), (before, now) => before is null || before.Count != now.Count, Interval, logger));
 
     /// <summary>The feed of one sweep.</summary>
     public SharedPoll<SweepView> Sweep(string sweepId) => _sweeps.GetOrAdd(sweepId, id =>
@@ -30,6 +30,9 @@ public sealed class SweepFeeds(SweepReads reads, IOptions<DashboardOptions> opti
         var reader = new Reader(reads, id, time);
         return new SharedPoll<SweepView>($"sweep {id}", reader.ReadAsync, SweepView.Changed, Interval, logger);
     });
+
+    /// <summary>The latest view of every sweep this silo has read.</summary>
+    public IEnumerable<SweepView> Watched() => _sweeps.Values.Select(feed => feed.Current).OfType<SweepView>();
 
     /// <summary>Reads a sweep's progress and the records added since its last read; the records it has are final.</summary>
     private sealed class Reader(SweepReads reads, string sweepId, TimeProvider time)
