@@ -36,8 +36,8 @@ public static partial class LoginEndpoints
         if (login.Check(token) is not { } caller)
         {
             LogRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Kernelsmith.Dashboard"), context.Connection.RemoteIpAddress?.ToString() ?? "?");
-            return HttpResults.Content(Form(returnUrl, "That token is not one this cluster knows: give the cluster token, your own user token, or the dashboard's login token."),
-                "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+            // The form again with the problem (200: a browser would log a 401 document as a console error).
+            return Result(Form(returnUrl, "That token is not one this cluster knows: give the cluster token, your own user token, or the dashboard's login token."));
         }
 
         await DashboardLogin.SignInAsync(context, caller);
