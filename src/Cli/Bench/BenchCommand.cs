@@ -10,6 +10,7 @@ using Kernelsmith.Contracts.Telemetry;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Scheduling;
+using Kernelsmith.Grains.Sweeps;
 using Kernelsmith.Results;
 using Spectre.Console;
 
@@ -60,13 +61,20 @@ internal static class BenchCommand
                 + "no program started; fits 100,000 experiments in minutes",
         };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where the sweep's results and bench.json go (default: a temporary folder)" };
+        var dashboard = new Option<bool>("--dashboard")
+        {
+            Description = "Serve the web dashboard and keep a headless chromium (/usr/bin/chromium) on the sweep's page, holding its live stream, for the whole sweep",
+        };
         var json = CliOutput.JsonOption();
         var command = new Command("bench", "Measure the orchestration: a simulated-latency sweep of a no-op kernel")
         {
-            experiments, latency, concurrency, mix, noProcesses, output, json,
+            experiments, latency, concurrency, mix, noProcesses, output, dashboard, json,
         };
         command.SetAction((parse, ct) => RunAsync(
-            new BenchSettings(parse.GetValue(experiments), parse.GetValue(latency), parse.GetValue(concurrency), parse.GetValue(mix)!, parse.GetValue(noProcesses)),
+            new BenchSettings(parse.GetValue(experiments), parse.GetValue(latency), parse.GetValue(concurrency), parse.GetValue(mix)!, parse.GetValue(noProcesses))
+            {
+                Dashboard = parse.GetValue(dashboard),
+            },
             parse.GetValue(output), parse.GetValue(json), ct));
         return command;
     }
@@ -76,6 +84,9 @@ internal static class BenchCommand
 
     private sealed record BenchSettings(int Experiments, int LatencyMs, int Concurrency, string JobMix, bool NoProcesses)
     {
+        /// <summary>A browser watches the sweep's dashboard page throughout (what the dashboard costs the sweep).</summary>
+        public bool Dashboard { get; init; }
+
         public string Mode => NoProcesses
             ? "orchestration only (--no-processes): jobs answered in the silo, no agent call, no program started"
             : "end to end: the embedded agent builds and runs every job over gRPC";
@@ -163,8 +174,15 @@ internal static class BenchCommand
                 await Task.Delay(2000, CancellationToken.None);
             }
         }, CancellationToken.None);
+        await using var browser = bench.Dashboard ? new WatchingBrowser(Path.Combine(work, "chromium")) : null;
+        var watched = browser is null ? null : new EmbeddedDashboard(0)
+        {
+            OnOpened = url => browser.Open($"{url}&returnUrl=/sweeps/{Uri.EscapeDataString(SweepIds.For(spec, [definition]))}"),
+            AfterSweep = (_, _) => Task.CompletedTask,
+        };
         var clock = Stopwatch.StartNew();
-        var records = await SweepRunner.RunAsync(spec, [definition], new ResultsDirectory(Path.Combine(work, "results")), cancellationToken, siloServices: siloServices);
+        var records = await SweepRunner.RunAsync(spec, [definition], new ResultsDirectory(Path.Combine(work, "results")), cancellationToken, siloServices: siloServices,
+            dashboard: watched);
         var makespan = clock.Elapsed.TotalSeconds;
         await sampling.CancelAsync();
         await sampler;
@@ -184,6 +202,7 @@ internal static class BenchCommand
         var figures = new Dictionary<string, double>
         {
             ["experiments"] = bench.Experiments,
+            ["dashboard_watched"] = bench.Dashboard ? 1 : 0,
             ["recorded"] = records.Count,
             ["correct"] = records.Count(r => r.Verdict == Contracts.Experiments.Verdict.Correct),
             ["makespan_s"] = makespan,

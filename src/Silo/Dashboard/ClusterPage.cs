@@ -73,8 +73,8 @@ public sealed class ClusterPage(IGrainFactory grains, SweepReads reads, SweepFee
     {
         var model = endpoint.Models[0];
         var quota = model.Limits is not null || !model.IsOffline ? await grains.GetGrain<IModelQuotaGrain>(endpoint.Key).GetUsageAsync() : null;
-        var ids = endpoint.Models.Select(m => m.Id).ToHashSet();
-        var records = feeds.Watched().SelectMany(v => v.Records).Where(r => ids.Contains(r.Model)).ToList();
+        var names = endpoint.Models.Select(m => m.DisplayName).ToHashSet();
+        var records = feeds.Watched().SelectMany(v => v.Records).Where(r => names.Contains(r.Model)).ToList();
         var errors = records.Count(r => r.Verdict == Verdict.InfraError);
         return $"<tr><td>{E(endpoint.Key)}</td><td>{E(string.Join(", ", endpoint.Models.Select(m => m.DisplayName)))}</td><td class=\"num\">{(model.Limits is { } limits ? N(limits.Concurrency) : "–")}</td>"
             + (quota is null ? "<td colspan=\"3\">no quota (a simulated model)</td>" : $"<td class=\"num\">{quota.InFlight}</td><td class=\"num\">{quota.Peak}</td><td class=\"num\">{quota.Waiting}</td>")

@@ -18,7 +18,7 @@ public static class SweepEndpoints
                 return NotFound(context, $"No sweep '{sweepId}' is listed on this cluster.");
             }
 
-            var filter = SweepFilter.From(context.Request.Query);
+            var filter = SweepFilter.From(context.Request.Query, entry);
             var view = await feeds.Sweep(sweepId).GetAsync(context.RequestAborted);
             var body = SweepPage.Body(entry, view, filter, SweepsPage.Actions(entry, view, DashboardLogin.Of(context)), plots.Get(sweepId, filter, view).Html);
             return Result(Page($"Sweep {entry.Name}", "Sweeps", body, context.User.Identity?.Name, $"/events/sweeps/{U(sweepId)}{filter.Query()}"));
@@ -33,7 +33,7 @@ public static class SweepEndpoints
             }
 
             var caller = DashboardLogin.Of(context);
-            var filter = SweepFilter.From(context.Request.Query);
+            var filter = SweepFilter.From(context.Request.Query, entry);
             var feed = feeds.Sweep(sweepId);
             var watches = new List<IDisposable>();
             await ServerSentEvents.StreamAsync(context, async (changed, cancellationToken) =>
@@ -54,6 +54,8 @@ public static class SweepEndpoints
         pages.MapGet("/sweeps/{sweepId}/experiments/{experimentId}", async (
             HttpContext context, string sweepId, string experimentId, SweepFeeds feeds, SweepReads reads, IOptions<DashboardOptions> options) =>
         {
+            // Experiment ids hold slashes (sweep/kernel/technology/model/prompt/sample): escaped in the link, left escaped by routing.
+            experimentId = Uri.UnescapeDataString(experimentId);
             var view = await feeds.Sweep(sweepId).GetAsync(context.RequestAborted);
             if (view.Records.Find(r => r.Experiment == experimentId) is not { } record)
             {

@@ -1,19 +1,29 @@
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Sweeps;
 
 namespace Kernelsmith.Silo.Dashboard;
 
-/// <summary>A sweep page's filters (query string: <c>kernel</c>, <c>model</c>, <c>technology</c>, <c>verdict</c>); empty means all.</summary>
+/// <summary>
+/// A sweep page's filters (query string: <c>kernel</c>, <c>model</c> (its id in the spec), <c>technology</c>,
+/// <c>verdict</c>); empty means all. Records name their model as it appears in tables (<see cref="ModelName"/>).
+/// </summary>
 public sealed record SweepFilter(string? Kernel, string? Model, string? Technology, string? Verdict)
 {
-    public static SweepFilter From(IQueryCollection query)
+    public string? ModelName { get; init; }
+
+    public static SweepFilter From(IQueryCollection query, SweepEntry entry)
     {
         static string? Value(IQueryCollection query, string key) => query[key].ToString() is { Length: > 0 } value ? value : null;
-        return new(Value(query, "kernel"), Value(query, "model"), Value(query, "technology"), Value(query, "verdict"));
+        var model = Value(query, "model");
+        return new(Value(query, "kernel"), model, Value(query, "technology"), Value(query, "verdict"))
+        {
+            ModelName = model is null ? null : entry.Models.FirstOrDefault(m => m.Id == model)?.DisplayName ?? model,
+        };
     }
 
     public bool Matches(ExperimentRecord record) =>
         (Kernel is null || record.Kernel == Kernel)
-        && (Model is null || record.Model == Model)
+        && (ModelName is null || record.Model == ModelName)
         && (Technology is null || record.Technology == Technology)
         && (Verdict is null || record.Verdict.ToWireName() == Verdict);
 

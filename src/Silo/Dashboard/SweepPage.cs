@@ -78,7 +78,7 @@ public static class SweepPage
         var rows = entry.Kernels.Select(kernel =>
             $"<tr><th scope=\"row\">{E(kernel)}</th>" + string.Concat(columns.Select(c =>
             {
-                var cell = cells[(kernel, c.Model.Id, c.Technology)].ToList();
+                var cell = cells[(kernel, c.Model.DisplayName, c.Technology)].ToList();
                 var chips = SweepsPage.Verdicts(cell.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count()));
                 return $"<td data-cell=\"{E(kernel)}|{E(c.Model.Id)}|{E(c.Technology)}\"><span class=\"count\">{cell.Count} / {entry.PerCell}</span> {(cell.Count == 0 ? "" : chips)}</td>";
             })) + "</tr>");
