@@ -60,6 +60,7 @@ public sealed partial class LiveSweepTests(DashboardFixture fixture)
         await Assertions.Expect(rounds.Nth(1).Locator("h3")).ToContainTextAsync("correct", loaded);
         await Assertions.Expect(rounds.Nth(1).Locator("pre.diff")).ToContainTextAsync("+#include", loaded);
         await Assertions.Expect(rounds.Nth(0).Locator("details.build-log pre")).ToContainTextAsync("error", loaded);
+        await Assertions.Expect(rounds.Nth(0).Locator("details.feedback pre")).Not.ToBeEmptyAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(rounds.Nth(1).Locator("details.run-log pre")).Not.ToBeEmptyAsync(new() { Timeout = 30_000 });
         Assert.Matches(TraceId(), await page.Locator("#trace-id").InnerTextAsync());
         await DashboardFixture.ScreenshotAsync(page, "experiment");

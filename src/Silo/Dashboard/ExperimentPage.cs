@@ -114,8 +114,10 @@ public static class ExperimentPage
                     .Append(diff.Length == 0 ? "<p>(no change)</p>" : $"<pre class=\"diff\">{DiffLines(diff)}</pre>").Append("</details>");
             }
 
-            html.Append(Block("Extraction", attempt.ExtractLog, "extract")).Append(Block("Build log", attempt.BuildLog, "build-log", open: true))
-                .Append(Block("Run log", attempt.RunLog, "run-log", open: true)).Append(Block("Feedback", attempt.Feedback, "feedback", open: true))
+            // The logs are shown even when empty, so a missing log is told apart from a silent build or run.
+            html.Append(Block("Extraction", attempt.ExtractLog, "extract")).Append(Block("Build log", Or(attempt.BuildLog, "(empty)"), "build-log", open: true))
+                .Append(Block("Run log", Or(attempt.RunLog, "(empty: no run, or nothing printed)"), "run-log", open: true))
+                .Append(Block("Feedback", attempt.Feedback, "feedback", open: true))
                 .Append("</section>");
             previous = files;
         }
@@ -125,6 +127,8 @@ public static class ExperimentPage
 
     private static string Block(string title, string text, string kind, bool open = false) =>
         text.Length == 0 ? "" : $"<details class=\"{kind}\"{(open ? " open" : "")}><summary>{E(title)}</summary><pre>{E(text)}</pre></details>";
+
+    private static string Or(string text, string empty) => text.Length > 0 ? text : empty;
 
     private static string DiffLines(string diff) => string.Join('\n', diff.Split('\n').Select(line => line switch
     {
