@@ -24,7 +24,10 @@ public static class ServerSentEvents
         response.Headers["X-Accel-Buffering"] = "no";
         var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         void Changed() => changes.Writer.TryWrite(true);
-        var cancellationToken = context.RequestAborted;
+        // Until the browser leaves or the silo stops: an open stream must not hold a stopping silo for its shutdown timeout.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(
+            context.RequestAborted, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var cancellationToken = ended.Token;
         try
         {
             await response.Body.FlushAsync(cancellationToken);
@@ -55,7 +58,7 @@ public static class ServerSentEvents
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The browser left.
+            // The browser left, or the silo is stopping.
         }
         finally
         {
