@@ -172,10 +172,10 @@ public sealed partial class SweepGrain(
             return false;
         }
 
-        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record. The page
-        // stores it first: a record stored and not yet counted is stored again under the same number.
+        // The compact record (its attempts stay with the experiment). The page stores it first: a record stored and not
+        // yet counted is stored again under the same number.
         var sequence = S.Recorded;
-        await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record with { Attempts = [] });
+        await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record);
         Count(index, record.Verdict, +1);
         try
         {
