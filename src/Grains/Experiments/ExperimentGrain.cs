@@ -66,7 +66,17 @@ public sealed partial class ExperimentGrain(
 
     public Task<ExperimentStage> GetStageAsync() => Task.FromResult(Current?.Stage ?? ExperimentStage.Pending);
 
-    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync() => Task.FromResult(Current?.Attempts ?? []);
+    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync()
+    {
+        if (Current is { IsDone: true })
+        {
+            // Read once by each client that fetches results: a finished experiment brought back for that must not stay in
+            // memory for the idle collection's quarter of an hour (a 100,000-experiment sweep would hold them all).
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(Current?.Attempts ?? []);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
