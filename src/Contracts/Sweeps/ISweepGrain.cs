@@ -27,7 +27,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>
     /// Counts what a model call spent; false once the sweep's budget is used up. The call that uses it up returns once
     /// every active experiment has been told (<c>IExperimentGrain.BudgetExhaustedAsync</c>), so none starts another call.
+    /// It interleaves with recording: the caller holds a model slot until it returns, and must not wait behind records.
     /// </summary>
+    [AlwaysInterleave]
     Task<bool> ChargeAsync(TokenUsage tokens, double costUsd);
 
     /// <summary>Stops the sweep: experiments stop at their next step, keeping their state; nothing recorded is lost.</summary>
