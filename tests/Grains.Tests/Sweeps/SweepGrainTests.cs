@@ -3,6 +3,7 @@ using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Llm;
+using Kernelsmith.Grains.Sweeps;
 using Kernelsmith.Grains.Tests.Experiments;
 using Orleans.Runtime;
 
@@ -33,6 +34,25 @@ public sealed class SweepGrainTests(ExperimentCluster fixture)
         Assert.Equal(1, progress.Recorded);
         Assert.True(progress.IsComplete);
         Assert.Equal(0, progress.Running);
+    }
+
+    [Fact]
+    public async Task GetRecordsAsync_MoreRecordsThanAPageHolds_ReturnsEveryOneInRecordingOrderFromAnyPoint()
+    {
+        var sweep = fixture.Grains.GetGrain<ISweepGrain>("paged");
+        var count = 2 * SweepRecordsGrain.Size + 5;
+        // The experiments wait on their (slow) model all along: the test reports for them, last sample first.
+        await sweep.StartAsync(Spec("paged", samples: count, new ModelSpec("slow", ModelProviders.Sim, Behaviour: SimModel.Expert, LatencyMs: 600_000)) with { MaxActive = 1 }, [s_gemm]);
+        var order = Enumerable.Range(0, count).Reverse().Select(i => $"paged/gemm/openmp/slow/plain/{i}").ToList();
+        foreach (var experiment in order)
+        {
+            Assert.True(await sweep.RecordAsync(Sample(experiment)));
+        }
+
+        Assert.Equal(order, (await sweep.GetRecordsAsync(0, 1000)).Select(r => r.Experiment));
+        Assert.Equal(order.Skip(SweepRecordsGrain.Size - 3).Take(10), (await sweep.GetRecordsAsync(SweepRecordsGrain.Size - 3, 10)).Select(r => r.Experiment));
+        Assert.Empty(await sweep.GetRecordsAsync(count, 10));
+        Assert.True((await sweep.GetProgressAsync()).IsComplete);
     }
 
     [Fact]
