@@ -10,16 +10,17 @@ using Microsoft.Extensions.Logging;
 namespace Kernelsmith.Grains.Sweeps;
 
 /// <summary>
-/// A sweep's persisted state, small whatever the sweep's size: its spec and kernels (the experiments are expanded from
-/// them on activation, never stored), one bit per recorded experiment, how far the admission window has reached, and
-/// what was spent. The records themselves live in <see cref="SweepRecordsGrain"/> pages. Ids 2 to 4 held the
+/// A sweep's persisted state, small whatever the sweep's size and its kernels' (it is written for every record and
+/// charge): its spec and what it needs of each kernel (the experiments are expanded from them on activation, never
+/// stored), one bit per recorded experiment, how far the admission window has reached, and what was spent. The records
+/// live in <see cref="SweepRecordsGrain"/> pages, the kernels in <see cref="KernelGrain"/>s. Ids 1 to 4 held the kernels,
 /// experiments and records of earlier versions.
 /// </summary>
 [GenerateSerializer, Alias("Kernelsmith.SweepState")]
 public sealed class SweepState
 {
     [Id(0)] public SweepSpec? Spec { get; set; }
-    [Id(1)] public Dictionary<string, KernelDefinition> Kernels { get; set; } = [];
+    [Id(12)] public Dictionary<string, SweepKernel> Kernels { get; set; } = [];
     [Id(5)] public long TokensSpent { get; set; }
     [Id(6)] public double CostSpent { get; set; }
     [Id(7)] public bool Cancelled { get; set; }
@@ -83,8 +84,10 @@ public sealed partial class SweepGrain(
     {
         if (S.Spec is null)
         {
+            // Stored by content before the sweep's own state names them: an experiment never looks for a kernel not there.
+            await Task.WhenAll(kernels.Select(k => GrainFactory.GetGrain<IKernelGrain>(KernelGrain.Key(k)).StoreAsync(k)));
             S.Spec = spec;
-            S.Kernels = kernels.ToDictionary(k => k.Id);
+            S.Kernels = kernels.ToDictionary(k => k.Id, SweepKernel.Of);
             S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
             await KeepRecordedAsync(recorded);
@@ -268,8 +271,6 @@ public sealed partial class SweepGrain(
     private async Task RestartAndFillAsync()
     {
         using var activity = GrainsInstrumentation.StartSweep(Id, _experiments.Count);
-        // Each experiment reads its kernel by content key; stored again here (a no-op when there) in case storage lost it.
-        await Task.WhenAll(S.Kernels.Values.Select(k => GrainFactory.GetGrain<IKernelGrain>(KernelGrain.Key(k)).StoreAsync(k)));
         await StartExperimentsAsync([.. Active()]);
         await FillAsync();
     }
@@ -387,10 +388,13 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>The cross-product of the spec's lists, minus technologies a kernel does not support.</summary>
-    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels)
+    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels) =>
+        Expand(sweepId, spec, kernels.ToDictionary(k => k.Key, k => SweepKernel.Of(k.Value)));
+
+    /// <inheritdoc cref="Expand(string, SweepSpec, IReadOnlyDictionary{string, KernelDefinition})"/>
+    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, SweepKernel> kernels)
     {
         var specHash = SweepIds.SpecHash(spec);
-        var kernelKeys = spec.Kernels.Distinct().ToDictionary(k => k, k => KernelGrain.Key(kernels[k]));
         return (from kernel in spec.Kernels
          from technology in spec.Technologies
          where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
@@ -402,7 +406,7 @@ public sealed partial class SweepGrain(
              new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
-             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash, kernelKeys[kernel])).ToList();
+             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash, kernels[kernel].Key)).ToList();
     }
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
