@@ -16,24 +16,18 @@ public sealed partial class Sandbox
         SandboxCommand command,
         CappedBuffer stdout,
         CappedBuffer stderr,
-        SlurmLaunch? slurm,
-        SlurmLauncher launcher,
+        ILaunchedTask launched,
         AgentOptions options,
         ISandboxObserver? observer,
         Stopwatch clock)
     {
-        /// <summary>How often a Slurm job is looked up in the queue until it runs.</summary>
-        private static readonly TimeSpan s_queuePoll = TimeSpan.FromSeconds(1);
-
         private long _lastTicks;
         private TimeSpan _lastSample;
-        private TimeSpan _nextQueuePoll = s_queuePoll;
-        private bool _left;
 
-        /// <summary>How long a Slurm job was last seen waiting in the queue: its run's clock starts there.</summary>
+        /// <summary>How long the task was last seen waiting to start: its run's clock starts there.</summary>
         public TimeSpan Queued { get; private set; }
 
-        /// <summary>Why the agent gave up on a Slurm job that could not start.</summary>
+        /// <summary>Why the agent gave up on a task that could not start.</summary>
         public string? Fault { get; private set; }
 
         public bool TimedOut { get; private set; }
@@ -62,7 +56,9 @@ public sealed partial class Sandbox
                     return;
                 }
 
-                if (slurm is not null && !_left && clock.Elapsed >= _nextQueuePoll && await QueueFaultAsync() is { } fault)
+                var queue = await launched.QueueAsync(clock.Elapsed);
+                Queued = queue.Waited;
+                if (queue.Fault is { } fault)
                 {
                     Fault = fault;
                     Kill();
@@ -90,31 +86,6 @@ public sealed partial class Sandbox
                     await observer.UsageAsync(usage);
                 }
             }
-        }
-
-        /// <summary>
-        /// Follows a Slurm job until it leaves the queue, moving the start of its wall clock along while it waits;
-        /// returns why it never will start, when it will not.
-        /// </summary>
-        private async Task<string?> QueueFaultAsync()
-        {
-            var state = await launcher.StateAsync(slurm!, SearchPath);
-            _nextQueuePoll = clock.Elapsed + s_queuePoll;
-            if (state is null)
-            {
-                // Not submitted yet, or already gone: look again.
-                return null;
-            }
-
-            if (!state.Pending)
-            {
-                _left = true;
-                return null;
-            }
-
-            Queued = clock.Elapsed;
-            return SlurmLauncher.NeverStarts(state)
-                ?? (Queued > launcher.MaxQueueWait ? $"waited {Queued.TotalSeconds:0} s in Slurm's queue (pending: {state.Reason})" : null);
         }
 
         public async Task ReportOutputAsync()
@@ -157,16 +128,10 @@ public sealed partial class Sandbox
                 return new LimitHit("disk", $"disk limit {SandboxLimits.Bytes(limits.DiskBytes)} in the work directory");
             }
 
-            return stdout.Truncated || stderr.Truncated || BatchOutputBytes() > options.MaxOutputBytes
+            return stdout.Truncated || stderr.Truncated || launched.UnpipedOutputBytes() > options.MaxOutputBytes
                 ? new LimitHit("output", $"output limit {SandboxLimits.Bytes(options.MaxOutputBytes)}")
                 : null;
         }
-
-        /// <summary>The larger of a batch job's two output files: what it wrote so far, which no pipe caps.</summary>
-        private long BatchOutputBytes() =>
-            slurm is { StdoutFile: { } outFile, StderrFile: { } errFile }
-                ? new[] { outFile, errFile }.Max(path => File.Exists(path) ? new FileInfo(path).Length : 0)
-                : 0;
 
         private void Kill()
         {
@@ -200,7 +165,7 @@ public sealed partial class Sandbox
             }
         }
 
-        /// <summary>Keeps data up to the capacity (a batch job's output file arrives this way, as though down the pipe).</summary>
+        /// <summary>Keeps data up to the capacity (output written outside the pipes arrives this way, as though down them).</summary>
         public void Append(ReadOnlySpan<byte> data)
         {
             lock (_lock)

@@ -11,13 +11,13 @@ namespace Kernelsmith.Agents.Node.Execution;
 /// output that kills the whole job when it goes over. A wall-clock limit kills the whole process tree — orphans
 /// included, since they die with the namespace. When the agent is root, jobs run as an unprivileged user: the
 /// kernel exempts root from the process limit, and a root job could write files the agent later trusts.
-/// Through Slurm (see <see cref="SlurmLauncher"/>) the cluster starts the sandboxes; the agent's memory watch then
-/// sees only srun, so memory is the cluster's to limit.
+/// Where a workload manager starts the sandboxes (<see cref="ITaskLaunch"/>: Slurm), the agent's memory watch sees
+/// only what submitted them, so memory is the cluster's to limit.
 /// </summary>
 public sealed partial class Sandbox
 {
     public const string InsidePath = "/sandbox";
-    private const string SearchPath = "/usr/local/bin:/usr/bin:/bin";
+    public const string SearchPath = "/usr/local/bin:/usr/bin:/bin";
     private const int SigXcpu = 24;
     private const int SigXfsz = 25;
 
@@ -44,12 +44,10 @@ public sealed partial class Sandbox
     private const string ScratchShm = ".scratch-shm";
 
     private readonly AgentOptions _options;
-    private readonly SlurmLauncher _slurm;
 
-    public Sandbox(IOptions<AgentOptions> options, SlurmLauncher slurm)
+    public Sandbox(IOptions<AgentOptions> options)
     {
         _options = options.Value;
-        _slurm = slurm;
         JobUid = Environment.IsPrivilegedProcess ? _options.SandboxUid : null;
     }
 
@@ -63,25 +61,9 @@ public sealed partial class Sandbox
 
     public async Task<SandboxOutcome> RunAsync(SandboxCommand command, ISandboxObserver? observer, CancellationToken cancellationToken)
     {
-        var controlDirectory = command.WorkDirectory + ".slurm";
-        try
-        {
-            return await RunLaunchedAsync(command, controlDirectory, observer, cancellationToken);
-        }
-        finally
-        {
-            if (Directory.Exists(controlDirectory))
-            {
-                Workspace.Delete(controlDirectory);
-            }
-        }
-    }
-
-    private async Task<SandboxOutcome> RunLaunchedAsync(SandboxCommand command, string controlDirectory, ISandboxObserver? observer, CancellationToken cancellationToken)
-    {
-        SlurmLaunch? slurm = null;
-        List<string> launch;
-        using var cpuset = command.Slurm is null ? CpusetConfinement.TryCreate(command.Cores, $"job-{Guid.NewGuid():n}") : null;
+        var launch = command.Launch ?? DirectLaunch.Instance;
+        var confinement = launch.Confinement;
+        using var cpuset = confinement.Pinned ? CpusetConfinement.TryCreate(command.Cores, $"job-{Guid.NewGuid():n}") : null;
         foreach (var scratch in new[] { ScratchTmp, ScratchShm }.Select(name => Directory.CreateDirectory(Path.Combine(command.WorkDirectory, name)).FullName))
         {
             if (JobUid is { } owner)
@@ -90,47 +72,39 @@ public sealed partial class Sandbox
             }
         }
 
-        if (command.Slurm is { } placement)
-        {
-
-            slurm = _slurm.Prepare(placement, command.Timeout, command.WorkDirectory, controlDirectory, command.Stdin, [.. SandboxArguments(command)]);
-            launch = [.. slurm.Command];
-        }
-        else
-        {
-            launch = [.. cpuset?.Prefix ?? [], .. Pinning(command), .. SandboxArguments(command)];
-        }
-
-        var info = new ProcessStartInfo(launch[0])
+        IReadOnlyList<string> task = confinement.Pinned
+            ? [.. cpuset?.Prefix ?? [], .. Pinning(command), .. SandboxArguments(command, confinement)]
+            : [.. SandboxArguments(command, confinement)];
+        using var launched = launch.Prepare(command, task, SearchPath);
+        var info = new ProcessStartInfo(launched.Command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in launch.Skip(1))
+        foreach (var argument in launched.Command.Skip(1))
         {
             info.ArgumentList.Add(argument);
         }
 
         // The agent's own environment (tokens, keys, credentials) never reaches the program.
         info.Environment.Clear();
-        foreach (var (name, value) in slurm is null ? new Dictionary<string, string> { ["PATH"] = SearchPath } : _slurm.ClientEnvironment(SearchPath))
+        foreach (var (name, value) in launched.Environment)
         {
             info.Environment[name] = value;
         }
 
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{launch[0]} did not start");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{launched.Command[0]} did not start");
         var stdout = new CappedBuffer(_options.MaxOutputBytes);
         var stderr = new CappedBuffer(_options.MaxOutputBytes);
         var readOut = stdout.DrainAsync(process.StandardOutput.BaseStream);
         var readErr = stderr.DrainAsync(process.StandardError.BaseStream);
-        var watch = new Watch(process, command, stdout, stderr, slurm, _slurm, _options, observer, clock);
+        var watch = new Watch(process, command, stdout, stderr, launched, _options, observer, clock);
         try
         {
-            // A batch job reads its input from a file; sbatch itself gets none.
-            var feed = FeedAsync(process, slurm?.StdoutFile is null ? command.Stdin : [], cancellationToken);
+            var feed = FeedAsync(process, launched.Stdin, cancellationToken);
             await watch.RunAsync(cancellationToken);
             await feed;
         }
@@ -142,14 +116,13 @@ public sealed partial class Sandbox
             }
 
             await process.WaitForExitAsync(CancellationToken.None);
-            // Killing srun or sbatch leaves the job on the cluster: it is cancelled, and gone, before the run returns.
-            if (slurm is not null && (watch.TimedOut || watch.Killed is not null || watch.Fault is not null || cancellationToken.IsCancellationRequested))
+            if (watch.TimedOut || watch.Killed is not null || watch.Fault is not null || cancellationToken.IsCancellationRequested)
             {
-                await _slurm.CancelAsync(slurm, SearchPath);
+                await launched.AbandonAsync();
             }
         }
 
-        // Under Slurm the run's time starts once the job left the queue.
+        // A task that waited in a queue starts its run's time once it left it.
         var wall = clock.Elapsed - watch.Queued;
         // Once the namespace is gone nothing holds the pipes open; the wait only guards against the unforeseen.
         await Task.WhenAll(readOut, readErr).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -159,16 +132,10 @@ public sealed partial class Sandbox
             await watch.ReportOutputAsync();
         }
 
-        var fault = watch.Fault ?? (slurm is not null && process.ExitCode != 0 && !watch.TimedOut
-            ? SlurmLauncher.Refused(System.Text.Encoding.UTF8.GetString(stderr.ToArray()))
-            : null);
-        if (slurm is { StdoutFile: { } outFile, StderrFile: { } errFile })
-        {
-            // sbatch said nothing when it succeeded; the job's output is in the files the cluster wrote.
-            stdout.Append(ReadCapped(outFile));
-            stderr.Append(ReadCapped(errFile));
-        }
-
+        var fault = watch.Fault ?? (process.ExitCode != 0 && !watch.TimedOut ? launched.Refused(System.Text.Encoding.UTF8.GetString(stderr.ToArray())) : null);
+        var (unpipedOut, unpipedErr) = launched.UnpipedOutput(_options.MaxOutputBytes);
+        stdout.Append(unpipedOut);
+        stderr.Append(unpipedErr);
         var (cpuSeconds, report) = CpuClock.Find(stderr.ToArray());
         stderr.DropLast(report);
         var (exitCode, signal) = Decode(process.ExitCode);
@@ -196,20 +163,6 @@ public sealed partial class Sandbox
         }
     }
 
-    /// <summary>What a batch job left in one of its output files, no more than the output limit (and one byte to tell it went over).</summary>
-    private byte[] ReadCapped(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        using var file = File.OpenRead(path);
-        var bytes = new byte[(int)Math.Min(file.Length, _options.MaxOutputBytes + 1L)];
-        file.ReadExactly(bytes);
-        return bytes;
-    }
-
     /// <summary>taskset: a local job starts on the cores it holds (and stays there when a cpuset holds it too).</summary>
     private static IEnumerable<string> Pinning(SandboxCommand command) =>
         command.Cores.Count > 0 ? ["taskset", "--cpu-list", CpuList.Format(command.Cores)] : [];
@@ -219,7 +172,7 @@ public sealed partial class Sandbox
     /// site's prelude, when there is one) ▸ the command. Each execs the next, so the command is bwrap's child and
     /// its exit status is the job's. Locally taskset comes first; under Slurm this is what each task runs.
     /// </summary>
-    private IEnumerable<string> SandboxArguments(SandboxCommand command)
+    private IEnumerable<string> SandboxArguments(SandboxCommand command, TaskConfinement confinement)
     {
         if (JobUid is { } uid)
         {
@@ -230,7 +183,7 @@ public sealed partial class Sandbox
         }
 
         yield return "bwrap";
-        foreach (var argument in BwrapArguments(command))
+        foreach (var argument in BwrapArguments(command, confinement))
         {
             yield return argument;
         }
@@ -250,7 +203,7 @@ public sealed partial class Sandbox
         }
 
         yield return "--";
-        if (command.Slurm is null)
+        if (confinement.Clocked)
         {
             foreach (var argument in CpuClock.Arguments)
             {
@@ -272,17 +225,12 @@ public sealed partial class Sandbox
         }
     }
 
-    private IEnumerable<string> BwrapArguments(SandboxCommand command)
+    private IEnumerable<string> BwrapArguments(SandboxCommand command, TaskConfinement confinement)
     {
-        // Slurm starts one sandbox per task: ranks meet in the job's shared /tmp and /dev/shm and a shared IPC
-        // namespace (MPICH's UCX finds peers' shared memory only there); network, processes and the rest stay private.
-        string[] namespaces = command.Slurm is null
-            ? ["--unshare-all"]
-            : ["--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
         string[] scratch =
         [
             "--bind", Path.Combine(command.WorkDirectory, ScratchShm), "/dev/shm", "--bind", Path.Combine(command.WorkDirectory, ScratchTmp), "/tmp",
-            .. namespaces,
+            .. confinement.Namespaces,
         ];
         string[] fixedArguments =
         [
@@ -304,7 +252,7 @@ public sealed partial class Sandbox
             "--setenv", "HOME", InsidePath,
             "--setenv", "TMPDIR", "/tmp",
         ];
-        if (command.Slurm is null && CpuClock.Arguments.Count > 0)
+        if (confinement.Clocked && CpuClock.Arguments.Count > 0)
         {
             // GNU time is the namespace's init: the program cannot kill it (nothing inside can signal its init), and
             // when it exits, whatever the program left behind dies with the namespace.

@@ -1,8 +1,8 @@
 namespace Kernelsmith.Agents.Node.Execution;
 
 /// <summary>
-/// What a sandboxed command should do, on which cores, with how many threads per process, for how long; with a
-/// Slurm placement it runs as a Slurm job instead, one sandbox per task, wherever the cluster puts them.
+/// What a sandboxed command should do, on which cores, with how many threads per process, for how long; and how it
+/// starts (<see cref="DirectLaunch"/> when null; Slurm's launch runs it as a job, one sandbox per task, wherever the cluster puts them).
 /// </summary>
 public sealed record SandboxCommand(
     string WorkDirectory,
@@ -12,12 +12,12 @@ public sealed record SandboxCommand(
     TimeSpan Timeout,
     IReadOnlyList<int> Cores,
     int Threads,
-    SlurmPlacement? Slurm = null);
+    ITaskLaunch? Launch = null);
 
 /// <summary>A limit the job went over, by name (<c>memory</c>, <c>cpu</c>, <c>file_size</c>, <c>disk</c>, <c>output</c>) and as people read it.</summary>
 public sealed record LimitHit(string Name, string Description);
 
-/// <summary>What a sandboxed command did; <see cref="Fault"/> says why the agent could not run it (a Slurm job refused or never started), which is no verdict on the program.</summary>
+/// <summary>What a sandboxed command did; <see cref="Fault"/> says why the agent could not run it (a cluster job refused or never started), which is no verdict on the program.</summary>
 public sealed record SandboxOutcome(
     bool TimedOut,
     LimitHit? Limit,

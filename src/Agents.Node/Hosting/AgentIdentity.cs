@@ -1,5 +1,6 @@
 using Kernelsmith.Agents.Node.Capabilities;
 using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Jobs;
 using Kernelsmith.Contracts.Protos;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Kernelsmith.Agents.Node.Hosting;

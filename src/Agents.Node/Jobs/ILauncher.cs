@@ -26,5 +26,5 @@ public interface ILauncher
     LaunchPlan Plan(MpiToolchain? mpi, int ranks, int threads, bool exclusive, IReadOnlyList<string> program);
 }
 
-/// <summary>The command the sandbox runs, and the Slurm job it runs in when the launcher submits one.</summary>
-public sealed record LaunchPlan(List<string> Command, SlurmPlacement? Placement);
+/// <summary>The command the sandbox runs, and how it starts when not directly on this machine (the Slurm job it runs in).</summary>
+public sealed record LaunchPlan(List<string> Command, ITaskLaunch? Launch);

@@ -182,7 +182,7 @@ public sealed partial class JobRunner(
             var environment = JobPolicy.RunEnvironment(job, threads, mpi is not null, gpu?.VisibleDevices);
             var plan = launcher.Plan(mpi, ranks, threads, job.Exclusive, [.. job.Wrapper, "./" + Workspace.ProgramName, .. job.Args]);
             var outcome = await RunSandboxedAsync(
-                directory, plan.Command, environment, job.Stdin.ToByteArray(), job.TimeoutMs, pinned, threads, Observer(progress, monitor), plan.Placement, cancellationToken);
+                directory, plan.Command, environment, job.Stdin.ToByteArray(), job.TimeoutMs, pinned, threads, Observer(progress, monitor), plan.Launch, cancellationToken);
             result = JobResults.From(outcome, job.TimeoutMs, pinned, started, started);
             if (gpu is not null)
             {
@@ -217,7 +217,7 @@ public sealed partial class JobRunner(
         IReadOnlyList<int> jobCores,
         int threads,
         ISandboxObserver? observer,
-        SlurmPlacement? placement,
+        ITaskLaunch? launch,
         CancellationToken cancellationToken)
     {
         if (sandbox.JobUid is { } uid)
@@ -225,7 +225,7 @@ public sealed partial class JobRunner(
             Workspace.HandOver(directory, uid);
         }
 
-        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, placement);
+        var job = new SandboxCommand(directory, command, environment, stdin, TimeSpan.FromMilliseconds(Math.Max(100, timeoutMs)), jobCores, threads, launch);
         return await sandbox.RunAsync(job, observer, cancellationToken);
     }
 

@@ -19,5 +19,5 @@ public sealed class SlurmJobLauncher(SlurmLauncher slurm) : ILauncher
     public IReadOnlyList<int> Pinned(IReadOnlyList<int> held, int wanted) => [];
 
     public LaunchPlan Plan(MpiToolchain? mpi, int ranks, int threads, bool exclusive, IReadOnlyList<string> program) =>
-        new([.. program], new SlurmPlacement(ranks, threads, mpi, exclusive));
+        new([.. program], new SlurmTaskLaunch(slurm, new SlurmPlacement(ranks, threads, mpi, exclusive)));
 }

@@ -5,8 +5,8 @@ using Grpc.Core;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Kernels;
-using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
+using Kernelsmith.Grains.Yaml;
 using Kernelsmith.Results;
 using Kernelsmith.Results.Reports;
 using Spectre.Console;
@@ -77,13 +77,18 @@ internal static class ClusterCommands
     private static async Task<int> SubmitAsync(
         ClusterClient client, FileInfo specFile, string[]? kernelDirectories, string[]? promptDirectories, bool json, CancellationToken cancellationToken)
     {
-        // Validate here first: a mistake is reported with the user's own file names and lines.
+        // The silo parses and validates the spec, once: it must anyway, since a client is not trusted. The client reads
+        // only its kernels' ids, to send those folders of its catalog; a kernel it does not have may be the silo's.
+        // A mistake still names the user's own file, line and field: the spec travels under its path here.
+        if (!specFile.Exists)
+        {
+            throw new InputFileException(specFile.FullName, 0, "(file)", "sweep spec not found");
+        }
+
         var kernelRoots = CatalogDirectories.Resolve(kernelDirectories, specFile.FullName);
         var promptRoots = CatalogDirectories.Resolve(promptDirectories, specFile.FullName, CatalogDirectories.Prompts);
         var catalog = KernelCatalog.Load(kernelRoots);
-        var spec = SweepSpecLoader.Load(specFile.FullName, catalog, PromptLibrary.Load(promptRoots));
-
-        var request = new SubmitRequest { SpecName = specFile.Name, SpecYaml = await File.ReadAllTextAsync(specFile.FullName, cancellationToken) };
+        var request = new SubmitRequest { SpecName = specFile.FullName, SpecYaml = await File.ReadAllTextAsync(specFile.FullName, cancellationToken) };
         // The silo reads ${NAME} in the spec with the submitter's values, never from its own environment.
         foreach (var name in SweepSpecLoader.Variables(request.SpecYaml))
         {
@@ -92,7 +97,8 @@ internal static class ClusterCommands
                 request.Variables[name] = value;
             }
         }
-        foreach (var id in spec.Kernels)
+
+        foreach (var id in YamlSection.Parse(specFile.FullName, request.SpecYaml).Strings("kernels", required: true).Where(id => catalog.Kernels.Any(k => k.Id == id)))
         {
             var folder = catalog.FolderOf(id);
             foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))

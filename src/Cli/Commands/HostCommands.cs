@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Jobs;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.ServiceDefaults;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
-using Kernelsmith.Grains.Experiments;
+using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Grains.Verification;
 using Spectre.Console;
 
@@ -35,7 +34,9 @@ internal static class ReferenceValidation
         try
         {
             await using var cluster = await EmbeddedCluster.StartAsync(workRoot, cancellationToken);
-            var agent = (await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync()).First();
+            using var client = cluster.Connect();
+            var agents = await client.CallAsync(async c => await c.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: cancellationToken), cancellationToken);
+            var reference = new References(cluster, client, agents.Agents.First().AgentId, cancellationToken);
             var (checkedCount, failed, weak) = (0, 0, 0);
             foreach (var kernel in kernels)
             {
@@ -46,29 +47,29 @@ internal static class ReferenceValidation
                 foreach (var input in inputs)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var reference = await ReferenceAsync(cluster, kernel, input, agent);
-                    if (proven(kernel) && reference.Error is null)
+                    var result = await reference.GetAsync(kernel, input);
+                    if (proven(kernel) && result.Error is null)
                     {
-                        outputs[input] = reference.Stdout;
+                        outputs[input] = result.Stdout;
                         continue;
                     }
 
                     checkedCount++;
-                    if (reference.Error is not null)
+                    if (result.Error is not null)
                     {
                         failed++;
-                        AnsiConsole.MarkupLine($"[red]{Markup.Escape(kernel.Id)} input {Markup.Escape(input)}:[/] {Markup.Escape(reference.Error)}");
+                        AnsiConsole.MarkupLine($"[red]{Markup.Escape(kernel.Id)} input {Markup.Escape(input)}:[/] {Markup.Escape(result.Error)}");
                         continue;
                     }
 
-                    outputs[input] = reference.Stdout;
-                    var seconds = string.Join(" and ", reference.AllSeconds.Select(s => string.Format(CultureInfo.InvariantCulture, "{0:0.###} s", s)));
-                    var size = VerificationStrength.Measure(reference.Stdout, kernel.Compare, null);
+                    outputs[input] = result.Stdout;
+                    var seconds = string.Join(" and ", result.AllSeconds.Select(s => string.Format(CultureInfo.InvariantCulture, "{0:0.###} s", s)));
+                    var size = VerificationStrength.Measure(result.Stdout, kernel.Compare, null);
                     AnsiConsole.MarkupLine($"[green]{Markup.Escape(kernel.Id)} input {Markup.Escape(input)}:[/] the sequential program built, ran twice ({seconds}) "
                         + $"and printed the same both times: {size}");
                 }
 
-                if (outputs.TryGetValue(baseline, out var output) && !await StrengthAsync(cluster, kernel, baseline, output, outputs, agent))
+                if (outputs.TryGetValue(baseline, out var output) && !await StrengthAsync(reference, kernel, baseline, output, outputs))
                 {
                     weak++;
                 }
@@ -97,11 +98,11 @@ internal static class ReferenceValidation
 
     /// <summary>Measures and prints one kernel's verification strength on its baseline input; false when it is weak.</summary>
     private static async Task<bool> StrengthAsync(
-        EmbeddedCluster cluster, KernelDefinition kernel, string baseline, string output, Dictionary<string, string> outputs, AgentInfo agent)
+        References reference, KernelDefinition kernel, string baseline, string output, Dictionary<string, string> outputs)
     {
         foreach (var input in kernel.Amplified.Keys.Order(StringComparer.Ordinal))
         {
-            if ((await ReferenceAsync(cluster, kernel, input, agent)) is { Error: null } amplified)
+            if ((await reference.GetAsync(kernel, input)) is { Error: null } amplified)
             {
                 outputs[input] = amplified.Stdout;
             }
@@ -124,7 +125,7 @@ internal static class ReferenceValidation
 
         if (kernel.Perturbation is { } perturbation)
         {
-            var perturbed = await PerturbedAsync(cluster, kernel, baseline, perturbation, agent);
+            var perturbed = await PerturbedAsync(reference, kernel, baseline, perturbation);
             if (perturbed.Error is not null)
             {
                 said.Add($"the perturbed build did not run ({perturbed.Error})");
@@ -151,7 +152,7 @@ internal static class ReferenceValidation
     }
 
     /// <summary>The reference built with the kernel's <c>perturb</c> on top of the input's own definitions and substitutions.</summary>
-    private static Task<ReferenceResult> PerturbedAsync(EmbeddedCluster cluster, KernelDefinition kernel, string input, KernelInput perturbation, AgentInfo agent)
+    private static Task<ReferenceResult> PerturbedAsync(References reference, KernelDefinition kernel, string input, KernelInput perturbation)
     {
         var original = kernel.Inputs[input];
         var defines = new Dictionary<string, string>(original.Defines, StringComparer.Ordinal);
@@ -163,10 +164,20 @@ internal static class ReferenceValidation
         var changed = original with { Defines = defines, Substitutions = [.. original.Substitutions, .. perturbation.Substitutions] };
         // Its own content hash: the reference grain of the unperturbed kernel must not answer for it.
         var perturbed = kernel with { Inputs = new Dictionary<string, KernelInput> { [input] = changed }, ContentHash = kernel.ContentHash + "-perturbed" };
-        return ReferenceAsync(cluster, perturbed, input, agent);
+        return reference.GetAsync(perturbed, input);
     }
 
-    /// <summary>The reference's two runs on one input, as a sweep's experiments get them (its output includes its output files).</summary>
-    private static Task<ReferenceResult> ReferenceAsync(EmbeddedCluster cluster, KernelDefinition kernel, string input, AgentInfo agent) =>
-        cluster.Grains.GetGrain<IReferenceGrain>(ReferenceGrain.Key(kernel, input, agent.AgentId)).GetAsync(kernel, input, agent, Runs, TimeoutSeconds);
+    /// <summary>
+    /// The reference's two runs on one input, as a sweep's experiments get them (its output includes its output files),
+    /// asked of the embedded silo through the sweep API like every other command's call.
+    /// </summary>
+    private sealed class References(EmbeddedCluster cluster, ClusterClient client, string agentId, CancellationToken cancellationToken)
+    {
+        public async Task<ReferenceResult> GetAsync(KernelDefinition kernel, string input)
+        {
+            var request = new ReferenceRequest { Order = cluster.Serialize(new ReferenceOrder(kernel, input, agentId, Runs, TimeoutSeconds)) };
+            var reply = await client.CallAsync(async c => await c.ReferenceAsync(request, cancellationToken: cancellationToken), cancellationToken);
+            return cluster.Deserialize<ReferenceResult>(reply.Reference);
+        }
+    }
 }

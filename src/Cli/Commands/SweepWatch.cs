@@ -71,7 +71,9 @@ internal sealed class SweepWatch(ClusterClient connection, string sweepId, Resul
 
         record = record with { Attempts = JsonSerializer.Deserialize<List<Attempt>>(wire.AttemptsJson) ?? [] };
         results.Append(record);
-        _records.Add(record);
         OnRecord(record);
+        // The attempts are in the results directory now; kept in memory for every record, a large sweep's watch would
+        // hold every prompt and answer until it ends.
+        _records.Add(record with { Attempts = [] });
     }
 }

@@ -21,7 +21,8 @@ public sealed record ExperimentSpec(
     Llm.PromptTemplate? Template = null,
     VerifySettings? Verify = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Pools = null,
-    string? SpecHash = null);
+    string? SpecHash = null,
+    string? KernelKey = null);
 
 /// <summary>
 /// The timing of one configuration (thread or rank count): the candidate's median wall time over its timed runs

@@ -13,6 +13,9 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Orleans.Concurrency.OneWay]
     Task StopAsync();
 
+    /// <summary>The sweep's budget is used up: the experiment makes no further model call (its generate step records infra_error).</summary>
+    Task BudgetExhaustedAsync();
+
     /// <summary>Returns the stage the experiment has reached.</summary>
     Task<ExperimentStage> GetStageAsync();
 

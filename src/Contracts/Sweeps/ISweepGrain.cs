@@ -6,9 +6,9 @@ namespace Kernelsmith.Contracts.Sweeps;
 
 /// <summary>
 /// A sweep: expands its spec into experiments, keeps a bounded window of them active (starting the next as each
-/// records), and collects their final records, once each. What experiments ask of it (their kernel when they start,
-/// the budget before a model call, whether a pushed stop still holds) interleaves with the rest, so a sweep busy
-/// recording does not hold its experiments up.
+/// records), and collects their final records, once each. It pushes a cancel and the end of its budget to its active
+/// experiments; what they ask of it (where it stands, once per drive and when a stop was pushed) interleaves with the
+/// rest, so a sweep busy recording does not hold its experiments up.
 /// </summary>
 public interface ISweepGrain : IGrainWithStringKey
 {
@@ -21,19 +21,16 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     Task StartWithRecordsAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<ExperimentRecord> recorded);
 
-    /// <summary>Returns the kernel definition an experiment of this sweep runs.</summary>
-    [AlwaysInterleave]
-    Task<KernelDefinition> GetKernelAsync(string kernelId);
-
-    /// <summary>Records an experiment's final record; a second report of the same experiment is ignored.</summary>
+    /// <summary>Records an experiment's final record (without its attempts, which stay with the experiment); a second report of the same experiment is ignored.</summary>
     Task<bool> RecordAsync(ExperimentRecord record);
 
-    /// <summary>Counts what a model call spent; false once the sweep's budget is used up.</summary>
-    Task<bool> ChargeAsync(TokenUsage tokens, double costUsd);
-
-    /// <summary>False once the sweep's budget is used up: no further model calls are made.</summary>
+    /// <summary>
+    /// Counts what a model call spent; false once the sweep's budget is used up. The call that uses it up returns once
+    /// every active experiment has been told (<c>IExperimentGrain.BudgetExhaustedAsync</c>), so none starts another call.
+    /// It interleaves with recording: the caller holds a model slot until it returns, and must not wait behind records.
+    /// </summary>
     [AlwaysInterleave]
-    Task<bool> IsWithinBudgetAsync();
+    Task<bool> ChargeAsync(TokenUsage tokens, double costUsd);
 
     /// <summary>Stops the sweep: experiments stop at their next step, keeping their state; nothing recorded is lost.</summary>
     Task CancelAsync();
@@ -41,9 +38,9 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Resumes a cancelled sweep: unrecorded experiments continue from the step they had reached.</summary>
     Task ResumeAsync();
 
-    /// <summary>True while the sweep is cancelled: an experiment asks when it starts driving and when a stop was pushed to it.</summary>
+    /// <summary>Whether the sweep is cancelled and its budget used up: an experiment asks when it starts driving and when a stop was pushed to it.</summary>
     [AlwaysInterleave]
-    Task<bool> IsCancelledAsync();
+    Task<SweepStanding> GetStandingAsync();
 
     /// <summary>Returns counts of experiments: in all, recorded, active in the admission window, and by verdict.</summary>
     [AlwaysInterleave]

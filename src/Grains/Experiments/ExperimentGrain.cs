@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -26,14 +27,17 @@ public sealed partial class ExperimentGrain(
 
     private Task? _driving;
 
-    /// <summary>The sweep said it was cancelled; the drive confirms it with the sweep before it stops.</summary>
-    private bool _stopRequested;
+    /// <summary>The sweep said it was cancelled, or this drive has not asked yet: the next step first asks where the sweep stands.</summary>
+    private bool _askSweep;
+
+    /// <summary>The sweep said its budget is used up (pushed, or found when asked): no further model call is made.</summary>
+    private bool _budgetExhausted;
 
     private Experiment? Current => state.State.Experiment;
 
     public async Task StartAsync(ExperimentSpec spec)
     {
-        _stopRequested = false;
+        _askSweep = false;
         if (Current is null)
         {
             // The caller's span (the sweep's) is where the experiment's own trace links back to.
@@ -50,13 +54,29 @@ public sealed partial class ExperimentGrain(
 
     public Task StopAsync()
     {
-        _stopRequested = true;
+        _askSweep = true;
+        return Task.CompletedTask;
+    }
+
+    public Task BudgetExhaustedAsync()
+    {
+        _budgetExhausted = true;
         return Task.CompletedTask;
     }
 
     public Task<ExperimentStage> GetStageAsync() => Task.FromResult(Current?.Stage ?? ExperimentStage.Pending);
 
-    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync() => Task.FromResult(Current?.Attempts ?? []);
+    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync()
+    {
+        if (Current is { IsDone: true })
+        {
+            // Read once by each client that fetches results: a finished experiment brought back for that must not stay in
+            // memory for the idle collection's quarter of an hour (a 100,000-experiment sweep would hold them all).
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(Current?.Attempts ?? []);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -85,25 +105,28 @@ public sealed partial class ExperimentGrain(
         {
             using var trace = ExperimentTrace.Start(experiment);
             var sweep = GrainFactory.GetGrain<ISweepGrain>(experiment.Spec.SweepId);
-            var kernel = await sweep.GetKernelAsync(experiment.Spec.Kernel);
+            var kernel = await GrainFactory.GetGrain<IKernelGrain>(experiment.Spec.KernelKey
+                ?? throw new InvalidOperationException("the experiment's spec names no kernel key (it was started by an earlier version)")).GetAsync();
             state.State.Experiment = experiment = experiment with { KernelHash = kernel.ContentHash, Trace = trace.Ids };
-            // Asked once per drive (a new activation may start after the cancel was pushed); after that the sweep pushes it.
-            _stopRequested = true;
+            // Asked once per drive (a new activation may start after a cancel or the budget's end was pushed); after that the sweep pushes both.
+            _askSweep = true;
             while (!experiment.IsDone)
             {
                 DelayDeactivation(TimeSpan.FromMinutes(30));
                 // Cancelled: the state stays; a resume (or the reminder after one) continues from here. A stop pushed
                 // before a resume overtook it is stale: the sweep says so, and the experiment goes on.
-                if (_stopRequested && experiment.Stage != ExperimentStage.Record)
+                if (_askSweep && experiment.Stage != ExperimentStage.Record)
                 {
-                    _stopRequested = false;
-                    if (await sweep.IsCancelledAsync())
+                    _askSweep = false;
+                    var standing = await sweep.GetStandingAsync();
+                    _budgetExhausted |= standing.BudgetExhausted;
+                    if (standing.Cancelled)
                     {
                         return;
                     }
                 }
 
-                if (await steps.StepAsync(experiment, kernel, GrainFactory) is not { } next)
+                if (await steps.StepAsync(experiment, kernel, GrainFactory, () => !_budgetExhausted) is not { } next)
                 {
                     // The record could not be delivered: it stays at Record until the sweep starts the experiment again.
                     state.State.Experiment = experiment with { Retries = 0 };

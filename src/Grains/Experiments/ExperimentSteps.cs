@@ -25,9 +25,9 @@ public sealed partial class ExperimentSteps(IEnumerable<IStage> stages, IJobRunn
     private readonly Dictionary<ExperimentStage, IStage> _stages = stages.ToDictionary(s => s.Stage);
 
     /// <summary>The experiment after its current step; null when its record could not be delivered in as many tries.</summary>
-    public async Task<Experiment?> StepAsync(Experiment experiment, KernelDefinition kernel, IGrainFactory grains)
+    public async Task<Experiment?> StepAsync(Experiment experiment, KernelDefinition kernel, IGrainFactory grains, Func<bool> withinBudget)
     {
-        var context = new StageContext(experiment, kernel, jobs, grains);
+        var context = new StageContext(experiment, kernel, jobs, grains, withinBudget);
         var (id, stage, recording) = (experiment.Spec.ExperimentId, experiment.Stage, experiment.Stage == ExperimentStage.Record);
         try
         {

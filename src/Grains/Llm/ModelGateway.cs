@@ -9,7 +9,8 @@ namespace Kernelsmith.Grains.Llm;
 /// <summary>
 /// The one way to a model: the response cache first, then the endpoint's cluster-wide quota and the sweep's budget,
 /// then the provider. Cost is computed here from the model's prices and charged to the sweep before the quota slot
-/// is given back, so with a concurrency of N a budget is overshot by at most N - 1 calls.
+/// is given back; the charge that uses the budget up returns once every active experiment knows, so with a
+/// concurrency of N a budget is overshot by at most N - 1 calls.
 /// </summary>
 public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFactory grains, IResponseCache cache, ILocalSiloDetails silo)
 {
@@ -18,7 +19,8 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
 
     private readonly Dictionary<string, IModelProvider> _providers = providers.ToDictionary(p => p.Provider);
 
-    public async Task<ModelAnswer> CompleteAsync(ModelRequest request, bool useCache, CancellationToken cancellationToken)
+    /// <summary>Answers <paramref name="request"/>; <paramref name="withinBudget"/> (the sweep's word, as the experiment last heard it) is read once the quota's slot is held.</summary>
+    public async Task<ModelAnswer> CompleteAsync(ModelRequest request, bool useCache, Func<bool> withinBudget, CancellationToken cancellationToken)
     {
         var model = request.Model;
         if (!_providers.TryGetValue(model.Provider, out var provider))
@@ -46,7 +48,7 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
         long tokens = 0;
         try
         {
-            if (!await sweep.IsWithinBudgetAsync())
+            if (!withinBudget())
             {
                 throw new BudgetExhaustedException("the sweep's budget is used up; no further model calls were made");
             }

@@ -3,22 +3,24 @@ using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Experiments;
+using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Kernelsmith.Grains.Sweeps;
 
 /// <summary>
-/// A sweep's persisted state, small whatever the sweep's size: its spec and kernels (the experiments are expanded from
-/// them on activation, never stored), one bit per recorded experiment, how far the admission window has reached, and
-/// what was spent. The records themselves live in <see cref="SweepRecordsGrain"/> pages. Ids 2 to 4 held the
+/// A sweep's persisted state, small whatever the sweep's size and its kernels' (it is written for every record and
+/// charge): its spec and what it needs of each kernel (the experiments are expanded from them on activation, never
+/// stored), one bit per recorded experiment, how far the admission window has reached, and what was spent. The records
+/// live in <see cref="SweepRecordsGrain"/> pages, the kernels in <see cref="KernelGrain"/>s. Ids 1 to 4 held the kernels,
 /// experiments and records of earlier versions.
 /// </summary>
 [GenerateSerializer, Alias("Kernelsmith.SweepState")]
 public sealed class SweepState
 {
     [Id(0)] public SweepSpec? Spec { get; set; }
-    [Id(1)] public Dictionary<string, KernelDefinition> Kernels { get; set; } = [];
+    [Id(12)] public Dictionary<string, SweepKernel> Kernels { get; set; } = [];
     [Id(5)] public long TokensSpent { get; set; }
     [Id(6)] public double CostSpent { get; set; }
     [Id(7)] public bool Cancelled { get; set; }
@@ -50,6 +52,8 @@ public sealed partial class SweepGrain(
     /// <summary>The backstop for experiments whose start failed (their silo or Redis gone): they are started again this often.</summary>
     private static readonly TimeSpan s_refillPeriod = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_agentsRefresh = TimeSpan.FromSeconds(30);
+    /// <summary>How long the sweep waits for one experiment to take note that the budget is used up.</summary>
+    private static readonly TimeSpan s_budgetNotice = TimeSpan.FromSeconds(5);
 
     /// <summary>The default window: each model's concurrent calls four times over, and two per agent core.</summary>
     private const int CallsPerModelSlot = 4;
@@ -80,8 +84,10 @@ public sealed partial class SweepGrain(
     {
         if (S.Spec is null)
         {
+            // Stored by content before the sweep's own state names them: an experiment never looks for a kernel not there.
+            await Task.WhenAll(kernels.Select(k => GrainFactory.GetGrain<IKernelGrain>(KernelGrain.Key(k)).StoreAsync(k)));
             S.Spec = spec;
-            S.Kernels = kernels.ToDictionary(k => k.Id);
+            S.Kernels = kernels.ToDictionary(k => k.Id, SweepKernel.Of);
             S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
             await KeepRecordedAsync(recorded);
@@ -144,7 +150,7 @@ public sealed partial class SweepGrain(
         }
     }
 
-    public Task<bool> IsCancelledAsync() => Task.FromResult(S.Cancelled);
+    public Task<SweepStanding> GetStandingAsync() => Task.FromResult(new SweepStanding(S.Cancelled, !WithinBudget()));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -156,11 +162,6 @@ public sealed partial class SweepGrain(
 
         await RestartAndFillAsync();
     }
-
-    public Task<KernelDefinition> GetKernelAsync(string kernelId) =>
-        S.Kernels.TryGetValue(kernelId, out var kernel)
-            ? Task.FromResult(kernel)
-            : throw new KeyNotFoundException($"sweep '{Id}' has no kernel '{kernelId}'");
 
     public async Task<bool> RecordAsync(ExperimentRecord record)
     {
@@ -174,10 +175,10 @@ public sealed partial class SweepGrain(
             return false;
         }
 
-        // The attempts (prompts, answers, logs) stay with the experiment; the sweep keeps the compact record. The page
-        // stores it first: a record stored and not yet counted is stored again under the same number.
+        // The compact record (its attempts stay with the experiment). The page stores it first: a record stored and not
+        // yet counted is stored again under the same number.
         var sequence = S.Recorded;
-        await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record with { Attempts = [] });
+        await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record);
         Count(index, record.Verdict, +1);
         try
         {
@@ -204,13 +205,31 @@ public sealed partial class SweepGrain(
 
     public async Task<bool> ChargeAsync(TokenUsage tokens, double costUsd)
     {
+        var wasWithin = WithinBudget();
         S.TokensSpent += tokens.Input + tokens.Output;
         S.CostSpent += costUsd;
         await state.WriteStateAsync();
-        return WithinBudget();
-    }
+        if (wasWithin && !WithinBudget())
+        {
+            // Pushed, and waited for: when the call that used the budget up gives its model slot back, no experiment
+            // waiting for that slot still believes there is budget. One whose silo is gone asks when it starts again.
+            await Task.WhenAll(Active().Select(e => TellAsync(GrainFactory.GetGrain<IExperimentGrain>(e.ExperimentId))));
+        }
 
-    public Task<bool> IsWithinBudgetAsync() => Task.FromResult(WithinBudget());
+        return WithinBudget();
+
+        async Task TellAsync(IExperimentGrain experiment)
+        {
+            try
+            {
+                await experiment.BudgetExhaustedAsync().WaitAsync(s_budgetNotice);
+            }
+            catch (Exception e)
+            {
+                LogBudgetNoticeFailed(Id, experiment.GetPrimaryKeyString(), e.Message);
+            }
+        }
+    }
 
     private bool WithinBudget() => S.Spec?.Budget is not { } budget || budget.Allows(S.CostSpent, S.TokensSpent);
 
@@ -369,7 +388,11 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>The cross-product of the spec's lists, minus technologies a kernel does not support.</summary>
-    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels)
+    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels) =>
+        Expand(sweepId, spec, kernels.ToDictionary(k => k.Key, k => SweepKernel.Of(k.Value)));
+
+    /// <inheritdoc cref="Expand(string, SweepSpec, IReadOnlyDictionary{string, KernelDefinition})"/>
+    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, SweepKernel> kernels)
     {
         var specHash = SweepIds.SpecHash(spec);
         return (from kernel in spec.Kernels
@@ -383,12 +406,15 @@ public sealed partial class SweepGrain(
              new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
              sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
              spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
-             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash)).ToList();
+             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash, kernels[kernel].Key)).ToList();
     }
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>
         a.Name == b.Name && a.Kernels.SequenceEqual(b.Kernels) && a.Technologies.SequenceEqual(b.Technologies)
         && a.Models.SequenceEqual(b.Models) && a.Prompts.SequenceEqual(b.Prompts) && a.Samples == b.Samples;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: experiment {ExperimentId} was not told that the budget is used up (it asks when it starts again): {Problem}")]
+    private partial void LogBudgetNoticeFailed(string sweepId, string experimentId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId}: starting {Count} experiment(s) failed, the refill reminder retries: {Problem}")]
     private partial void LogStartFailed(string sweepId, int count, string problem);

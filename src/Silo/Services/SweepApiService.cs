@@ -7,6 +7,7 @@ using Kernelsmith.Contracts.Protos;
 using Kernelsmith.Contracts.Security;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Cluster;
+using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Sweeps;
@@ -193,7 +194,24 @@ public sealed partial class SweepApiService(
         }
     }
 
-    /// <summary>A sweep the (admin) client validated and whose records it kept: started as given, nothing parsed here.</summary>
+    public override async Task<ReferenceReply> Reference(ReferenceRequest request, ServerCallContext context)
+    {
+        var order = Trusted<ReferenceOrder>(request.Order, context, "run a kernel's reference");
+        var agents = await RideOutAsync(grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync, context);
+        var agent = agents.FirstOrDefault(a => a.AgentId == order.AgentId)
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"agent {order.AgentId} is not registered (agents: {string.Join(", ", agents.Select(a => a.AgentId))})"));
+        try
+        {
+            var reference = await grains.GetGrain<IReferenceGrain>(ReferenceGrain.Key(order.Kernel, order.Input, order.AgentId))
+                .GetAsync(order.Kernel, order.Input, agent, order.Runs, order.TimeoutSeconds);
+            return new ReferenceReply { Reference = ByteString.CopyFrom(serializer.SerializeToArray(reference)) };
+        }
+        catch (Exception e) when (!ClusterFailures.IsTransient(e) && e is not OperationCanceledException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"the reference of {order.Kernel.Id} on input {order.Input}: {e.Message}"));
+        }
+    }
+
     /// <summary>
     /// Each OpenAI-compatible model's endpoint asked for its model list (free) with the key the sweep would send: a key it
     /// refuses would turn every experiment of that model into an infra error, so the sweep is refused at once instead.
@@ -223,6 +241,7 @@ public sealed partial class SweepApiService(
         return refused;
     }
 
+    /// <summary>A sweep the (admin) client validated and whose records it kept: started as given, nothing parsed here.</summary>
     private async Task<SubmitReply> SubmitPreparedAsync(PreparedSweep prepared, ServerCallContext context)
     {
         var sweepId = SweepIds.For(prepared.Spec, prepared.Kernels);

@@ -56,7 +56,7 @@ public sealed class JobPolicyTests
         Assert.Equal(8, local.CoresHeld(wanted: 2, exclusive: true, agentCores: 8));
         Assert.Equal(2, local.CoresHeld(wanted: 2, exclusive: false, agentCores: 8));
         Assert.Equal([4, 5], local.Pinned([4, 5, 6, 7], wanted: 2));
-        Assert.Null(local.Plan(null, 1, 2, exclusive: true, ["./prog"]).Placement);
+        Assert.Null(local.Plan(null, 1, 2, exclusive: true, ["./prog"]).Launch);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class JobPolicyTests
         Assert.Equal(1, slurm.CoresHeld(wanted: 6, exclusive: true, agentCores: 8));
         Assert.Empty(slurm.Pinned([0, 1, 2], wanted: 6));
         Assert.Equal(["./prog", "arg"], plan.Command);
-        Assert.Equal(new SlurmPlacement(2, 3, null, true), plan.Placement);
+        Assert.Equal(new SlurmPlacement(2, 3, null, true), Assert.IsType<SlurmTaskLaunch>(plan.Launch).Placement);
     }
 
     [Fact]

@@ -71,6 +71,20 @@ public sealed class NodeAgentServiceTests(AgentFixture fixture)
         Assert.Equal(updates[1].Started.Cores, result.Cores);
     }
 
+    [Fact]
+    public async Task Measure_WithoutACandidate_StreamsOnlyAnAgentErrorSayingWhatItNeeds()
+    {
+        var stream = new RecordingStreamWriter<JobUpdate>();
+        var job = new MeasureJob { JobId = "measure-alone", MaxPairs = 1 };
+        job.Arms.Add(AgentHost.Job("any-artifact", 10_000));
+
+        await Service.Measure(job, stream, new TestServerCallContext());
+
+        var update = Assert.Single(stream.Messages);
+        Assert.Equal(JobResult.Types.Status.AgentError, update.Result.Status);
+        Assert.Equal("a measurement needs a baseline and at least one candidate", update.Result.Message);
+    }
+
     private static BuildJob Build(string name, string compiler, string source)
     {
         var job = new BuildJob { JobId = $"build-{name}", Compiler = compiler, TimeoutMs = 60_000 };

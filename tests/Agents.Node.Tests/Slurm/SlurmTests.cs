@@ -1,4 +1,5 @@
 using Kernelsmith.Agents.Node.Execution;
+using Kernelsmith.Agents.Node.Jobs;
 using Kernelsmith.Agents.Node.Hosting;
 using Kernelsmith.Agents.Node.Tests.Execution;
 using Kernelsmith.Contracts.Agents;

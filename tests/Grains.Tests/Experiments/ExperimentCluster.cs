@@ -13,7 +13,7 @@ namespace Kernelsmith.Grains.Tests.Experiments;
 
 /// <summary>
 /// An in-process cluster (one silo; a test may add more) with the real sweep, experiment and reference grains, the fake agent and the
-/// scripted model as their ports, and storage every silo shares. Tests keep apart by using sweeps of their own.
+/// scripted (and simulated) model as their ports, and storage every silo shares. Tests keep apart by using sweeps of their own.
 /// </summary>
 public sealed class ExperimentCluster : IAsyncLifetime
 {
@@ -47,6 +47,7 @@ public sealed class ExperimentCluster : IAsyncLifetime
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IJobRunner, FakeAgent>();
             silo.Services.AddSingleton<IModelProvider, ScriptedModel>();
+            silo.Services.AddSingleton<IModelProvider, SimModel>();
             silo.Services.AddSingleton<IResponseCache, NoResponseCache>();
             silo.Services.AddExperiments();
         }

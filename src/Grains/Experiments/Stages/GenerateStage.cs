@@ -38,7 +38,7 @@ public sealed class GenerateStage(ModelGateway models, AgentDirectory agents) : 
         ModelAnswer answer;
         try
         {
-            answer = await models.CompleteAsync(new ModelRequest(spec, model, context.Kernel, conversation, round.Number), spec.UseCache, CancellationToken.None);
+            answer = await models.CompleteAsync(new ModelRequest(spec, model, context.Kernel, conversation, round.Number), spec.UseCache, context.WithinBudget, CancellationToken.None);
         }
         catch (BudgetExhaustedException e)
         {

@@ -6,7 +6,10 @@ using Kernelsmith.Grains.Verification;
 
 namespace Kernelsmith.Grains.Experiments.Stages;
 
-/// <summary>Hands the final record to the sweep, which keeps the first report of each experiment and ignores the rest.</summary>
+/// <summary>
+/// Hands the final record to the sweep, which keeps the first report of each experiment and ignores the rest. The
+/// attempts (prompts, answers, logs) stay with the experiment: they do not travel to the sweep.
+/// </summary>
 public sealed class RecordStage : IStage
 {
     public ExperimentStage Stage => ExperimentStage.Record;
@@ -18,6 +21,7 @@ public sealed class RecordStage : IStage
         var last = context.Experiment.Current;
         record = record with
         {
+            Attempts = [],
             Provenance = record.Provenance with { InputBuild = inputBuild.Length > 0 ? inputBuild : null },
             ReferenceOutput = last.ReferenceOutput.Length > 0 ? VerificationStrength.Measure(last.ReferenceOutput, context.Kernel.Compare, last.ReferenceVaries, context.Kernel.Check is not null) : null,
         };

@@ -11,7 +11,7 @@ namespace Kernelsmith.Grains.Experiments.Stages;
 /// What one step of an experiment works with: the experiment as persisted, its kernel, and the ports to agents and
 /// grains. Every job the step runs goes through here, so the job timeline keeps it even when the step fails.
 /// </summary>
-public sealed class StageContext(Experiment experiment, KernelDefinition kernel, IJobRunner jobs, IGrainFactory grains)
+public sealed class StageContext(Experiment experiment, KernelDefinition kernel, IJobRunner jobs, IGrainFactory grains, Func<bool> withinBudget)
 {
     private readonly List<JobSpan> _jobs = [];
 
@@ -27,6 +27,9 @@ public sealed class StageContext(Experiment experiment, KernelDefinition kernel,
     public KernelDefinition Kernel { get; } = kernel;
 
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>False once the sweep has said its budget is used up; read when a model call is about to be made.</summary>
+    public Func<bool> WithinBudget { get; } = withinBudget;
 
     /// <summary>The technology in effect: the spec's, or the one the model chose when the spec says <c>auto</c>.</summary>
     public string Technology => Experiment.Technology;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Kernelsmith.Agents.Node.Capabilities;
+using Kernelsmith.Agents.Node.Execution;
 using Kernelsmith.Agents.Node.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Kernelsmith.Agents.Node.Execution;
+namespace Kernelsmith.Agents.Node.Jobs;
 
 /// <summary>How wide a run is on the cluster: one Slurm task per rank, each with a CPU per thread.</summary>
 public sealed record SlurmPlacement(int Tasks, int CpusPerTask, MpiToolchain? Mpi, bool Exclusive);

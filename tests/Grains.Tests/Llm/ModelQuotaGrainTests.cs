@@ -1,25 +1,21 @@
 using System.Diagnostics;
-using Kernelsmith.Cli.Embedded;
-using Kernelsmith.Cli.Tests.Cluster;
 using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Tests.Experiments;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
-namespace Kernelsmith.Cli.Tests.Llm;
+namespace Kernelsmith.Grains.Tests.Llm;
 
 /// <summary>
-/// The model quota on a real (embedded) silo: callers without a slot wait in the grain's queue and are granted the
+/// The model quota on an in-process cluster: callers without a slot wait in the grain's queue and are granted the
 /// slot when one is released, waiting sweeps take turns, and a waiter that stops asking loses its place.
 /// </summary>
-public sealed class ModelQuotaGrainTests : IAsyncLifetime
+[Collection(ExperimentClusterCollection.Name)]
+public sealed class ModelQuotaGrainTests(ExperimentCluster fixture)
 {
     private static readonly ModelLimits s_one = ModelLimits.Default with { Concurrency = 1 };
     private static readonly TimeSpan s_long = TimeSpan.FromSeconds(25);
-    private EmbeddedCluster _cluster = null!;
-
-    public async Task InitializeAsync() =>
-        _cluster = await EmbeddedCluster.StartAsync(Directory.CreateTempSubdirectory("kernelsmith-quota-").FullName, CancellationToken.None, startAgent: false);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task AcquireAsync_SlotReleased_WaiterIsGrantedWithinTheSameCall()
@@ -107,8 +103,14 @@ public sealed class ModelQuotaGrainTests : IAsyncLifetime
         Assert.Equal(["large", "small", "large", "small", "large", "large", "large", "large"], order.Select(l => l.Split('-')[0]));
     }
 
-    private IModelQuotaGrain Quota() => _cluster.Grains.GetGrain<IModelQuotaGrain>("test:" + Guid.NewGuid().ToString("n"));
+    /// <summary>
+    /// A fresh quota, called from inside a silo as the model gateway calls it: calls made one after the other arrive in
+    /// that order (through the test cluster's client gateway a re-ask could arrive after the release it preceded).
+    /// </summary>
+    private IModelQuotaGrain Quota() =>
+        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<IModelQuotaGrain>("test:" + Guid.NewGuid().ToString("n"));
 
-    private static Task WaitForWaitingAsync(IModelQuotaGrain quota, int waiting) => ClusterFixture.WaitUntilAsync(
+    private static Task WaitForWaitingAsync(IModelQuotaGrain quota, int waiting) => Eventually.HoldsAsync(
         async () => (await quota.GetUsageAsync()).Waiting == waiting, TimeSpan.FromSeconds(20), $"{waiting} waiters in the quota's queue");
 }
