@@ -25,7 +25,7 @@ internal static class Preflight
         ModelCredentials? credentials, CancellationToken cancellationToken)
     {
         var agents = live.Select(ToAgentInfo).ToList();
-        var experiments = SweepGrain.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
+        var experiments = SweepExpansion.Expand("preflight", spec, kernels.ToDictionary(k => k.Id));
         var technologies = experiments.Select(e => e.Technology).Where(t => t != Technologies.Auto).Distinct().Order(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         problems.AddRange(SweepAdmission.Unserved(spec, technologies, agents).Select(u => $"technologies: {u}"));

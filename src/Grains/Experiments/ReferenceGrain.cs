@@ -68,7 +68,7 @@ public sealed class ReferenceGrain(IJobRunner dispatcher) : Grain, IReferenceGra
         _result = new ReferenceResult(
             Jobs.ProducedOutput(first!),
             first!.OutputFiles,
-            Jobs.Median(times),
+            Statistics.Median(times),
             times,
             build.Toolchain,
             null)

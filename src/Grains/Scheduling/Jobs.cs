@@ -58,7 +58,5 @@ public static class Jobs
     public static string FirstErrorLine(string log) =>
         Text.Clip(log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Split('\n')[0], 300, Text.LogMarker);
 
-    public static double Median(IReadOnlyList<double> values) => Statistics.Median(values);
-
     private static int ToMilliseconds(double seconds) => (int)Math.Min(int.MaxValue, seconds * 1000);
 }

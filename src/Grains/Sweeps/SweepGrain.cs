@@ -10,34 +10,6 @@ using Microsoft.Extensions.Logging;
 namespace Kernelsmith.Grains.Sweeps;
 
 /// <summary>
-/// A sweep's persisted state, small whatever the sweep's size and its kernels' (it is written for every record and
-/// charge): its spec and what it needs of each kernel (the experiments are expanded from them on activation, never
-/// stored), one bit per recorded experiment, how far the admission window has reached, and what was spent. The records
-/// live in <see cref="SweepRecordsGrain"/> pages, the kernels in <see cref="KernelGrain"/>s. Ids 1 to 4 held the kernels,
-/// experiments and records of earlier versions.
-/// </summary>
-[GenerateSerializer, Alias("Kernelsmith.SweepState")]
-public sealed class SweepState
-{
-    [Id(0)] public SweepSpec? Spec { get; set; }
-    [Id(12)] public Dictionary<string, SweepKernel> Kernels { get; set; } = [];
-    [Id(5)] public long TokensSpent { get; set; }
-    [Id(6)] public double CostSpent { get; set; }
-    [Id(7)] public bool Cancelled { get; set; }
-
-    /// <summary>Bit i is set once experiment i (in expansion order) is recorded.</summary>
-    [Id(8)] public byte[] RecordedBits { get; set; } = [];
-
-    /// <summary>Records counted so far: the next record's sequence number.</summary>
-    [Id(9)] public int Recorded { get; set; }
-
-    /// <summary>Experiments 0 .. Started - 1 have been admitted; the unrecorded ones among them are active.</summary>
-    [Id(10)] public int Started { get; set; }
-
-    [Id(11)] public Dictionary<Verdict, int> ByVerdict { get; set; } = [];
-}
-
-/// <summary>
 /// Expands a sweep into experiments and keeps at most a window of them active, starting the next as each records, so
 /// a sweep of 10,000 experiments never holds 10,000 grains. The window refills from persisted state after a silo died
 /// or a resume (a reminder wakes the sweep): experiments admitted and not recorded are started again, which is
@@ -88,7 +60,7 @@ public sealed partial class SweepGrain(
             await Task.WhenAll(kernels.Select(k => GrainFactory.GetGrain<IKernelGrain>(KernelGrain.Key(k)).StoreAsync(k)));
             S.Spec = spec;
             S.Kernels = kernels.ToDictionary(k => k.Id, SweepKernel.Of);
-            S.RecordedBits = new byte[(Expand(Id, spec, S.Kernels).Count + 7) / 8];
+            S.RecordedBits = new byte[(SweepExpansion.Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
             await KeepRecordedAsync(recorded);
             await state.WriteStateAsync();
@@ -358,7 +330,7 @@ public sealed partial class SweepGrain(
     /// <summary>Expands the experiments again (they are not persisted) and counts the active ones.</summary>
     private void Index()
     {
-        _experiments = S.Spec is null ? [] : Expand(Id, S.Spec, S.Kernels);
+        _experiments = S.Spec is null ? [] : SweepExpansion.Expand(Id, S.Spec, S.Kernels);
         if (S.RecordedBits.Length * 8 < _experiments.Count)
         {
             throw new InvalidOperationException(
@@ -385,28 +357,6 @@ public sealed partial class SweepGrain(
         {
             _active -= change;
         }
-    }
-
-    /// <summary>The cross-product of the spec's lists, minus technologies a kernel does not support.</summary>
-    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, KernelDefinition> kernels) =>
-        Expand(sweepId, spec, kernels.ToDictionary(k => k.Key, k => SweepKernel.Of(k.Value)));
-
-    /// <inheritdoc cref="Expand(string, SweepSpec, IReadOnlyDictionary{string, KernelDefinition})"/>
-    public static List<ExperimentSpec> Expand(string sweepId, SweepSpec spec, IReadOnlyDictionary<string, SweepKernel> kernels)
-    {
-        var specHash = SweepIds.SpecHash(spec);
-        return (from kernel in spec.Kernels
-         from technology in spec.Technologies
-         where technology == Technologies.Auto || kernels[kernel].Technologies.Contains(technology)
-         where spec.Runs(kernel, technology)
-         from model in spec.Models
-         from prompt in spec.Prompts
-         from sample in Enumerable.Range(0, spec.Samples)
-         select new ExperimentSpec(
-             new ExperimentId(sweepId, kernel, technology, model.Id, prompt, sample).ToString(),
-             sweepId, kernel, model, technology, prompt, sample, spec.Repair, spec.Run,
-             spec.Models.FirstOrDefault(m => m.Id == spec.Repair.Model), spec.Cache,
-             spec.Templates?.FirstOrDefault(t => t.Name == prompt), spec.Verify, spec.Pools, specHash, kernels[kernel].Key)).ToList();
     }
 
     private static bool SameSpec(SweepSpec a, SweepSpec b) =>

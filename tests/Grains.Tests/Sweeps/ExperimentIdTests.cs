@@ -15,7 +15,7 @@ public sealed class ExperimentIdTests
             [new Contracts.Sweeps.ModelSpec("sim.v2_x", "sim", Behaviour: "expert")], ["plain"], 2, new Contracts.Sweeps.RepairSettings(0),
             new Contracts.Sweeps.RunSettings("tiny", [1], [1], 1, 10, 10));
 
-        var experiments = SweepGrain.Expand("ids-0123abcd", spec, spec.Kernels.ToDictionary(k => k, k => kernels.TryGet(k, out var d) ? d : throw new KeyNotFoundException(k)));
+        var experiments = SweepExpansion.Expand("ids-0123abcd", spec, spec.Kernels.ToDictionary(k => k, k => kernels.TryGet(k, out var d) ? d : throw new KeyNotFoundException(k)));
 
         Assert.NotEmpty(experiments);
         Assert.All(experiments, e => Assert.Equal(

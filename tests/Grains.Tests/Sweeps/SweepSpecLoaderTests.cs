@@ -185,7 +185,7 @@ public sealed class SweepSpecLoaderTests
         var spec = SweepSpecLoader.Parse("demo.yaml", Valid, TestCatalog.Load());
         var kernels = TestCatalog.Load().Kernels.ToDictionary(k => k.Id);
 
-        var experiments = SweepGrain.Expand("s1", spec, kernels);
+        var experiments = SweepExpansion.Expand("s1", spec, kernels);
 
         Assert.Equal(2 * 1 * 2 * 1 * 3, experiments.Count);
         Assert.Equal(experiments.Count, experiments.Select(e => e.ExperimentId).Distinct().Count());
