@@ -17,13 +17,29 @@ public interface IModelQuotaGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait, SiloAddress? holder = null);
 
-    /// <summary>Gives the slot back and counts the tokens the call used; the next waiter gets the slot at once.</summary>
-    Task ReleaseAsync(string leaseId, long tokens);
+    /// <summary>
+    /// Gives the slot back and counts the tokens the call used, and whether it <paramref name="failed"/> (the endpoint
+    /// refused or did not answer); the next waiter gets the slot at once.
+    /// </summary>
+    Task ReleaseAsync(string leaseId, long tokens, bool failed = false);
 
-    /// <summary>Calls in flight now, the most seen at once, and the callers waiting for a slot.</summary>
+    /// <summary>Calls in flight now, the most seen at once, the callers waiting for a slot, and what calls ended how.</summary>
     Task<QuotaUsage> GetUsageAsync();
 }
 
 /// <summary>A model quota's use: calls in flight, the most seen at once (never above the limit), callers queued.</summary>
 [GenerateSerializer, Immutable, Alias("Kernelsmith.QuotaUsage")]
-public sealed record QuotaUsage(int InFlight, int Peak, int Waiting);
+public sealed record QuotaUsage(int InFlight, int Peak, int Waiting)
+{
+    /// <summary>Calls that ended (their slot given back) since the quota's activation.</summary>
+    [Id(3)] public long Calls { get; init; }
+
+    /// <summary>Of <see cref="Calls"/>, those that failed: the endpoint refused the call or did not answer.</summary>
+    [Id(4)] public long Failed { get; init; }
+
+    /// <summary>Times a free slot was held back because the requests- or tokens-per-minute limit was reached.</summary>
+    [Id(5)] public long RateLimitWaits { get; init; }
+
+    /// <summary>When the per-minute limits next let a call through, while they hold one back; null otherwise.</summary>
+    [Id(6)] public DateTimeOffset? RateLimitedUntil { get; init; }
+}

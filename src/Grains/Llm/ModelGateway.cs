@@ -46,6 +46,7 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
         var sweep = grains.GetGrain<ISweepGrain>(request.Experiment.SweepId);
         ModelAnswer answer;
         long tokens = 0;
+        var failed = true;
         try
         {
             if (!withinBudget())
@@ -56,13 +57,20 @@ public sealed class ModelGateway(IEnumerable<IModelProvider> providers, IGrainFa
             answer = await ModelCallTelemetry.TraceAsync(request, () => provider.CompleteAsync(request, cancellationToken));
             answer = answer with { CostUsd = model.Prices?.Cost(answer.Tokens.Input, answer.Tokens.Output) };
             tokens = answer.Tokens.Input + answer.Tokens.Output;
+            failed = false;
             await sweep.ChargeAsync(answer.Tokens, answer.CostUsd ?? 0);
+        }
+        catch (BudgetExhaustedException)
+        {
+            // No call was made: not the endpoint's failure.
+            failed = false;
+            throw;
         }
         finally
         {
             if (quota is not null)
             {
-                await quota.ReleaseAsync(lease, tokens);
+                await quota.ReleaseAsync(lease, tokens, failed);
             }
         }
 

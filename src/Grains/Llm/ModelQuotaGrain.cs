@@ -30,6 +30,9 @@ public sealed class ModelQuotaGrain(TimeProvider clock, IClusterMembershipServic
     private ModelLimits _limits = ModelLimits.Default;
     private DateTimeOffset? _wakeAt;
     private int _peak;
+    private long _calls;
+    private long _failed;
+    private long _rateLimitWaits;
 
     public async Task<bool> AcquireAsync(string leaseId, string sweepId, ModelLimits limits, TimeSpan maxWait, SiloAddress? holder = null)
     {
@@ -73,9 +76,14 @@ public sealed class ModelQuotaGrain(TimeProvider clock, IClusterMembershipServic
         }
     }
 
-    public Task ReleaseAsync(string leaseId, long tokens)
+    public Task ReleaseAsync(string leaseId, long tokens, bool failed = false)
     {
-        _leases.Remove(leaseId);
+        if (_leases.Remove(leaseId))
+        {
+            _calls++;
+            _failed += failed ? 1 : 0;
+        }
+
         if (tokens > 0)
         {
             _tokens.Enqueue((clock.GetUtcNow(), tokens));
@@ -85,7 +93,13 @@ public sealed class ModelQuotaGrain(TimeProvider clock, IClusterMembershipServic
         return Task.CompletedTask;
     }
 
-    public Task<QuotaUsage> GetUsageAsync() => Task.FromResult(new QuotaUsage(_leases.Count, _peak, _waiters.Count));
+    public Task<QuotaUsage> GetUsageAsync() => Task.FromResult(new QuotaUsage(_leases.Count, _peak, _waiters.Count)
+    {
+        Calls = _calls,
+        Failed = _failed,
+        RateLimitWaits = _rateLimitWaits,
+        RateLimitedUntil = _wakeAt,
+    });
 
     /// <summary>Hands free slots to waiters, one sweep's turn after another, as far as the limits allow.</summary>
     private void Grant(DateTimeOffset now)
@@ -98,6 +112,7 @@ public sealed class ModelQuotaGrain(TimeProvider clock, IClusterMembershipServic
                 // Nobody may be listening when the window frees up: wake up then to hand out the slot.
                 if (_wakeAt is null || until < _wakeAt)
                 {
+                    _rateLimitWaits += _wakeAt is null ? 1 : 0;
                     _wakeAt = until;
                     _ = WakeAsync(until);
                 }

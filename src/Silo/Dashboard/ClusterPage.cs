@@ -49,8 +49,8 @@ public sealed class ClusterPage(IGrainFactory grains, SweepReads reads, SweepFee
         }
 
         body.Append("</section><section aria-labelledby=\"models-title\"><h2 id=\"models-title\">Model endpoints</h2>")
-            .Append("<p>Calls in flight and waiting come from each endpoint's cluster-wide quota; errors are the recorded experiments that ended as infra_error (the endpoint or the system failed), among the sweeps watched on this silo.</p>")
-            .Append(Table("Model endpoints used by the listed sweeps", ["endpoint", "models", "concurrency", "in flight", "most at once", "waiting", "infra errors / recorded"],
+            .Append("<p>Calls in flight, waiting, ended and failed (the endpoint refused or did not answer), and the times the per-minute limits held a free slot back, come from each endpoint's cluster-wide quota since it was last started; infra errors are the recorded experiments that ended as infra_error (the endpoint or the system failed), among the sweeps watched on this silo.</p>")
+            .Append(Table("Model endpoints used by the listed sweeps", ["endpoint", "models", "concurrency", "in flight", "most at once", "waiting", "calls ended", "failed", "rate-limit waits", "infra errors / recorded"],
                 await Task.WhenAll(Endpoints(sweeps).Select(EndpointRowAsync))))
             .Append("</section>");
         return body.ToString();
@@ -77,7 +77,9 @@ public sealed class ClusterPage(IGrainFactory grains, SweepReads reads, SweepFee
         var records = feeds.Watched().SelectMany(v => v.Records).Where(r => names.Contains(r.Model)).ToList();
         var errors = records.Count(r => r.Verdict == Verdict.InfraError);
         return $"<tr><td>{E(endpoint.Key)}</td><td>{E(string.Join(", ", endpoint.Models.Select(m => m.DisplayName)))}</td><td class=\"num\">{(model.Limits is { } limits ? N(limits.Concurrency) : "–")}</td>"
-            + (quota is null ? "<td colspan=\"3\">no quota (a simulated model)</td>" : $"<td class=\"num\">{quota.InFlight}</td><td class=\"num\">{quota.Peak}</td><td class=\"num\">{quota.Waiting}</td>")
+            + (quota is null ? "<td colspan=\"6\">no quota (a simulated model)</td>" : $"<td class=\"num\">{quota.InFlight}</td><td class=\"num\">{quota.Peak}</td><td class=\"num\">{quota.Waiting}</td>"
+                + $"<td class=\"num\">{quota.Calls}</td><td class=\"num\">{quota.Failed}{(quota.Calls > 0 ? $" ({N(100.0 * quota.Failed / quota.Calls, "0")} %)" : "")}</td>"
+                + $"<td class=\"num\">{quota.RateLimitWaits}{(quota.RateLimitedUntil is { } until ? $"<br><small>held until {until.ToUniversalTime():HH:mm:ss} UTC</small>" : "")}</td>")
             + $"<td class=\"num\">{errors} / {records.Count}</td></tr>";
     }
 }

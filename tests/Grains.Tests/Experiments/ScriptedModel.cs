@@ -9,6 +9,9 @@ internal sealed class ScriptedModel : IModelProvider
 {
     public const string Name = "script";
 
+    /// <summary>A scripted "answer" that makes the endpoint refuse the call instead.</summary>
+    public const string Unavailable = "!unavailable";
+
     /// <summary>The answers of a sweep's experiments (keyed by sweep id): round N gets answer N, or the last one.</summary>
     public static ConcurrentDictionary<string, IReadOnlyList<string>> Answers { get; } = new();
 
@@ -21,7 +24,10 @@ internal sealed class ScriptedModel : IModelProvider
     {
         Requests.Enqueue(request);
         var answers = Answers[request.Experiment.SweepId];
-        return Task.FromResult(new ModelAnswer(answers[Math.Min(request.Round, answers.Count - 1)], new TokenUsage(100, 50), "stop"));
+        var answer = answers[Math.Min(request.Round, answers.Count - 1)];
+        return answer == Unavailable
+            ? throw new ModelUnavailableException("the scripted endpoint refused the call")
+            : Task.FromResult(new ModelAnswer(answer, new TokenUsage(100, 50), "stop"));
     }
 
     /// <summary>An answer whose program the fake agent runs with the given markers.</summary>

@@ -31,7 +31,7 @@ public sealed class ModelQuotaGrainTests(ExperimentCluster fixture)
 
         Assert.True(await waiting);
         Assert.True(clock.Elapsed < s_long / 5, $"granted {clock.Elapsed} after the release: the waiter was not woken by it");
-        Assert.Equal(new QuotaUsage(1, 1, 0), await quota.GetUsageAsync());
+        Assert.Equal(new QuotaUsage(1, 1, 0) { Calls = 1 }, await quota.GetUsageAsync());
     }
 
     [Fact]
@@ -101,6 +101,40 @@ public sealed class ModelQuotaGrainTests(ExperimentCluster fixture)
 
         // FIFO would serve all six of the large sweep first.
         Assert.Equal(["large", "small", "large", "small", "large", "large", "large", "large"], order.Select(l => l.Split('-')[0]));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_CallsEndedAndFailed_CountedForTheClusterPage()
+    {
+        var quota = Quota();
+        Assert.True(await quota.AcquireAsync("refused", "s", s_one, s_long));
+        await quota.ReleaseAsync("refused", 0, failed: true);
+        Assert.True(await quota.AcquireAsync("answered", "s", s_one, s_long));
+        await quota.ReleaseAsync("answered", 120);
+        // A lease given back twice (a retried release) is one call.
+        await quota.ReleaseAsync("answered", 120);
+
+        var usage = await quota.GetUsageAsync();
+
+        Assert.Equal(2, usage.Calls);
+        Assert.Equal(1, usage.Failed);
+        Assert.Equal(0, usage.RateLimitWaits);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_RequestsPerMinuteReached_CountsTheWaitAndSaysUntilWhen()
+    {
+        var quota = Quota();
+        var onePerMinute = s_one with { RequestsPerMinute = 1 };
+        Assert.True(await quota.AcquireAsync("first", "s", onePerMinute, s_long));
+        await quota.ReleaseAsync("first", 0);
+
+        Assert.False(await quota.AcquireAsync("second", "s", onePerMinute, TimeSpan.FromMilliseconds(300)));
+
+        var usage = await quota.GetUsageAsync();
+        Assert.Equal(1, usage.RateLimitWaits);
+        Assert.NotNull(usage.RateLimitedUntil);
+        Assert.InRange(usage.RateLimitedUntil!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
     }
 
     /// <summary>
