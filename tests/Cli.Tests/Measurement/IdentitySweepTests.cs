@@ -7,8 +7,8 @@ namespace Kernelsmith.Cli.Tests.Measurement;
 
 /// <summary>
 /// The unchanged sequential program (sim identity) against the sequential reference: issue 13's check that the system
-/// measures no speedup where there is none. On a quiet node every 1-thread speedup is within 0.97-1.03 with 1.0 in its
-/// interval; on a loaded node a speedup may miss that, but then it must say it is noisy: never a confident wrong answer.
+/// measures no speedup where there is none. On a quiet node every 1-thread speedup is within 0.97-1.03 with an
+/// interval reaching to within 1 % of 1.0; on a loaded node a speedup may miss that, but then it must say it is noisy: never a confident wrong answer.
 /// </summary>
 [Collection(QuietNodeCollection.Name)]
 public sealed class IdentitySweepTests
@@ -30,7 +30,9 @@ public sealed class IdentitySweepTests
             if (!timing.Noisy)
             {
                 Assert.InRange(timing.Speedup, 0.97, 1.03);
-                Assert.True(timing.SpeedupCi[0] <= 1.0 && 1.0 <= timing.SpeedupCi[1], described);
+                // Within 1 % of 1.0, not exactly around it: a 95 % interval misses the truth one time in twenty (four
+                // intervals here), and the identity's own build may differ from the reference's by a fraction of a percent.
+                Assert.True(timing.SpeedupCi[0] <= 1.01 && 0.99 <= timing.SpeedupCi[1], described);
                 Assert.True(timing.SpeedupCi[1] / timing.Speedup <= 1.0 + 0.03 + 1e-9 && timing.Speedup / timing.SpeedupCi[0] <= 1.0 + 0.03 + 1e-9, described);
             }
         }
