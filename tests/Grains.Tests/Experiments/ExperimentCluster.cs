@@ -21,6 +21,9 @@ public sealed class ExperimentCluster : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>The first silo's own services: what a test reaches inside the silo (its directory, its gateway, its grain factory).</summary>
+    public IServiceProvider PrimaryServices => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(1);

@@ -4,7 +4,6 @@ using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Llm;
 using Kernelsmith.Grains.Tests.Experiments;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Kernelsmith.Grains.Tests.Llm;
 
@@ -15,7 +14,7 @@ public sealed class ModelGatewayTests(ExperimentCluster fixture)
     [Fact]
     public async Task CompleteAsync_EndpointRefuses_TheQuotaCountsAFailedCallAndGivesTheSlotBack()
     {
-        var services = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
+        var services = fixture.PrimaryServices;
         var gateway = services.GetRequiredService<ModelGateway>();
         var sweep = $"refusing-{Guid.NewGuid():n}"[..24];
         var model = new ModelSpec("refusing", ScriptedModel.Name, Endpoint: $"http://{sweep}.invalid/v1", Model: "m");

@@ -3,7 +3,6 @@ using Kernelsmith.Contracts.Llm;
 using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Tests.Experiments;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Kernelsmith.Grains.Tests.Llm;
 
@@ -142,7 +141,7 @@ public sealed class ModelQuotaGrainTests(ExperimentCluster fixture)
     /// that order (through the test cluster's client gateway a re-ask could arrive after the release it preceded).
     /// </summary>
     private IModelQuotaGrain Quota() =>
-        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IGrainFactory>()
+        fixture.PrimaryServices.GetRequiredService<IGrainFactory>()
             .GetGrain<IModelQuotaGrain>("test:" + Guid.NewGuid().ToString("n"));
 
     private static Task WaitForWaitingAsync(IModelQuotaGrain quota, int waiting) => Eventually.HoldsAsync(

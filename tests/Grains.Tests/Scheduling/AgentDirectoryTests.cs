@@ -3,7 +3,6 @@ using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Scheduling;
 using Kernelsmith.Grains.Tests.Experiments;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Kernelsmith.Grains.Tests.Scheduling;
 
@@ -19,7 +18,7 @@ public sealed class AgentDirectoryTests(ExperimentCluster fixture)
     [Fact]
     public async Task Directory_AgentJoinsThenIsDropped_ToldOfBothWithoutReadingTheRegistryAgain()
     {
-        var directory = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<AgentDirectory>();
+        var directory = fixture.PrimaryServices.GetRequiredService<AgentDirectory>();
         var registry = fixture.Grains.GetGrain<IAgentRegistryGrain>(0);
         var agent = FakeAgent.Agent with { AgentId = $"joining-{Guid.NewGuid():n}"[..20] };
         // Subscribed now: for the next 20 s, a read is the silo's own copy.
