@@ -57,9 +57,10 @@ public sealed partial class SweepGrain(
         if (S.Spec is null)
         {
             // Stored by content before the sweep's own state names them: an experiment never looks for a kernel not there.
-            await Task.WhenAll(kernels.Select(k => GrainFactory.GetGrain<IKernelGrain>(KernelGrain.Key(k)).StoreAsync(k)));
+            var kept = kernels.ToDictionary(k => k.Id, SweepKernel.Of);
+            await Task.WhenAll(kernels.Select(k => GrainFactory.GetGrain<IKernelGrain>(kept[k.Id].Key).StoreAsync(k)));
             S.Spec = spec;
-            S.Kernels = kernels.ToDictionary(k => k.Id, SweepKernel.Of);
+            S.Kernels = kept;
             S.RecordedBits = new byte[(SweepExpansion.Expand(Id, spec, S.Kernels).Count + 7) / 8];
             Index();
             await KeepRecordedAsync(recorded);
