@@ -154,38 +154,56 @@ internal static class BenchCommand
                 }
             }
         });
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref transitions, value));
+        // The sweep's last transition (its last experiment done) ends the makespan.
+        var clock = new Stopwatch();
+        long lastTransitionTicks = 0;
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            Interlocked.Add(ref transitions, value);
+            Interlocked.Exchange(ref lastTransitionTicks, clock.Elapsed.Ticks);
+        });
         listener.Start();
 
         var tally = new InstantJobRunner.Tally();
         Action<IServiceCollection>? siloServices = bench.NoProcesses
             ? services => services.AddSingleton<IJobRunner>(sp => new InstantJobRunner(sp.GetRequiredService<JobDispatcher>(), tally))
             : null;
-        var baseline = GC.GetTotalMemory(forceFullCollection: true);
-        long peak = baseline;
+        // The silo's start and the report's writing are fixed costs of a run, not of its sweep: they are reported apart
+        // (startup_s, wall_s), and memory is counted from the started cluster, so a small sweep's figures are not its start-up's.
+        long baseline = 0, peak = 0;
+        var started = TimeSpan.Zero;
         using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        var sampler = Task.CompletedTask;
+        void BeforeSubmit()
         {
-            // Live objects only: a full collection at each sample, so garbage not yet collected does not count.
-            while (!sampling.IsCancellationRequested)
+            peak = baseline = GC.GetTotalMemory(forceFullCollection: true);
+            started = clock.Elapsed;
+            sampler = Task.Run(async () =>
             {
-                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                // Not more often: each sample is a full blocking collection, which would slow what is measured.
-                await Task.Delay(2000, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+                // Live objects only: a full collection at each sample, so garbage not yet collected does not count.
+                while (!sampling.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+                    // Not more often: each sample is a full blocking collection, which would slow what is measured.
+                    await Task.Delay(2000, CancellationToken.None);
+                }
+            }, CancellationToken.None);
+        }
+
         await using var browser = bench.Dashboard ? new WatchingBrowser(Path.Combine(work, "chromium")) : null;
         var watched = browser is null ? null : new EmbeddedDashboard(0)
         {
             OnOpened = url => browser.Open($"{url}&returnUrl=/sweeps/{Uri.EscapeDataString(SweepIds.For(spec, [definition]))}"),
             AfterSweep = (_, _) => Task.CompletedTask,
         };
-        var clock = Stopwatch.StartNew();
+        clock.Start();
         var records = await SweepRunner.RunAsync(spec, [definition], new ResultsDirectory(Path.Combine(work, "results")), cancellationToken, siloServices: siloServices,
-            dashboard: watched);
-        var makespan = clock.Elapsed.TotalSeconds;
+            dashboard: watched, beforeSubmit: BeforeSubmit);
+        var wall = clock.Elapsed.TotalSeconds;
         await sampling.CancelAsync();
         await sampler;
+        // From the sweep's submission to its last experiment's last transition.
+        var makespan = (TimeSpan.FromTicks(Interlocked.Read(ref lastTransitionTicks)) - started).TotalSeconds;
 
         if (bench.NoProcesses)
         {
@@ -205,7 +223,9 @@ internal static class BenchCommand
             ["dashboard_watched"] = bench.Dashboard ? 1 : 0,
             ["recorded"] = records.Count,
             ["correct"] = records.Count(r => r.Verdict == Contracts.Experiments.Verdict.Correct),
+            ["startup_s"] = started.TotalSeconds,
             ["makespan_s"] = makespan,
+            ["wall_s"] = wall,
             ["model_bound_s"] = modelBound,
             ["compute_bound_s"] = computeBound,
             ["lower_bound_s"] = lowerBound,

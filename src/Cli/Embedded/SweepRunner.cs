@@ -13,16 +13,17 @@ namespace Kernelsmith.Cli.Embedded;
 /// <summary>Runs a sweep on an embedded cluster, with live progress, appending records to the results directory as they come.</summary>
 internal static class SweepRunner
 {
+    /// <summary>Runs <paramref name="spec"/>; <paramref name="beforeSubmit"/> is called once the cluster is up, just before the sweep is submitted.</summary>
     public static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, CancellationToken cancellationToken,
         Contracts.Security.ModelCredentials? credentials = null, IReadOnlyList<ExperimentRecord>? kept = null,
-        Action<IServiceCollection>? siloServices = null, EmbeddedDashboard? dashboard = null)
+        Action<IServiceCollection>? siloServices = null, EmbeddedDashboard? dashboard = null, Action? beforeSubmit = null)
     {
         var sweepId = SweepIds.For(spec, kernels);
         var workRoot = Path.Combine(Path.GetTempPath(), "kernelsmith", sweepId);
         try
         {
-            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, siloServices, dashboard, cancellationToken);
+            return await RunAsync(spec, kernels, results, sweepId, workRoot, credentials, kept, siloServices, dashboard, beforeSubmit, cancellationToken);
         }
         finally
         {
@@ -34,7 +35,7 @@ internal static class SweepRunner
     private static async Task<IReadOnlyList<ExperimentRecord>> RunAsync(
         SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, ResultsDirectory results, string sweepId, string workRoot,
         Contracts.Security.ModelCredentials? credentials, IReadOnlyList<ExperimentRecord>? kept, Action<IServiceCollection>? siloServices,
-        EmbeddedDashboard? dashboard, CancellationToken cancellationToken)
+        EmbeddedDashboard? dashboard, Action? beforeSubmit, CancellationToken cancellationToken)
     {
         if (spec.Models.Any(m => m.IsSimulated))
         {
@@ -64,6 +65,7 @@ internal static class SweepRunner
             CliOutput.Progress.WriteLine($"Resuming: {held.Count} experiment(s) already recorded in {results.Path} are kept, not run again");
         }
 
+        beforeSubmit?.Invoke();
         var submitted = await client.CallAsync(
             async c => await c.SubmitAsync(new SubmitRequest { Prepared = cluster.Serialize(new PreparedSweep(spec, kernels, held)) }, cancellationToken: cancellationToken),
             cancellationToken);
