@@ -40,7 +40,7 @@ internal static class EmbeddedSweepApi
 
     /// <summary>
     /// Watches the sweep until every experiment has its record, as <c>kernelsmith watch</c> does (the records written to
-    /// a results directory of their own); fails when it does not finish within <paramref name="patience"/>.
+    /// a results directory of their own, removed afterwards); fails when it does not finish within <paramref name="patience"/>.
     /// </summary>
     public static async Task<IReadOnlyList<ExperimentRecord>> WatchAsync(EmbeddedCluster cluster, string sweepId, TimeSpan patience)
     {
@@ -56,6 +56,10 @@ internal static class EmbeddedSweepApi
             var status = await StatusAsync(cluster, sweepId);
             Assert.Fail($"sweep {sweepId} did not finish within {patience}: {status.Recorded}/{status.Total} recorded, waiting for [{string.Join("; ", status.Waiting)}]");
             throw;
+        }
+        finally
+        {
+            Directory.Delete(results.Path, recursive: true);
         }
     }
 }
