@@ -21,7 +21,7 @@ public sealed class ClusterTokenTests
 
         Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
-        var agents = await cluster.Grains.GetGrain<Contracts.Agents.IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        var agents = await EmbeddedSweepApi.AgentsAsync(cluster);
         Assert.DoesNotContain(agents, a => a.AgentId == "intruder");
         Assert.Single(agents);
     }

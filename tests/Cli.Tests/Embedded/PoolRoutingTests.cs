@@ -1,8 +1,8 @@
 using Kernelsmith.Cli.Embedded;
 using Kernelsmith.Cli.Tests.Cluster;
 using Kernelsmith.Cli.Tests.Telemetry;
-using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
+using Kernelsmith.Contracts.Protos;
 
 namespace Kernelsmith.Cli.Tests.Embedded;
 
@@ -21,8 +21,8 @@ public sealed class PoolRoutingFixture : IAsyncLifetime
 
     public IReadOnlyList<ExperimentRecord> PinnedToMpi { get; private set; } = [];
 
-    /// <summary>The agents as the cluster's registry saw them after the sweeps.</summary>
-    public IReadOnlyList<AgentInfo> Agents { get; private set; } = [];
+    /// <summary>The agents as the cluster listed them (<c>kernelsmith agents</c>) after the sweeps.</summary>
+    public IReadOnlyList<AgentSummary> Agents { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
@@ -36,7 +36,7 @@ public sealed class PoolRoutingFixture : IAsyncLifetime
         Unpinned = await ExternalAgents.RunSweepAsync(cluster, await SpecAsync(work, "unpinned", "[openmp, mpi]", ""));
         PinnedToMulticore = await ExternalAgents.RunSweepAsync(cluster, await SpecAsync(work, "on-multicore", "[openmp]", $"pools: {{ openmp: [{Multicore}] }}"));
         PinnedToMpi = await ExternalAgents.RunSweepAsync(cluster, await SpecAsync(work, "on-mpi", "[openmp]", $"pools: {{ openmp: [{Mpi}] }}"));
-        Agents = await cluster.Grains.GetGrain<IAgentRegistryGrain>(0).GetLiveAgentsAsync();
+        Agents = await EmbeddedSweepApi.AgentsAsync(cluster);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

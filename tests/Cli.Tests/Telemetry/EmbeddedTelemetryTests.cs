@@ -1,6 +1,6 @@
 using Kernelsmith.Cli.Embedded;
+using Kernelsmith.Cli.Tests.Embedded;
 using Kernelsmith.Contracts.Experiments;
-using Kernelsmith.Contracts.Sweeps;
 using Kernelsmith.Grains.Kernels;
 using Kernelsmith.Grains.Sweeps;
 
@@ -32,16 +32,9 @@ public sealed class EmbeddedTelemetryTests
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         }))
         {
-            var sweep = cluster.Grains.GetGrain<ISweepGrain>($"embedded-otlp-{Guid.NewGuid():n}");
-            await sweep.StartAsync(sweepSpec, [catalog.TryGet("gemm", out var gemm) ? gemm : throw new KeyNotFoundException("gemm")]);
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while ((await sweep.GetProgressAsync()).Recorded == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the sweep did not finish within 2 minutes");
-                await Task.Delay(200);
-            }
-
-            record = Assert.Single(await sweep.GetRecordsAsync(0, 10));
+            var sweep = await EmbeddedSweepApi.SubmitAsync(cluster, sweepSpec, [catalog.TryGet("gemm", out var gemm) ? gemm : throw new KeyNotFoundException("gemm")]);
+            var records = await EmbeddedSweepApi.WatchAsync(cluster, sweep, TimeSpan.FromMinutes(2));
+            record = Assert.Single(records);
         }
 
         await receiver.WaitUntilAsync(r => r.Spans.Any(s => s.TraceId == record.TraceId && s.Name == "experiment"), TimeSpan.FromSeconds(10));
