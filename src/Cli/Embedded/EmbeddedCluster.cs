@@ -27,8 +27,6 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         _agent = agent;
     }
 
-    public IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
-
 
     /// <summary>The silo's gRPC address (agent registry and sweep API).</summary>
     public string SiloUrl { get; private init; } = "";
