@@ -161,7 +161,14 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     private static WebApplication Build(
         string service, string url, IReadOnlyDictionary<string, string?>? common, Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = service, Args = [] });
+        // Configured by the command's flags alone: no appsettings from the working directory, and no file watcher on it
+        // (a watcher on the content root watches every folder under it: thousands of inotify watches from a home folder).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = service,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(url);
         builder.Configuration.AddInMemoryCollection(common ?? new Dictionary<string, string?>());
         builder.Configuration.AddInMemoryCollection(settings);
