@@ -18,7 +18,4 @@ public interface IExperimentGrain : IGrainWithStringKey
 
     /// <summary>Returns the stage the experiment has reached.</summary>
     Task<ExperimentStage> GetStageAsync();
-
-    /// <summary>Returns every round's prompt, answer, files and logs (kept here, not in the sweep's records).</summary>
-    Task<IReadOnlyList<Attempt>> GetAttemptsAsync();
 }

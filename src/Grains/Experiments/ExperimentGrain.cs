@@ -38,6 +38,11 @@ public sealed partial class ExperimentGrain(
     public async Task StartAsync(ExperimentSpec spec)
     {
         _askSweep = false;
+        if (state.State.Recorded)
+        {
+            return;
+        }
+
         if (Current is null)
         {
             // The caller's span (the sweep's) is where the experiment's own trace links back to.
@@ -64,19 +69,8 @@ public sealed partial class ExperimentGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ExperimentStage> GetStageAsync() => Task.FromResult(Current?.Stage ?? ExperimentStage.Pending);
-
-    public Task<IReadOnlyList<Attempt>> GetAttemptsAsync()
-    {
-        if (Current is { IsDone: true })
-        {
-            // Read once by each client that fetches results: a finished experiment brought back for that must not stay in
-            // memory for the idle collection's quarter of an hour (a 100,000-experiment sweep would hold them all).
-            DeactivateOnIdle();
-        }
-
-        return Task.FromResult(Current?.Attempts ?? []);
-    }
+    public Task<ExperimentStage> GetStageAsync() =>
+        Task.FromResult(state.State.Recorded ? ExperimentStage.Done : Current?.Stage ?? ExperimentStage.Pending);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -137,6 +131,12 @@ public sealed partial class ExperimentGrain(
 
                 state.State.Experiment = experiment = next;
                 trace.Moved(experiment);
+                if (experiment.IsDone)
+                {
+                    // Recorded: the record is in the sweep's pages and the attempts in the attempt store; only the mark stays.
+                    state.State = new ExperimentState { Recorded = true };
+                }
+
                 await state.WriteStateAsync();
                 if (experiment.Retries > 0)
                 {

@@ -21,6 +21,7 @@ public static class ExperimentServiceCollectionExtensions
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<JobDispatcher>());
         services.TryAddSingleton<IConfigurationTiming, InterleavedTiming>();
         services.TryAddSingleton<ModelGateway>();
+        services.TryAddSingleton<AttemptStore>();
         services.AddSingleton<IStage, GenerateStage>();
         services.AddSingleton<IStage, ExtractStage>();
         services.AddSingleton<IStage, BuildStage>();

@@ -94,9 +94,9 @@ public sealed partial class SweepApiService(
             // Records first, then the status counted after them: a progress line never counts a record not yet sent.
             var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, sent, 100), context);
             var progress = await RideOutAsync(() => reads.ProgressAsync(request.SweepId), context);
-            foreach (var record in page)
+            foreach (var result in await ToResultsAsync(page, context))
             {
-                await responseStream.WriteAsync(new SweepUpdate { Record = await ToResultAsync(record, context) });
+                await responseStream.WriteAsync(new SweepUpdate { Record = result });
                 sent++;
             }
 
@@ -139,9 +139,9 @@ public sealed partial class SweepApiService(
                 return;
             }
 
-            foreach (var record in page)
+            foreach (var result in await ToResultsAsync(page, context))
             {
-                await responseStream.WriteAsync(await ToResultAsync(record, context));
+                await responseStream.WriteAsync(result);
             }
 
             from += page.Count;
@@ -306,11 +306,13 @@ public sealed partial class SweepApiService(
         return status;
     }
 
-    private async Task<ResultRecord> ToResultAsync(ExperimentRecord record, ServerCallContext context)
-    {
-        var attempts = await RideOutAsync(() => reads.AttemptsAsync(record.Experiment), context);
-        return new ResultRecord { Json = JsonSerializer.Serialize(record), AttemptsJson = JsonSerializer.Serialize(attempts) };
-    }
+    /// <summary>The records with their attempts, read from the attempt store all at once.</summary>
+    private async Task<ResultRecord[]> ToResultsAsync(IReadOnlyList<ExperimentRecord> records, ServerCallContext context) =>
+        await Task.WhenAll(records.Select(async record =>
+        {
+            var attempts = await RideOutAsync(() => reads.AttemptsAsync(record.Experiment), context);
+            return new ResultRecord { Json = JsonSerializer.Serialize(record), AttemptsJson = JsonSerializer.Serialize(attempts) };
+        }));
 
     /// <summary>
     /// A grain call that waits out other silos' deaths and Redis restarts; if the cluster has not recovered within

@@ -1,6 +1,7 @@
 using Kernelsmith.Contracts.Agents;
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Experiments;
 
 namespace Kernelsmith.Silo.Services;
 
@@ -8,7 +9,7 @@ namespace Kernelsmith.Silo.Services;
 /// What the sweep API and the dashboard read about sweeps, experiments and agents, in one place: where records or
 /// attempts are kept may change, and then only this changes.
 /// </summary>
-public sealed class SweepReads(IGrainFactory grains)
+public sealed class SweepReads(IGrainFactory grains, AttemptStore attempts)
 {
     /// <summary>How many experiments, how many recorded, active, by verdict; a sweep never submitted has a total of 0.</summary>
     public Task<SweepProgress> ProgressAsync(string sweepId) => grains.GetGrain<ISweepGrain>(sweepId).GetProgressAsync();
@@ -17,8 +18,8 @@ public sealed class SweepReads(IGrainFactory grains)
     public Task<IReadOnlyList<ExperimentRecord>> RecordsAsync(string sweepId, int from, int max) =>
         grains.GetGrain<ISweepGrain>(sweepId).GetRecordsAsync(from, max);
 
-    /// <summary>Every round of an experiment: prompt, answer, files, logs, verdict, feedback.</summary>
-    public Task<IReadOnlyList<Attempt>> AttemptsAsync(string experimentId) => grains.GetGrain<IExperimentGrain>(experimentId).GetAttemptsAsync();
+    /// <summary>Every round of a recorded experiment: prompt, answer, files, logs, verdict, feedback.</summary>
+    public Task<IReadOnlyList<Attempt>> AttemptsAsync(string experimentId) => attempts.ReadAsync(experimentId);
 
     /// <summary>The user who submitted the sweep, or null before submitters were recorded.</summary>
     public Task<string?> OwnerAsync(string sweepId) => grains.GetGrain<ISweepOwnerGrain>(sweepId).GetAsync();

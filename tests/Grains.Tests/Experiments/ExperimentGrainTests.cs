@@ -1,7 +1,10 @@
 using Kernelsmith.Contracts.Experiments;
 using Kernelsmith.Contracts.Kernels;
 using Kernelsmith.Contracts.Sweeps;
+using Kernelsmith.Grains.Experiments;
 using Kernelsmith.Grains.Scheduling;
+using Kernelsmith.Grains.Sweeps;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kernelsmith.Grains.Tests.Experiments;
 
@@ -36,7 +39,7 @@ public sealed class ExperimentGrainTests(ExperimentCluster fixture)
         Assert.Equal([true, false], record.Runs.Select(r => r.Superlinear));
         // The catalog's expert solution carries no markers: the fake runs it in 1 s, as the reference.
         Assert.Equal(1.0, record.ExpertSpeedup);
-        var attempt = Assert.Single(await fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync());
+        var attempt = Assert.Single(await fixture.PrimaryServices.GetRequiredService<AttemptStore>().ReadAsync(record.Experiment));
         Assert.Equal(Verdict.Correct, attempt.Verdict);
         Assert.Equal(ExperimentStage.Done, await fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment).GetStageAsync());
     }
@@ -48,11 +51,30 @@ public sealed class ExperimentGrainTests(ExperimentCluster fixture)
             ScriptedModel.Program("// build-error: 'total' undeclared (first use in this function)"), ScriptedModel.Program()));
 
         Assert.Equal((Verdict.Correct, 2, ""), (record.Verdict, record.Rounds, record.Reason));
-        var attempts = await fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment).GetAttemptsAsync();
+        var attempts = await fixture.PrimaryServices.GetRequiredService<AttemptStore>().ReadAsync(record.Experiment);
         Assert.Equal([Verdict.BuildError, Verdict.Correct], attempts.Select(a => a.Verdict));
         Assert.StartsWith("Your program failed verification (build_error)", attempts[1].Prompt, StringComparison.Ordinal);
         Assert.Contains("'total' undeclared", attempts[1].Prompt, StringComparison.Ordinal);
         Assert.Contains(record.Taxonomy, f => f.Stage == "build");
+    }
+
+    [Fact]
+    public async Task StartAsync_AfterTheExperimentRecorded_MakesNoCallAndItsAttemptsStayReadable()
+    {
+        var sweep = Name("late-start");
+        var record = Assert.Single(await RunSweepAsync(sweep, rounds: 0, ScriptedModel.Program()));
+        var calls = ScriptedModel.Requests.Count(r => r.Experiment.SweepId == sweep);
+        var spec = SweepExpansion.Expand(sweep, Spec(sweep, rounds: 0), new Dictionary<string, SweepKernel> { [s_gemm.Id] = SweepKernel.Of(s_gemm) }).Single();
+        var experiment = fixture.Grains.GetGrain<IExperimentGrain>(record.Experiment);
+
+        // A start that arrives late (sent before the record was counted, delivered after) finds the experiment recorded.
+        await experiment.StartAsync(spec);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(calls, ScriptedModel.Requests.Count(r => r.Experiment.SweepId == sweep));
+        Assert.Equal(ExperimentStage.Done, await experiment.GetStageAsync());
+        var attempt = Assert.Single(await fixture.PrimaryServices.GetRequiredService<AttemptStore>().ReadAsync(record.Experiment));
+        Assert.Equal(Verdict.Correct, attempt.Verdict);
     }
 
     [Fact]
@@ -188,11 +210,12 @@ public sealed class ExperimentGrainTests(ExperimentCluster fixture)
     private async Task StartSweepAsync(string sweep, int rounds, params string[] answers)
     {
         ScriptedModel.Answers[sweep] = answers;
-        var spec = new SweepSpec(
-            sweep, [s_gemm.Id], [Technologies.OpenMp], [new ModelSpec("scripted", ScriptedModel.Name)], ["plain"], 1, new RepairSettings(rounds),
-            new RunSettings("tiny", [1, 2], [1], 2, 30, 60), Cache: false, MaxActive: 4);
-        await fixture.Grains.GetGrain<ISweepGrain>(sweep).StartAsync(spec, [s_gemm]);
+        await fixture.Grains.GetGrain<ISweepGrain>(sweep).StartAsync(Spec(sweep, rounds), [s_gemm]);
     }
+
+    private static SweepSpec Spec(string sweep, int rounds) => new(
+        sweep, [s_gemm.Id], [Technologies.OpenMp], [new ModelSpec("scripted", ScriptedModel.Name)], ["plain"], 1, new RepairSettings(rounds),
+        new RunSettings("tiny", [1, 2], [1], 2, 30, 60), Cache: false, MaxActive: 4);
 
     private async Task<IReadOnlyList<ExperimentRecord>> RecordsAsync(string sweep)
     {
