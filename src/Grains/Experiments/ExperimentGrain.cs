@@ -27,6 +27,9 @@ public sealed partial class ExperimentGrain(
 
     private Task? _driving;
 
+    /// <summary>The keep-alive reminder as this activation registered it (null when an earlier activation did).</summary>
+    private IGrainReminder? _keepAlive;
+
     /// <summary>The sweep said it was cancelled, or this drive has not asked yet: the next step first asks where the sweep stands.</summary>
     private bool _askSweep;
 
@@ -52,7 +55,7 @@ public sealed partial class ExperimentGrain(
 
         if (!Current!.IsDone)
         {
-            await this.RegisterOrUpdateReminder(KeepAlive, KeepAlivePeriod, KeepAlivePeriod);
+            _keepAlive = await this.RegisterOrUpdateReminder(KeepAlive, KeepAlivePeriod, KeepAlivePeriod);
             Drive();
         }
     }
@@ -161,9 +164,10 @@ public sealed partial class ExperimentGrain(
 
     private async Task StopRemindingAsync()
     {
-        if (await this.GetReminder(KeepAlive) is { } reminder)
+        if ((_keepAlive ?? await this.GetReminder(KeepAlive)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _keepAlive = null;
         }
     }
 

@@ -27,6 +27,9 @@ public sealed partial class SweepApiService(
     // The cadence kernelsmith run polled at before it became a client of this API: records reach the results directory as soon.
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Records a watch sends at a time, between status updates.</summary>
+    private const int WatchPage = 100;
+
     /// <summary>
     /// How long a request rides out failures of other silos (the sweep grain's silo killed, Redis restarting) before it
     /// gives up: longer than the cluster takes to declare a killed silo dead and place the grain elsewhere.
@@ -91,8 +94,8 @@ public sealed partial class SweepApiService(
         var sent = Math.Max(0, request.From);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            // Records first, then the status counted after them: a progress line never counts a record not yet sent.
-            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, sent, 100), context);
+            // Records first, then the status counted after them: a status never counts fewer records than were sent before it.
+            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, sent, WatchPage), context);
             var progress = await RideOutAsync(() => reads.ProgressAsync(request.SweepId), context);
             foreach (var result in await ToResultsAsync(page, context))
             {
@@ -107,7 +110,11 @@ public sealed partial class SweepApiService(
                 return;
             }
 
-            await Task.Delay(s_poll, context.CancellationToken);
+            if (page.Count < WatchPage)
+            {
+                // Caught up: wait for more. A full page means more are recorded already, and the watch must not fall behind.
+                await Task.Delay(s_poll, context.CancellationToken);
+            }
         }
     }
 
@@ -133,7 +140,7 @@ public sealed partial class SweepApiService(
         await FindAsync(request.SweepId, context);
         for (var from = Math.Max(0, request.From); ; )
         {
-            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, from, 100), context);
+            var page = await RideOutAsync(() => reads.RecordsAsync(request.SweepId, from, WatchPage), context);
             if (page.Count == 0)
             {
                 return;
