@@ -18,8 +18,10 @@ namespace Kernelsmith.Cli.Bench;
 
 /// <summary>
 /// <c>kernelsmith bench</c>: an embedded sweep of a simulated model with a fixed latency and concurrency over a no-op
-/// kernel, measuring what the orchestration adds: makespan against max(model-bound, compute-bound) and against their
-/// sum, overhead per experiment, dispatch latency, state transitions per second, and memory per 10,000 experiments.
+/// kernel, measuring what the orchestration adds: makespan (from the sweep's submission to its last experiment's last
+/// transition) against max(model-bound, compute-bound), overhead per experiment, dispatch latency, state transitions per
+/// second, and live memory per 10,000 experiments counted from the started cluster. The silo's start (startup_s) and
+/// the whole run with the report written (wall_s) are reported apart: fixed costs of a run, not of its sweep's size.
 /// </summary>
 internal static class BenchCommand
 {
