@@ -13,8 +13,11 @@ public sealed class SweepRecordsPage
 
 /// <summary>
 /// Up to <see cref="Size"/> final records of a sweep. The sweep counts a record only after its page stored it, so a
-/// sequence number stored but never counted (the sweep's silo died in between) is simply stored again.
+/// sequence number stored but never counted (the sweep's silo died in between) is simply stored again. A page is written
+/// while it fills and read by each watch once or twice after; idle for two minutes it leaves memory (not after the
+/// default quarter of an hour), so a silo running a sweep of 100,000 experiments does not hold every record it made.
 /// </summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class SweepRecordsGrain(
     [PersistentState("records", StorageNames.Sweeps)] IPersistentState<SweepRecordsPage> state) : Grain, ISweepRecordsGrain
 {
