@@ -21,7 +21,7 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     Task StartWithRecordsAsync(SweepSpec spec, IReadOnlyList<KernelDefinition> kernels, IReadOnlyList<ExperimentRecord> recorded);
 
-    /// <summary>Records an experiment's final record (without its attempts, which stay with the experiment); a second report of the same experiment is ignored.</summary>
+    /// <summary>Records an experiment's final record (without its attempts, which are in the attempt store); a second report of the same experiment is ignored.</summary>
     Task<bool> RecordAsync(ExperimentRecord record);
 
     /// <summary>

@@ -148,7 +148,7 @@ public sealed partial class SweepGrain(
             return false;
         }
 
-        // The compact record (its attempts stay with the experiment). The page stores it first: a record stored and not
+        // The compact record (its attempts are in the attempt store). The page stores it first: a record stored and not
         // yet counted is stored again under the same number.
         var sequence = S.Recorded;
         await GrainFactory.GetGrain<ISweepRecordsGrain>(SweepRecordsGrain.Key(Id, sequence)).PutAsync(sequence, record);
