@@ -37,6 +37,9 @@ public sealed partial class AgentRegistrationService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await WaitForStartAsync(stoppingToken);
+        // Known before the agent registers, so no job waits for it: every job asks, and when the first burst of jobs
+        // found it unknown, each held a thread while one probed the tools, starving the thread pool for seconds.
+        _ = Sandbox.IsAvailable;
         foreach (var problem in identity.Capabilities.Unavailable)
         {
             LogToolchainRefused(problem);
